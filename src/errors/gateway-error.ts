@@ -1,0 +1,34 @@
+import { type GatewayErrorCode, errorSpec } from './codes.ts'
+
+export interface GatewayErrorOptions {
+  /** Log-only explanation: never rendered to the client. */
+  readonly detail?: string
+  /** Stable machine-readable reason for logs and `explain` (e.g. `jwt.exp`). */
+  readonly reason?: string
+  /** Extra response headers (e.g. `WWW-Authenticate`, `Retry-After`). */
+  readonly headers?: Readonly<Record<string, string>>
+  readonly cause?: unknown
+}
+
+/** The one error type that crosses stage boundaries; its code decides everything the client sees. */
+export class GatewayError extends Error {
+  readonly code: GatewayErrorCode
+  readonly status: number
+  readonly reason: string | undefined
+  readonly detail: string | undefined
+  readonly headers: Readonly<Record<string, string>> | undefined
+
+  constructor(code: GatewayErrorCode, options: GatewayErrorOptions = {}) {
+    super(options.detail ?? code, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'GatewayError'
+    this.code = code
+    this.status = errorSpec(code).status
+    this.reason = options.reason
+    this.detail = options.detail
+    this.headers = options.headers
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError
+}
