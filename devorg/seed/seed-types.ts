@@ -1,0 +1,70 @@
+// The dev org's seed: everything the org starts with. The shape is shared with the REST
+// slice (it reads `objects` and `records`), so keep it stable and additive.
+
+export type SeedFieldType = 'string' | 'number' | 'boolean' | 'date' | 'datetime' | 'reference'
+
+export type SeedField = {
+  name: string
+  type: SeedFieldType
+  label?: string
+  externalId?: boolean
+  /** Target sObject for `reference` fields. */
+  referenceTo?: string
+}
+
+/** A custom object or a platform event (platform events are objects whose name ends `__e`). */
+export type SeedObject = {
+  name: string
+  label?: string
+  fields: SeedField[]
+}
+
+export type SeedOrg = {
+  /** 15- or 18-character Organization id (`00D…`); stored and returned as 18 characters. */
+  id: string
+  name: string
+  /** My Domain name, e.g. `forcegate-dev` (as in `forcegate-dev.my.salesforce.com`). */
+  myDomain: string
+}
+
+export type SeedUser = {
+  /** Optional fixed `005…` id; generated deterministically from the username when absent. */
+  id?: string
+  username: string
+  password: string
+  email: string
+  firstName: string
+  lastName: string
+  active: boolean
+}
+
+export type SeedConnectedApp = {
+  name: string
+  clientId: string
+  clientSecret: string
+  redirectUris: string[]
+  scopes: string[]
+  /** Issue JWT-based access tokens for named users instead of opaque session ids. */
+  jwtAccessTokens: boolean
+  /** "Introspect All Tokens": may introspect every token in the org. */
+  introspectAll: boolean
+  /** Username the client credentials flow runs as; absent means the flow is disabled. */
+  runAs?: string
+  /** Username-password flow (legacy) allowed for this app. */
+  passwordFlow: boolean
+  /** PEM X.509 certificate or public key for the JWT bearer flow. */
+  certificate?: string
+}
+
+export type SeedRecord = { [field: string]: string | number | boolean | null }
+
+export type DevOrgSeed = {
+  org: SeedOrg
+  users: SeedUser[]
+  connectedApps: SeedConnectedApp[]
+  /** Initial access token for dynamic client registration; absent disables registration. */
+  initialAccessToken?: string
+  objects: SeedObject[]
+  /** Records to preload, keyed by sObject name (standard objects such as Account included). */
+  records: { [sobjectName: string]: SeedRecord[] }
+}
