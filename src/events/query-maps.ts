@@ -1,0 +1,28 @@
+import { parseQuery } from '../http/gateway-request.ts'
+
+export interface V1QueryMaps {
+  readonly queryStringParameters: Record<string, string> | null
+  readonly multiValueQueryStringParameters: Record<string, string[]> | null
+}
+
+/** Payload 1.0: decoded values; the single-value map keeps the last value (AWS documents this). */
+export function v1QueryMaps(rawQuery: string): V1QueryMaps {
+  const parsed = parseQuery(rawQuery)
+  if (parsed.size === 0) return { queryStringParameters: null, multiValueQueryStringParameters: null }
+  const single: Record<string, string> = {}
+  const multi: Record<string, string[]> = {}
+  for (const [name, values] of parsed) {
+    single[name] = values[values.length - 1]!
+    multi[name] = values
+  }
+  return { queryStringParameters: single, multiValueQueryStringParameters: multi }
+}
+
+/** Payload 2.0: decoded values, repeated keys comma-joined; `undefined` when there is no query. */
+export function v2QueryMap(rawQuery: string): Record<string, string> | undefined {
+  const parsed = parseQuery(rawQuery)
+  if (parsed.size === 0) return undefined
+  const out: Record<string, string> = {}
+  for (const [name, values] of parsed) out[name] = values.join(',')
+  return out
+}

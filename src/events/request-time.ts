@@ -1,0 +1,12 @@
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+const pad = (n: number): string => (n < 10 ? `0${n}` : String(n))
+
+/** `$context.requestTime` format: `12/Mar/2024:19:03:58 +0000` (CLF, always UTC). */
+export function formatRequestTime(epochMs: number): string {
+  const d = new Date(epochMs)
+  return (
+    `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+  )
+}
