@@ -1,0 +1,34 @@
+import { v2HeadersAndCookies } from '../../events/header-maps.ts'
+import { v2QueryMap } from '../../events/query-maps.ts'
+import { requestContextV2 } from '../../events/request-context.ts'
+import type { RequestView } from '../../events/request-view.ts'
+
+/**
+ * The HTTP API payload 2.0 REQUEST authorizer event: `routeArn`, identity values as an
+ * array in configured order, lower-cased comma-joined headers, `cookies` split out. Keys
+ * without a value are left out, as in 2.0 proxy events.
+ */
+export function buildRequestEventV2(
+  view: RequestView,
+  routeArn: string,
+  identityValues: readonly string[],
+): Record<string, unknown> {
+  const { headers, cookies } = v2HeadersAndCookies(view.request)
+  const event: Record<string, unknown> = {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn,
+    identitySource: [...identityValues],
+    routeKey: view.routeKey,
+    rawPath: view.request.path,
+    rawQueryString: view.request.rawQuery,
+  }
+  if (cookies !== undefined) event.cookies = cookies
+  event.headers = headers
+  const query = v2QueryMap(view.request.rawQuery)
+  if (query !== undefined) event.queryStringParameters = query
+  event.requestContext = requestContextV2(view)
+  if (view.pathParameters !== null) event.pathParameters = view.pathParameters
+  if (view.stageVariables !== null) event.stageVariables = view.stageVariables
+  return event
+}

@@ -1,0 +1,82 @@
+import type { GatewayErrorCode } from '../../errors/codes.ts'
+import { GatewayError } from '../../errors/gateway-error.ts'
+import type { PolicyDecision } from '../policy/evaluate-policy.ts'
+
+export type AuthorizerKind = 'rest' | 'http'
+
+/**
+ * The one message an authorizer can fail with to get a 401. API Gateway compares it
+ * exactly: `Unauthorized.` or `Unauthorized: expired` is a 500.
+ */
+const UNAUTHORIZED = 'Unauthorized'
+
+/** True for `throw new Error('Unauthorized')`, `callback('Unauthorized')` and the Lambda wire form. */
+export function isUnauthorizedSignal(thrown: unknown): boolean {
+  if (thrown === UNAUTHORIZED) return true
+  if (thrown instanceof Error) return thrown.message === UNAUTHORIZED
+  if (typeof thrown === 'object' && thrown !== null && 'errorMessage' in thrown) {
+    return (thrown as { errorMessage: unknown }).errorMessage === UNAUTHORIZED
+  }
+  return false
+}
+
+function isTimeout(thrown: unknown): boolean {
+  return thrown instanceof Error && thrown.name === 'TimeoutError'
+}
+
+/** REST answers every authorizer failure with `{"message":null}`; HTTP APIs with "Internal Server Error". */
+function failureCode(kind: AuthorizerKind): GatewayErrorCode {
+  return kind === 'rest' ? 'GW_AUTHORIZER_CONFIG' : 'GW_AUTHORIZER_FAILURE_V2'
+}
+
+/**
+ * Maps what the authorizer threw to the client's answer. Nothing of the thrown value reaches
+ * the client or the log detail beyond its type: authorizer errors may echo the token.
+ */
+export function invocationFailure(thrown: unknown, kind: AuthorizerKind): GatewayError {
+  if (isUnauthorizedSignal(thrown))
+    return new GatewayError('GW_AUTHORIZER_UNAUTHORIZED', { reason: 'authorizer.unauthorized' })
+  if (isTimeout(thrown)) {
+    return new GatewayError(failureCode(kind), {
+      reason: 'authorizer.timeout',
+      detail: 'the authorizer timed out',
+    })
+  }
+  const type = thrown instanceof Error ? thrown.name : typeof thrown
+  return new GatewayError(failureCode(kind), {
+    reason: 'authorizer.threw',
+    detail: `the authorizer failed (${type})`,
+  })
+}
+
+/** An output API Gateway could not use (see `parseAuthorizerOutput`). */
+export function malformedOutput(kind: AuthorizerKind, reason: string, detail: string): GatewayError {
+  return new GatewayError(failureCode(kind), { reason, detail })
+}
+
+/** Identity sources absent or empty, or a token failing `identityValidationExpression`: 401, not invoked. */
+export function identityRejected(
+  reason: 'identity.missing' | 'identity.validation_expression',
+  detail: string,
+): GatewayError {
+  return new GatewayError('GW_IDENTITY_MISSING', { reason, detail })
+}
+
+/** A policy's deny: REST tells explicit from implicit; HTTP APIs say only "Forbidden". */
+export function policyDenied(
+  decision: Extract<PolicyDecision, { effect: 'deny' }>,
+  kind: AuthorizerKind,
+): GatewayError {
+  if (kind === 'http') return new GatewayError('GW_FORBIDDEN', { reason: `policy.deny.${decision.reason}` })
+  return decision.reason === 'explicit'
+    ? new GatewayError('GW_ACCESS_DENIED_EXPLICIT', {
+        reason: 'policy.deny.explicit',
+        detail: `denied by statement ${decision.statementIndex}`,
+      })
+    : new GatewayError('GW_ACCESS_DENIED', { reason: 'policy.deny.implicit' })
+}
+
+/** A simple response with `isAuthorized: false`. */
+export function simpleDenied(): GatewayError {
+  return new GatewayError('GW_FORBIDDEN', { reason: 'simple.not_authorized' })
+}
