@@ -18,7 +18,8 @@ export class TtlLru<V> {
   readonly #clock: Clock
 
   constructor(maxEntries: number, clock: Clock = systemClock) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer')
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+      throw new RangeError('maxEntries must be a positive integer')
     this.#maxEntries = maxEntries
     this.#clock = clock
   }

@@ -71,7 +71,11 @@ export const ERRORS = {
   GW_BAD_PATH: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request path' },
   GW_BAD_REQUEST: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request' },
   GW_URI_TOO_LONG: { status: 414, responseType: 'DEFAULT_4XX', message: 'Request-URI Too Long' },
-  GW_HEADERS_TOO_LARGE: { status: 431, responseType: 'DEFAULT_4XX', message: 'Request Header Fields Too Large' },
+  GW_HEADERS_TOO_LARGE: {
+    status: 431,
+    responseType: 'DEFAULT_4XX',
+    message: 'Request Header Fields Too Large',
+  },
   GW_BODY_TOO_LARGE: { status: 413, responseType: 'REQUEST_TOO_LARGE', message: 'Request Too Long' },
   GW_REQUEST_TIMEOUT: { status: 408, responseType: 'DEFAULT_4XX', message: 'Request Timeout' },
   GW_CREDENTIAL_REQUEST_MALFORMED: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request' },
@@ -119,13 +123,22 @@ export const ERRORS = {
     responseType: 'DEFAULT_5XX',
     message: 'Internal server error',
   },
+  GW_INTEGRATION_FAILURE_HTTP_API: {
+    status: 500,
+    responseType: 'DEFAULT_5XX',
+    message: 'Internal Server Error',
+  },
   GW_INTEGRATION_TIMEOUT: {
     status: 504,
     responseType: 'INTEGRATION_TIMEOUT',
     message: 'Endpoint request timed out',
   },
   GW_UPSTREAM_UNREACHABLE: { status: 502, responseType: 'DEFAULT_5XX', message: 'Bad Gateway' },
-  GW_MOCK_NO_STATUS: { status: 500, responseType: 'API_CONFIGURATION_ERROR', message: 'Internal server error' },
+  GW_MOCK_NO_STATUS: {
+    status: 500,
+    responseType: 'API_CONFIGURATION_ERROR',
+    message: 'Internal server error',
+  },
   GW_INTERNAL: { status: 500, responseType: 'DEFAULT_5XX', message: 'Internal server error' },
 } as const satisfies Record<string, ErrorSpec>
 

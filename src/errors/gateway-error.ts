@@ -1,4 +1,4 @@
-import { type GatewayErrorCode, errorSpec } from './codes.ts'
+import { errorSpec, type GatewayErrorCode } from './codes.ts'
 
 export interface GatewayErrorOptions {
   /** Log-only explanation: never rendered to the client. */

@@ -12,7 +12,8 @@ export interface EventBody {
   readonly isBase64Encoded: boolean
 }
 
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql|[\w.+-]+\+(json|xml)))/
+const TEXT_TYPES =
+  /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql|[\w.+-]+\+(json|xml)))/
 
 function mediaType(contentType: string | undefined): string {
   if (contentType === undefined) return ''
@@ -32,7 +33,11 @@ export function matchesMediaType(type: string, patterns: readonly string[]): boo
   return false
 }
 
-export function encodeEventBody(body: Buffer | undefined, contentType: string | undefined, enc: BodyEncoding): EventBody {
+export function encodeEventBody(
+  body: Buffer | undefined,
+  contentType: string | undefined,
+  enc: BodyEncoding,
+): EventBody {
   if (body === undefined || body.length === 0) return { body: null, isBase64Encoded: false }
   const type = mediaType(contentType)
   const binary =

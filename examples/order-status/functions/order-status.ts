@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs'
+
+// A Lambda handler like any other: it receives API Gateway's proxy event and returns a proxy response.
+interface Order {
+  orderId: string
+  customer: string
+  status: string
+}
+
+const { orders } = JSON.parse(readFileSync(new URL('../orders.json', import.meta.url), 'utf8')) as { orders: Order[] }
+
+interface ProxyEvent {
+  resource: string
+  pathParameters: Record<string, string> | null
+  queryStringParameters: Record<string, string> | null
+  requestContext: { authorizer?: Record<string, unknown> }
+}
+
+const json = (statusCode: number, body: unknown) => ({
+  statusCode,
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+})
+
+export async function handler(event: ProxyEvent) {
+  const caller = event.requestContext.authorizer?.principalId ?? null
+  if (event.resource === '/orders') {
+    const status = event.queryStringParameters?.status
+    const list = status === undefined ? orders : orders.filter((o) => o.status === status.toUpperCase())
+    return json(200, { orders: list, caller })
+  }
+  const order = orders.find((o) => o.orderId === event.pathParameters?.orderId)
+  if (order === undefined) return json(404, { message: `order ${event.pathParameters?.orderId} not found` })
+  return json(200, { ...order, caller })
+}

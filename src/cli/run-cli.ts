@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs'
+import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
+import { serveCommand } from './serve-command.ts'
+import { usage } from './usage.ts'
+
+export interface CliIo {
+  readonly out: (text: string) => void
+  readonly err: (text: string) => void
+}
+
+const defaultIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+}
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return pkg.version
+}
+
+/** Entry of the `forcegate` command; resolves with the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.out(usage())
+      return command === undefined ? 2 : 0
+    }
+    if (command === '--version' || command === '-v') {
+      io.out(`forcegate ${version()}\n`)
+      return 0
+    }
+    if (command === 'serve') return await serveCommand(rest, io)
+    io.err(`forcegate: unknown command '${command}'\n\n${usage()}`)
+    return 2
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ConfigErrors) {
+      io.err(`forcegate: configuration error\n${err.message}\n`)
+      return 1
+    }
+    if (err instanceof UsageError) {
+      io.err(`forcegate: ${err.message}\nRun 'forcegate --help' for usage.\n`)
+      return 2
+    }
+    throw err
+  }
+}
+
+/** Wrong flags or arguments on the command line. */
+export class UsageError extends Error {}

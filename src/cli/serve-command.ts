@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util'
+import { startGateway } from '../gateway.ts'
+import { formatRouteTable } from './format-route-table.ts'
+import { type CliIo, UsageError } from './run-cli.ts'
+
+export function parseServeArgs(argv: readonly string[]) {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(argv)
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  const { values } = parsed
+  if (values.api === undefined) throw new UsageError('serve needs --api <openapi file>')
+  let port: number | undefined
+  if (values.port !== undefined) {
+    port = Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port expects an integer from 0 to 65535, found '${values.port}'`)
+  }
+  return {
+    apiFile: values.api,
+    configFile: values.config,
+    functionsFolders: values.functions,
+    port,
+    host: values.host,
+    stage: values.stage,
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      api: { type: 'string' },
+      config: { type: 'string' },
+      functions: { type: 'string', multiple: true },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      stage: { type: 'string' },
+    },
+  })
+}
+
+/** `forcegate serve`: compile, listen, print the route table, run until SIGINT/SIGTERM. */
+export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseServeArgs(argv)
+  const gateway = await startGateway({
+    apiFile: args.apiFile,
+    ...(args.configFile === undefined ? {} : { configFile: args.configFile }),
+    ...(args.functionsFolders === undefined ? {} : { functionsFolders: args.functionsFolders }),
+    ...(args.port === undefined ? {} : { port: args.port }),
+    ...(args.host === undefined ? {} : { host: args.host }),
+    ...(args.stage === undefined ? {} : { stage: args.stage }),
+  })
+  io.err(formatRouteTable(gateway.table, gateway.url))
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await gateway.close()
+  return 0
+}

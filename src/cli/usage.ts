@@ -1,0 +1,21 @@
+export function usage(): string {
+  return `Usage: forcegate <command> [options]
+
+Commands:
+  serve     Serve an API Gateway definition (OpenAPI 3 with AWS extensions)
+  devorg    Run the dev org, a local Salesforce-compatible org
+  --help    Show this help
+  --version Show the version
+
+forcegate serve --api <openapi.yaml|json> [options]
+  --api <file>         OpenAPI 3.0/3.1 document with x-amazon-apigateway-* extensions (required)
+  --functions <dir>    Folder of Lambda handler modules NAME.{ts,mjs,js}; repeatable
+                       (default: the functions folder beside the API file)
+  --config <file>      forcegate.yaml: listener, limits, stage variables, logging
+  --port <n>           Port to listen on (default 8080; 0 picks a free port)
+  --host <addr>        Address to listen on (default 127.0.0.1)
+  --stage <name>       Stage name shown in events (REST default "dev", HTTP API "$default")
+
+forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>]
+`
+}

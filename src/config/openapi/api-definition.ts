@@ -1,0 +1,59 @@
+import type { GatewayResponses } from '../../errors/gateway-responses.ts'
+
+/** What an OpenAPI document with API Gateway's extensions describes, validated, before compiling. */
+export interface ApiDefinition {
+  readonly file: string
+  readonly title: string
+  /** HTTP API when the document carries `x-amazon-apigateway-importexport-version`, else REST. */
+  readonly kind: 'rest' | 'http'
+  readonly routes: readonly RouteSpec[]
+  readonly gatewayResponses: GatewayResponses
+  readonly binaryMediaTypes: readonly string[]
+  readonly securitySchemes: ReadonlyMap<string, SecuritySchemeSpec>
+}
+
+export interface RouteSpec {
+  /** Upper-case verb, `ANY`, or `$default` for the HTTP API default route. */
+  readonly method: string
+  readonly resourcePath: string
+  readonly pointer: string
+  readonly integration: IntegrationSpec
+  /** Security requirements (OR of ANDs, as OpenAPI defines); `[]` means none. */
+  readonly security: readonly (readonly { readonly scheme: string; readonly scopes: readonly string[] }[])[]
+  readonly securityPointer: string
+}
+
+export type IntegrationSpec =
+  | {
+      readonly type: 'aws_proxy'
+      readonly functionName: string
+      readonly functionArn: string
+      readonly payloadFormatVersion: '1.0' | '2.0'
+      readonly timeoutMs: number
+      readonly pointer: string
+    }
+  | {
+      readonly type: 'http_proxy'
+      readonly uri: string
+      readonly httpMethod: string | undefined
+      readonly timeoutMs: number
+      readonly pointer: string
+    }
+  | {
+      readonly type: 'mock'
+      readonly requestStatus: number | undefined
+      readonly responses: readonly {
+        readonly pattern: string
+        readonly statusCode: number
+        readonly headers: readonly (readonly [string, string])[]
+        readonly templates: readonly (readonly [string, string])[]
+      }[]
+      readonly pointer: string
+    }
+
+/** A security scheme as written; authorizer-specific parsing happens when routes are compiled. */
+export interface SecuritySchemeSpec {
+  readonly name: string
+  readonly pointer: string
+  readonly raw: Readonly<Record<string, unknown>>
+}

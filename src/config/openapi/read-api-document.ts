@@ -1,0 +1,157 @@
+import { ConfigError } from '../../errors/config-error.ts'
+import { FieldReader, isObject, type JsonObject } from '../field-reader.ts'
+import { childPointer, type SourceDocument } from '../source-document.ts'
+import type { ApiDefinition, IntegrationSpec, RouteSpec, SecuritySchemeSpec } from './api-definition.ts'
+import { readGatewayResponses } from './read-gateway-responses.ts'
+import { readIntegration } from './read-integration.ts'
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const
+const ANY = 'x-amazon-apigateway-any-method'
+const INTEGRATION = 'x-amazon-apigateway-integration'
+const SEGMENT = /^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z0-9_.-]+\+?\})$/
+
+/** Validates an OpenAPI 3.0/3.1 document with API Gateway's extensions; reports every problem at once. */
+export function readApiDocument(doc: SourceDocument): ApiDefinition {
+  if (!isObject(doc.data))
+    throw new ConfigError(doc.file, '', 'expected an OpenAPI document (an object at the top level)')
+  const root = doc.data
+  const r = new FieldReader(doc)
+  const version = root.openapi
+  if (typeof version !== 'string' || !/^3\.[01]\.\d+$/.test(version)) {
+    r.fail(
+      '/openapi',
+      root.swagger !== undefined
+        ? 'expected openapi: 3.0.x or 3.1.x (Swagger 2.0 documents are not supported yet)'
+        : 'expected openapi: 3.0.x or 3.1.x',
+    )
+  }
+  const kind = root['x-amazon-apigateway-importexport-version'] === undefined ? 'rest' : 'http'
+  const info = r.object(root, 'info', '', false)
+  const title = (info && r.string(info, 'title', '/info', false)) ?? 'api'
+  const components = r.object(root, 'components', '', false) ?? {}
+  const securitySchemes = readSecuritySchemes(r, components)
+  const rootSecurity = readSecurity(r, root, '', securitySchemes) ?? []
+  const routes: RouteSpec[] = []
+  const paths = r.object(root, 'paths', '', true) ?? {}
+  for (const [path, item] of Object.entries(paths)) {
+    const p = childPointer('/paths', path)
+    if (!checkPath(r, path, p) || !isObject(item)) {
+      if (!isObject(item)) r.fail(p, 'expected a path item object')
+      continue
+    }
+    for (const key of [...METHODS, ANY] as const) {
+      const op = item[key]
+      if (op === undefined) continue
+      const opPointer = childPointer(p, key)
+      if (!isObject(op)) {
+        r.fail(opPointer, 'expected an operation object')
+        continue
+      }
+      const integration = readOperationIntegration(r, op, opPointer, kind, components)
+      const security = readSecurity(r, op, opPointer, securitySchemes)
+      if (integration === undefined) continue
+      const method = key === ANY ? 'ANY' : key.toUpperCase()
+      const isDefault = kind === 'http' && op['isDefaultRoute'] === true
+      routes.push({
+        method: isDefault ? '$default' : method,
+        resourcePath: path,
+        pointer: opPointer,
+        integration,
+        security: security ?? rootSecurity,
+        securityPointer: security === undefined ? '/security' : childPointer(opPointer, 'security'),
+      })
+    }
+  }
+  const binaryMediaTypes = r.stringArray(root, 'x-amazon-apigateway-binary-media-types', '') ?? []
+  const gatewayResponses = readGatewayResponses(r, root)
+  r.throwIfErrors()
+  return { file: doc.file, title, kind, routes, gatewayResponses, binaryMediaTypes, securitySchemes }
+}
+
+function checkPath(r: FieldReader, path: string, pointer: string): boolean {
+  if (!path.startsWith('/')) return r.fail(pointer, 'expected a path starting with /') ?? false
+  const segments = path.split('/').slice(1)
+  if (path === '/') return true
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!
+    if (!SEGMENT.test(seg))
+      return (
+        r.fail(pointer, `expected segments that are literals, {name} or a final {name+}; '${seg}' is not`) ??
+        false
+      )
+    if (seg.endsWith('+}') && i !== segments.length - 1)
+      return r.fail(pointer, `expected the greedy variable ${seg} to be the last segment`) ?? false
+  }
+  return true
+}
+
+function readOperationIntegration(
+  r: FieldReader,
+  op: JsonObject,
+  pointer: string,
+  kind: 'rest' | 'http',
+  components: JsonObject,
+): IntegrationSpec | undefined {
+  const raw = op[INTEGRATION]
+  const p = childPointer(pointer, INTEGRATION)
+  if (raw === undefined)
+    return r.fail(p, 'every operation needs an integration (x-amazon-apigateway-integration)')
+  if (!isObject(raw)) return r.fail(p, 'expected an integration object')
+  const ref = raw.$ref
+  if (typeof ref === 'string') {
+    const name = /^#\/components\/x-amazon-apigateway-integrations\/([^/]+)$/.exec(ref)?.[1]
+    const shared =
+      name === undefined
+        ? undefined
+        : (components['x-amazon-apigateway-integrations'] as JsonObject | undefined)?.[name]
+    if (!isObject(shared))
+      return r.fail(
+        childPointer(p, '$ref'),
+        `expected a reference to #/components/x-amazon-apigateway-integrations/<name> that exists, found ${ref}`,
+      )
+    return readIntegration(r, shared, `/components/x-amazon-apigateway-integrations/${name}`, kind)
+  }
+  return readIntegration(r, raw, p, kind)
+}
+
+function readSecuritySchemes(r: FieldReader, components: JsonObject): Map<string, SecuritySchemeSpec> {
+  const out = new Map<string, SecuritySchemeSpec>()
+  const schemes = r.object(components, 'securitySchemes', '/components', false) ?? {}
+  for (const [name, value] of Object.entries(schemes)) {
+    const pointer = childPointer('/components/securitySchemes', name)
+    if (!isObject(value)) r.fail(pointer, 'expected a security scheme object')
+    else out.set(name, { name, pointer, raw: value })
+  }
+  return out
+}
+
+function readSecurity(
+  r: FieldReader,
+  holder: JsonObject,
+  pointer: string,
+  schemes: ReadonlyMap<string, SecuritySchemeSpec>,
+): RouteSpec['security'] | undefined {
+  const raw = holder.security
+  if (raw === undefined) return undefined
+  const p = childPointer(pointer, 'security')
+  if (!Array.isArray(raw)) return r.fail(p, 'expected a list of security requirement objects')
+  const out: { scheme: string; scopes: string[] }[][] = []
+  raw.forEach((req, i) => {
+    const rp = childPointer(p, i)
+    if (!isObject(req)) return r.fail(rp, 'expected a security requirement object ({ schemeName: [scopes] })')
+    const all: { scheme: string; scopes: string[] }[] = []
+    for (const [scheme, scopes] of Object.entries(req)) {
+      if (!schemes.has(scheme))
+        r.fail(
+          childPointer(rp, scheme),
+          `expected the name of a scheme in components.securitySchemes; '${scheme}' is not defined`,
+        )
+      else if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string'))
+        r.fail(childPointer(rp, scheme), 'expected a list of scope strings')
+      else all.push({ scheme, scopes: scopes as string[] })
+    }
+    out.push(all)
+    return undefined
+  })
+  return out
+}

@@ -1,0 +1,92 @@
+import type { AddressInfo } from 'node:net'
+import { dirname, join } from 'node:path'
+import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
+import type { GatewayFile } from './config/gateway-file-schema.ts'
+import { readApiDocument } from './config/openapi/read-api-document.ts'
+import { readGatewayFile } from './config/read-gateway-file.ts'
+import { loadSourceDocument } from './config/source-document.ts'
+import { createHttpServer } from './http/server.ts'
+import { createLogger, type Logger } from './observability/logger.ts'
+import { compileRouteAuth } from './pipeline/compile-route-auth.ts'
+import { compileRoutes } from './pipeline/compile-routes.ts'
+import { runPipeline } from './pipeline/run.ts'
+import type { RouteTable } from './pipeline/types.ts'
+
+export interface GatewayOptions {
+  readonly apiFile: string
+  readonly configFile?: string
+  readonly functionsFolders?: readonly string[]
+  readonly port?: number
+  readonly host?: string
+  readonly stage?: string
+  readonly logger?: Logger
+  readonly clock?: () => number
+}
+
+export interface Gateway {
+  readonly url: string
+  readonly table: RouteTable
+  readonly config: GatewayFile
+  close(): Promise<void>
+}
+
+/** Loads and compiles everything first, then listens: a gateway that starts is fully configured. */
+export async function prepareGateway(
+  options: GatewayOptions,
+): Promise<{ table: RouteTable; config: GatewayFile; log: Logger }> {
+  const configDoc =
+    options.configFile === undefined ? undefined : await loadSourceDocument(options.configFile)
+  const config = readGatewayFile(configDoc)
+  if (options.port !== undefined) config.server.port = options.port
+  if (options.host !== undefined) config.server.host = options.host
+  if (options.stage !== undefined) config.api.stage = options.stage
+  const log = options.logger ?? createLogger(config.log.level)
+  const api = readApiDocument(await loadSourceDocument(options.apiFile))
+  const clock = options.clock ?? Date.now
+  const invoker = new LocalLambdaInvoker(clock)
+  const folders = [
+    ...(options.functionsFolders ?? []),
+    ...config.functions.map((f) => (configDoc === undefined ? f : join(dirname(configDoc.file), f))),
+  ]
+  if (folders.length === 0) folders.push(join(dirname(options.apiFile), 'functions'))
+  const table = await compileRoutes(api, config, {
+    invoker,
+    loadFunction: (name, arn, origin) => invoker.load({ name, arn }, folders, origin),
+    compileAuth: (route, apiDef) =>
+      compileRouteAuth(route, apiDef, {
+        invoker,
+        clock,
+        loadFunction: (name, arn, origin) => invoker.load({ name, arn }, folders, origin),
+      }),
+  })
+  return { table, config, log }
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { table, config, log } = await prepareGateway(options)
+  const clock = options.clock ?? Date.now
+  const server = createHttpServer(
+    config.server,
+    (req, res) => runPipeline(req, res, { table, log, accessLog: config.log.access, clock }),
+    (err) => log.error({ err }, 'request handler failed'),
+  )
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.server.port, config.server.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    url: `http://${host}:${address.port}`,
+    table,
+    config,
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await table.close()
+    },
+  }
+}

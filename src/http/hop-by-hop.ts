@@ -1,0 +1,41 @@
+/** Headers that describe one connection, never forwarded in either direction (RFC 9110 §7.6.1). */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+])
+
+/** Client-supplied forwarding headers: the gateway writes its own and trusts none of these. */
+export const SPOOFABLE_FORWARDING: ReadonlySet<string> = new Set([
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-forwarded-uri',
+  'x-original-uri',
+  'x-real-ip',
+])
+
+/**
+ * Names listed in `Connection` are hop-by-hop too. A client that nominates an end-to-end header
+ * there (`Connection: close, X-Gateway-User`) only removes its own copy: the gateway adds its
+ * trusted headers after this filter runs.
+ */
+export function connectionNominated(connectionValues: readonly string[] | undefined): Set<string> {
+  const names = new Set<string>()
+  if (connectionValues === undefined) return names
+  for (const value of connectionValues) {
+    for (const token of value.split(',')) {
+      const name = token.trim().toLowerCase()
+      if (name !== '') names.add(name)
+    }
+  }
+  return names
+}

@@ -1,0 +1,59 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+
+export interface ServerLimits {
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  readonly maxHeaderBytes: number
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+}
+
+/**
+ * A plain node:http server with the edge limits set. Malformed framing never reaches the
+ * pipeline: Node's parser rejects it, and we answer 400/408/431 with a JSON body and close.
+ * The handler is never allowed to throw into Node.
+ */
+export function createHttpServer(
+  limits: ServerLimits,
+  handler: Handler,
+  onError: (err: unknown) => void,
+): Server {
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      requireHostHeader: true,
+      insecureHTTPParser: false,
+    },
+    (req, res) => {
+      handler(req, res).catch((err: unknown) => {
+        onError(err)
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' })
+          res.end('{"message":"Internal server error"}')
+        } else res.destroy()
+      })
+    },
+  )
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy()
+      return
+    }
+    const [status, text] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request']
+    const body = `{"message":"${text}"}`
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    )
+  })
+  return server
+}

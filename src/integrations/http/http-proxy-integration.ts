@@ -1,0 +1,114 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { Pool } from 'undici'
+import { GatewayError } from '../../errors/gateway-error.ts'
+import { connectionNominated, HOP_BY_HOP, SPOOFABLE_FORWARDING } from '../../http/hop-by-hop.ts'
+import type { Integration, IntegrationCall, IntegrationResult } from '../types.ts'
+import { compileUriTemplate, type UriTemplate } from './uri-template.ts'
+
+export interface HttpProxyOptions {
+  readonly uri: string
+  readonly httpMethod: string | undefined
+  readonly timeoutMs: number
+  /** Header names (lower case) the gateway strips from clients because it sets them itself. */
+  readonly trustedHeaderNames: ReadonlySet<string>
+}
+
+const UPSTREAM_ERRORS_TIMEOUT = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/**
+ * `http_proxy`: streams the request to the upstream over a pooled keep-alive client and streams
+ * the answer back. Both directions drop hop-by-hop headers; forwarding headers are the
+ * gateway's own. Redirects are never followed.
+ */
+export function createHttpProxyIntegration(options: HttpProxyOptions): Integration {
+  const template: UriTemplate = compileUriTemplate(options.uri)
+  const pool = new Pool(template.origin, {
+    connections: 128,
+    pipelining: 1,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    connectTimeout: Math.min(options.timeoutMs, 10_000),
+  })
+  return {
+    type: 'http_proxy',
+    description: `http ${options.httpMethod ?? 'ANY'} ${options.uri} (timeout ${options.timeoutMs} ms)`,
+    needsBody: false,
+    async invoke(call: IntegrationCall): Promise<IntegrationResult> {
+      const req = call.view.request
+      const path = template.path(call.view.pathParameters, req.rawQuery)
+      const method =
+        options.httpMethod === undefined || options.httpMethod === 'ANY' ? req.method : options.httpMethod
+      const headers = upstreamHeaders(call, template.host, options.trustedHeaderNames)
+      const hasBody = req.headers.has('content-length') || req.headers.has('transfer-encoding')
+      try {
+        await pool.stream(
+          { path, method, headers, body: hasBody ? call.incoming : null, opaque: call.outgoing },
+          ({ statusCode, headers: upstream, opaque }) => {
+            const res = opaque as IntegrationCall['outgoing']
+            res.writeHead(statusCode, downstreamHeaders(upstream))
+            return res
+          },
+        )
+      } catch (err) {
+        if (call.outgoing.headersSent) {
+          call.outgoing.destroy()
+          return { kind: 'streamed' }
+        }
+        const code = (err as { code?: string }).code ?? ''
+        if (UPSTREAM_ERRORS_TIMEOUT.has(code)) {
+          throw new GatewayError('GW_INTEGRATION_TIMEOUT', {
+            reason: 'upstream.timeout',
+            detail: `${template.origin}: ${code}`,
+          })
+        }
+        throw new GatewayError('GW_UPSTREAM_UNREACHABLE', {
+          reason: 'upstream.unreachable',
+          detail: `${template.origin}: ${code || (err as Error).message}`,
+        })
+      }
+      return { kind: 'streamed' }
+    },
+    close: () => pool.close(),
+  }
+}
+
+function upstreamHeaders(call: IntegrationCall, host: string, trusted: ReadonlySet<string>): string[] {
+  const req = call.view.request
+  const nominated = connectionNominated(req.headers.get('connection'))
+  const out: string[] = []
+  for (const [name, value] of req.rawHeaders) {
+    const lower = name.toLowerCase()
+    if (
+      HOP_BY_HOP.has(lower) ||
+      nominated.has(lower) ||
+      SPOOFABLE_FORWARDING.has(lower) ||
+      trusted.has(lower)
+    )
+      continue
+    if (lower === 'host' || lower === 'expect') continue
+    out.push(name, value)
+  }
+  out.push('host', host)
+  out.push('x-forwarded-for', req.sourceIp)
+  out.push('x-forwarded-proto', 'http')
+  const clientHost = req.headers.get('host')?.[0]
+  if (clientHost !== undefined) out.push('x-forwarded-host', clientHost)
+  for (const [name, value] of call.identityHeaders) out.push(name, value)
+  return out
+}
+
+function downstreamHeaders(upstream: IncomingHttpHeaders): Record<string, string | string[]> {
+  const nominated = connectionNominated(
+    upstream.connection === undefined ? undefined : ([] as string[]).concat(upstream.connection),
+  )
+  const out: Record<string, string | string[]> = {}
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || nominated.has(name)) continue
+    out[name] = value
+  }
+  return out
+}

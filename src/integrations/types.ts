@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RequestView } from '../events/request-view.ts'
+
+import type { BufferedResponse } from '../lib/buffered-response.ts'
+
+export type { BufferedResponse }
+
+/** Either a response to write, or a note that the integration already streamed it. */
+export type IntegrationResult =
+  | { readonly kind: 'buffered'; readonly response: BufferedResponse }
+  | { readonly kind: 'streamed' }
+
+export interface IntegrationCall {
+  readonly view: RequestView
+  /** `requestContext.authorizer` for Lambda events, when an authorizer ran. */
+  readonly authorizer: Readonly<Record<string, unknown>> | undefined
+  /** Identity headers the gateway vouches for, added after client copies were stripped. */
+  readonly identityHeaders: readonly (readonly [string, string])[]
+  /** Raw request and response, for integrations that stream. */
+  readonly incoming: IncomingMessage
+  readonly outgoing: ServerResponse
+}
+
+export interface Integration {
+  /** `aws_proxy`, `http_proxy` or `mock`: printed in the route table. */
+  readonly type: string
+  /** One line for the start-up route table, e.g. `lambda order-status (payload 1.0)`. */
+  readonly description: string
+  /** Whether the body must be read before `invoke` (buffering integrations). */
+  readonly needsBody: boolean
+  invoke(call: IntegrationCall): Promise<IntegrationResult>
+  close?(): Promise<void>
+}

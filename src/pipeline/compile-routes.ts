@@ -1,0 +1,118 @@
+import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
+import type { GatewayFile } from '../config/gateway-file-schema.ts'
+import type { ApiDefinition, IntegrationSpec, RouteSpec } from '../config/openapi/api-definition.ts'
+import { ConfigError } from '../errors/config-error.ts'
+import type { TemplateScope } from '../errors/template-scope.ts'
+import type { Deployment } from '../events/request-view.ts'
+import { DuplicateRouteError, Router } from '../http/router.ts'
+import { createHttpProxyIntegration } from '../integrations/http/http-proxy-integration.ts'
+import { createLambdaProxyIntegration } from '../integrations/lambda/lambda-proxy-integration.ts'
+import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
+import type { Integration } from '../integrations/types.ts'
+import { templateScopeOf } from './template-scope-of.ts'
+import type { CompiledRoute, RouteAuth, RouteTable } from './types.ts'
+
+export interface CompileDeps {
+  readonly invoker: LambdaInvoker
+  /** Loads a local function module before serving; throws a ConfigError naming the folders searched. */
+  readonly loadFunction: (name: string, arn: string, origin: string) => Promise<void>
+  /** Builds a route's authorizer from its security requirements, or undefined for none. */
+  readonly compileAuth: (route: RouteSpec, api: ApiDefinition) => Promise<RouteAuth | undefined>
+}
+
+/** Turns a validated API definition and gateway file into the frozen route table. */
+export async function compileRoutes(
+  api: ApiDefinition,
+  gateway: GatewayFile,
+  deps: CompileDeps,
+): Promise<RouteTable> {
+  const stage = gateway.api.stage ?? (api.kind === 'http' ? '$default' : 'dev')
+  const deployment: Deployment = {
+    apiId: gateway.api.apiId,
+    accountId: gateway.api.accountId,
+    region: gateway.api.region,
+    resourceId: 'fgres0',
+  }
+  const router = new Router<CompiledRoute>()
+  const routes: CompiledRoute[] = []
+  const integrations: Integration[] = []
+  for (const spec of api.routes) {
+    const auth = await deps.compileAuth(spec, api)
+    const integration = await compileIntegration(
+      spec.integration,
+      api,
+      deps,
+      auth?.trustedHeaderNames ?? NONE,
+    )
+    integrations.push(integration)
+    const routeKey = spec.method === '$default' ? '$default' : `${spec.method} ${spec.resourcePath}`
+    const route: CompiledRoute = Object.freeze({
+      method: spec.method,
+      resourcePath: spec.resourcePath,
+      routeKey,
+      auth,
+      integration,
+    })
+    try {
+      if (spec.method === '$default') router.setFallback(route)
+      else router.add(spec.method, spec.resourcePath, route)
+    } catch (err) {
+      if (err instanceof DuplicateRouteError) throw new ConfigError(api.file, spec.pointer, err.message)
+      throw err
+    }
+    routes.push(route)
+  }
+  const stageVariables =
+    Object.keys(gateway.api.stageVariables).length === 0 ? null : gateway.api.stageVariables
+  return Object.freeze({
+    kind: api.kind,
+    title: api.title,
+    stage,
+    stageVariables,
+    deployment,
+    router,
+    routes: Object.freeze(routes),
+    gatewayResponses: api.gatewayResponses,
+    limits: { maxBodyBytes: gateway.server.maxBodyBytes, maxUrlBytes: gateway.server.maxUrlBytes },
+    async close() {
+      await Promise.all(integrations.map((i) => i.close?.()))
+    },
+  })
+}
+
+const NONE: ReadonlySet<string> = new Set()
+
+async function compileIntegration(
+  spec: IntegrationSpec,
+  api: ApiDefinition,
+  deps: CompileDeps,
+  trustedHeaderNames: ReadonlySet<string>,
+): Promise<Integration> {
+  switch (spec.type) {
+    case 'aws_proxy': {
+      await deps.loadFunction(spec.functionName, spec.functionArn, `${api.file}#${spec.pointer}`)
+      return createLambdaProxyIntegration({
+        fn: { name: spec.functionName, arn: spec.functionArn },
+        payloadFormatVersion: spec.payloadFormatVersion,
+        timeoutMs: spec.timeoutMs,
+        bodyEncoding:
+          api.kind === 'rest' ? { kind: 'rest', binaryMediaTypes: api.binaryMediaTypes } : { kind: 'http' },
+        invoker: deps.invoker,
+        apiKind: api.kind,
+      })
+    }
+    case 'http_proxy':
+      return createHttpProxyIntegration({
+        uri: spec.uri,
+        httpMethod: spec.httpMethod,
+        timeoutMs: spec.timeoutMs,
+        trustedHeaderNames,
+      })
+    case 'mock':
+      return createMockIntegration({
+        requestStatus: spec.requestStatus,
+        responses: spec.responses,
+        scopeOf: (call): TemplateScope => templateScopeOf(call.view),
+      })
+  }
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { GatewayError } from '../errors/gateway-error.ts'
+import { renderError } from '../errors/render-error.ts'
+import type { RequestView } from '../events/request-view.ts'
+import type { GatewayRequest } from '../http/gateway-request.ts'
+import { readBody } from '../http/read-body.ts'
+import type { Logger } from '../observability/logger.ts'
+import { receive } from './stages/receive.ts'
+import { respond } from './stages/respond.ts'
+import { templateScopeOf } from './template-scope-of.ts'
+import type { AuthOutcome, CompiledRoute, RouteTable } from './types.ts'
+
+export interface RunOptions {
+  readonly table: RouteTable
+  readonly log: Logger
+  readonly accessLog: boolean
+  readonly clock: () => number
+}
+
+/**
+ * The fixed stage order: receive → route → identify/authenticate/authorize → enrich →
+ * integrate → respond. Every failure, whichever stage raised it, is rendered by one renderer.
+ */
+export async function runPipeline(
+  incoming: IncomingMessage,
+  res: ServerResponse,
+  options: RunOptions,
+): Promise<void> {
+  const { table, log } = options
+  const started = options.clock()
+  const requestId = randomUUID()
+  let req: GatewayRequest | undefined
+  let route: CompiledRoute | undefined
+  let view: RequestView | undefined
+  let outcome: AuthOutcome | undefined
+  let integrationLatency: number | undefined
+  let failure: GatewayError | undefined
+  if (options.accessLog) {
+    // Registered first so that responses finished synchronously are logged too.
+    res.once('finish', () => {
+      log.info({
+        requestId,
+        method: incoming.method,
+        path: req?.path ?? incoming.url,
+        routeKey: route?.routeKey ?? null,
+        status: res.statusCode,
+        latencyMs: options.clock() - started,
+        integrationLatencyMs: integrationLatency ?? null,
+        principal: outcome?.principalId ?? null,
+        error: failure?.code ?? null,
+        reason: failure?.reason ?? null,
+      })
+    })
+  }
+  try {
+    req = receive(incoming, requestId, started, table.limits)
+    const match = table.router.find(req.method, req.path)
+    if (match === undefined) throw new GatewayError('GW_ROUTE_NOT_FOUND', { reason: 'route.none' })
+    route = match.value
+    view = {
+      request: req,
+      stage: table.stage,
+      resourcePath: match.resourcePath,
+      routeKey: route.routeKey,
+      pathParameters: match.pathParameters,
+      stageVariables: table.stageVariables,
+      deployment: table.deployment,
+    }
+    if (route.auth !== undefined) outcome = await route.auth.authorize(view)
+    if (route.integration.needsBody) req.body = await readBody(incoming, table.limits.maxBodyBytes)
+    const integrationStart = options.clock()
+    const result = await route.integration.invoke({
+      view,
+      authorizer: outcome?.authorizerContext,
+      identityHeaders: outcome?.identityHeaders ?? [],
+      incoming,
+      outgoing: res,
+    })
+    integrationLatency = options.clock() - integrationStart
+    if (result.kind === 'buffered') respond(res, result.response, requestId)
+  } catch (err) {
+    failure =
+      err instanceof GatewayError
+        ? err
+        : new GatewayError('GW_INTERNAL', { reason: 'internal', detail: String(err), cause: err })
+    if (failure.code === 'GW_INTERNAL') log.error({ requestId, err }, 'unexpected failure')
+    const scope = view === undefined ? minimalScope(requestId, table) : templateScopeOf(view)
+    respond(res, renderError(failure, table.gatewayResponses, scope), requestId)
+  }
+}
+
+function minimalScope(requestId: string, table: RouteTable) {
+  return {
+    context: { requestId, stage: table.stage },
+    stageVariables: table.stageVariables ?? {},
+    headers: new Map(),
+    query: new Map(),
+    pathParameters: {},
+  }
+}

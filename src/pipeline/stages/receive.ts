@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http'
+import { GatewayError } from '../../errors/gateway-error.ts'
+import type { GatewayRequest } from '../../http/gateway-request.ts'
+import { normalizeTarget } from '../../http/normalize-path.ts'
+
+export interface ReceiveLimits {
+  readonly maxBodyBytes: number
+  readonly maxUrlBytes: number
+}
+
+/**
+ * receive: framing checks Node's parser leaves to us (two Host headers, absolute-form targets,
+ * Transfer-Encoding on HTTP/1.0 or in any form but exactly `chunked`), size limits known up
+ * front, and the one canonical path every later stage uses.
+ */
+export function receive(
+  incoming: IncomingMessage,
+  requestId: string,
+  receivedAt: number,
+  limits: ReceiveLimits,
+): GatewayRequest {
+  const target = incoming.url ?? '/'
+  if (target.length > limits.maxUrlBytes)
+    throw new GatewayError('GW_URI_TOO_LONG', { reason: 'receive.url_length' })
+  const raw = incoming.rawHeaders
+  const rawHeaders: [string, string][] = []
+  const headers = new Map<string, string[]>()
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!
+    const value = raw[i + 1]!
+    rawHeaders.push([name, value])
+    const lower = name.toLowerCase()
+    const list = headers.get(lower)
+    if (list === undefined) headers.set(lower, [value])
+    else list.push(value)
+  }
+  if ((headers.get('host')?.length ?? 0) > 1)
+    throw new GatewayError('GW_BAD_REQUEST', { reason: 'receive.duplicate_host' })
+  const te = headers.get('transfer-encoding')
+  if (
+    te !== undefined &&
+    (incoming.httpVersion === '1.0' || te.length !== 1 || te[0]!.trim().toLowerCase() !== 'chunked')
+  ) {
+    throw new GatewayError('GW_BAD_REQUEST', { reason: 'receive.transfer_encoding' })
+  }
+  const length = headers.get('content-length')?.[0]
+  if (length !== undefined && Number(length) > limits.maxBodyBytes) {
+    throw new GatewayError('GW_BODY_TOO_LARGE', { reason: 'receive.content_length' })
+  }
+  const normalized = normalizeTarget(target)
+  if (!normalized.ok)
+    throw new GatewayError('GW_BAD_PATH', { reason: 'receive.path', detail: normalized.reason })
+  return {
+    requestId,
+    method: incoming.method ?? 'GET',
+    path: normalized.path,
+    rawQuery: normalized.rawQuery,
+    rawHeaders,
+    headers,
+    sourceIp: incoming.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+    protocol: `HTTP/${incoming.httpVersion}`,
+    receivedAt,
+    body: undefined,
+  }
+}
