@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import {
+  AuthorizerConfigError,
+  compileAuthorizerConfig,
+  type LambdaAuthorizerConfig,
+} from '../../../../src/auth/lambda-authorizer/authorizer-config.ts'
+
+const token: LambdaAuthorizerConfig = {
+  id: 'bearer',
+  kind: 'rest',
+  type: 'token',
+  functionName: 'token-auth',
+  identitySources: 'method.request.header.Authorization',
+  identityValidationExpression: '^Bearer [-0-9A-Za-z._~+/]+=*$',
+  ttlSeconds: 300,
+  payloadFormatVersion: '1.0',
+  simpleResponses: false,
+  timeoutMs: 10_000,
+}
+
+function rejects(config: LambdaAuthorizerConfig, field: string) {
+  assert.throws(
+    () => compileAuthorizerConfig(config),
+    (err: unknown) => err instanceof AuthorizerConfigError && err.field === field,
+    `${field}: ${JSON.stringify(config)}`,
+  )
+}
+
+test('a TOKEN authorizer compiles its source, its validation expression and TTL once', () => {
+  const compiled = compileAuthorizerConfig(token)
+  assert.equal(compiled.sources.length, 1)
+  assert.ok(compiled.validation instanceof RegExp)
+  assert.equal(compiled.ttlMs, 300_000)
+})
+
+test('TTL must be an integer from 0 to 3600', () => {
+  assert.equal(compileAuthorizerConfig({ ...token, ttlSeconds: 0 }).ttlMs, 0)
+  assert.equal(compileAuthorizerConfig({ ...token, ttlSeconds: 3600 }).ttlMs, 3_600_000)
+  rejects({ ...token, ttlSeconds: 3601 }, 'ttlSeconds')
+  rejects({ ...token, ttlSeconds: -1 }, 'ttlSeconds')
+  rejects({ ...token, ttlSeconds: 1.5 }, 'ttlSeconds')
+})
+
+test('TOKEN takes exactly one header', () => {
+  rejects({ ...token, identitySources: '' }, 'identitySources')
+  rejects({ ...token, identitySources: 'method.request.querystring.token' }, 'identitySources')
+  rejects({ ...token, identitySources: 'method.request.header.A,method.request.header.B' }, 'identitySources')
+})
+
+test('a bad expression or regex is named in the error', () => {
+  assert.throws(
+    () => compileAuthorizerConfig({ ...token, identitySources: 'method.request.path.id' }),
+    (err: unknown) => err instanceof AuthorizerConfigError && err.message.includes('method.request.path.id'),
+  )
+  rejects({ ...token, identityValidationExpression: '(' }, 'identityValidationExpression')
+})
+
+const request: LambdaAuthorizerConfig = {
+  ...token,
+  id: 'tenant',
+  type: 'request',
+  identitySources: 'method.request.header.Authorization, method.request.header.X-Tenant',
+}
+
+test('REQUEST: sources are required only when caching is on; the validation expression is ignored', () => {
+  const compiled = compileAuthorizerConfig(request)
+  assert.equal(compiled.sources.length, 2)
+  assert.equal(compiled.validation, undefined)
+  rejects({ ...request, identitySources: '' }, 'identitySources')
+  assert.equal(compileAuthorizerConfig({ ...request, identitySources: '', ttlSeconds: 0 }).sources.length, 0)
+})
+
+const http: LambdaAuthorizerConfig = {
+  id: 'v2',
+  kind: 'http',
+  type: 'request',
+  functionName: 'v2-auth',
+  identitySources: ['$request.header.Authorization'],
+  ttlSeconds: 0,
+  payloadFormatVersion: '2.0',
+  simpleResponses: true,
+  timeoutMs: 10_000,
+}
+
+test('HTTP APIs: REQUEST only; simple responses only with payload 2.0', () => {
+  assert.equal(compileAuthorizerConfig(http).sources[0]!.name, 'authorization')
+  rejects({ ...http, type: 'token' }, 'type')
+  rejects({ ...http, payloadFormatVersion: '1.0' }, 'simpleResponses')
+  rejects({ ...request, simpleResponses: true }, 'simpleResponses')
+  rejects({ ...request, payloadFormatVersion: '2.0' }, 'payloadFormatVersion')
+  rejects({ ...http, identitySources: ['method.request.header.Authorization'] }, 'identitySources')
+})
+
+test('ids, function names and timeouts are checked', () => {
+  rejects({ ...token, id: '' }, 'id')
+  rejects({ ...token, functionName: '' }, 'functionName')
+  rejects({ ...token, timeoutMs: 0 }, 'timeoutMs')
+})
