@@ -85,17 +85,31 @@ export async function runPipeline(
         ? err
         : new GatewayError('GW_INTERNAL', { reason: 'internal', detail: String(err), cause: err })
     if (failure.code === 'GW_INTERNAL') log.error({ requestId, err }, 'unexpected failure')
-    const scope = view === undefined ? minimalScope(requestId, table) : templateScopeOf(view)
+    const scope = templateScopeOf(view ?? fallbackView(req, requestId, table))
     respond(res, renderError(failure, table.gatewayResponses, scope), requestId)
   }
 }
 
-function minimalScope(requestId: string, table: RouteTable) {
+/** The view of a request that failed before routing (or before it was even parsed). */
+function fallbackView(req: GatewayRequest | undefined, requestId: string, table: RouteTable): RequestView {
   return {
-    context: { requestId, stage: table.stage },
-    stageVariables: table.stageVariables ?? {},
-    headers: new Map(),
-    query: new Map(),
-    pathParameters: {},
+    request: req ?? {
+      requestId,
+      method: '',
+      path: '',
+      rawQuery: '',
+      rawHeaders: [],
+      headers: new Map(),
+      sourceIp: '',
+      protocol: '',
+      receivedAt: 0,
+      body: undefined,
+    },
+    stage: table.stage,
+    resourcePath: '',
+    routeKey: '',
+    pathParameters: null,
+    stageVariables: table.stageVariables,
+    deployment: table.deployment,
   }
 }

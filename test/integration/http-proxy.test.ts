@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict'
+import { createServer } from 'node:net'
+import { after, before, describe, test } from 'node:test'
+import { type EchoUpstream, startEchoUpstream } from '../helpers/echo-upstream.ts'
+import { rawRequest } from '../helpers/raw-http.ts'
+import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
+
+const proxy = (uri: string, extra: Record<string, unknown> = {}) => ({
+  'x-amazon-apigateway-integration': { type: 'http_proxy', httpMethod: 'ANY', uri, ...extra },
+})
+
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as { port: number }).port
+  await new Promise<void>((r) => server.close(() => r()))
+  return port
+}
+
+describe('http_proxy', () => {
+  let upstream: EchoUpstream
+  let gw: TestGateway
+  before(async () => {
+    upstream = await startEchoUpstream()
+    const dead = await closedPort()
+    gw = await startTestGateway(
+      openapi({
+        '/api/{proxy+}': { 'x-amazon-apigateway-any-method': proxy(`${upstream.url}/v1/{proxy}`) },
+        '/slow': { get: proxy(`${upstream.url}/slow`, { timeoutInMillis: 300 }) },
+        '/hop': { get: proxy(`${upstream.url}/hop`) },
+        '/dead': { get: proxy(`http://127.0.0.1:${dead}/x`) },
+      }),
+    )
+  })
+  after(async () => {
+    await gw.close()
+    await upstream.close()
+  })
+
+  test('forwards the canonical path with parameters filled and the query kept', async () => {
+    const res = await fetch(`${gw.url}/api/orders/42?view=full&x=%20y`)
+    assert.equal(res.status, 200)
+    const seen = (await res.json()) as { url: string; method: string }
+    assert.equal(seen.url, '/v1/orders/42?view=full&x=%20y')
+    assert.equal(seen.method, 'GET')
+    assert.deepEqual(res.headers.getSetCookie(), ['u1=a', 'u2=b'])
+  })
+
+  test('strips hop-by-hop and client forwarding headers, sets its own X-Forwarded-*', async () => {
+    const res = await rawRequest(
+      gw.url,
+      'GET /api/h HTTP/1.1\r\nHost: public.example\r\nConnection: close, X-Gateway-Principal, X-Drop-Me\r\n' +
+        'X-Drop-Me: 1\r\nTE: trailers\r\nUpgrade: h2c\r\nProxy-Authorization: Basic eA==\r\nKeep-Alive: timeout=9\r\n' +
+        'X-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Uri: /admin\r\nForwarded: for=10.0.0.1\r\nX-Real-IP: 10.0.0.1\r\nX-Kept: yes\r\n\r\n',
+    )
+    assert.equal(res.status, 200)
+    const seen = JSON.parse(res.body) as { headers: Record<string, string> }
+    for (const name of [
+      'x-drop-me',
+      'te',
+      'upgrade',
+      'proxy-authorization',
+      'keep-alive',
+      'x-forwarded-uri',
+      'forwarded',
+      'x-real-ip',
+    ]) {
+      assert.equal(seen.headers[name], undefined, `${name} reached the upstream`)
+    }
+    assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1')
+    assert.equal(seen.headers['x-forwarded-host'], 'public.example')
+    assert.equal(seen.headers['x-kept'], 'yes')
+    assert.notEqual(seen.headers.host, 'public.example')
+  })
+
+  test('strips hop-by-hop headers from the upstream response', async () => {
+    const res = await fetch(`${gw.url}/hop`)
+    assert.equal(res.status, 200)
+    assert.equal(res.headers.get('x-internal'), null)
+    assert.equal(res.headers.get('x-visible'), 'yes')
+    assert.equal(await res.text(), 'hop')
+  })
+
+  test('streams a large request body through', async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024, 7)
+    const res = await fetch(`${gw.url}/api/upload`, { method: 'POST', body })
+    const seen = (await res.json()) as { bodyLength: number; method: string }
+    assert.equal(seen.method, 'POST')
+    assert.equal(seen.bodyLength, body.length)
+  })
+
+  test('an upstream that refuses connections is 502; one that does not answer in time is 504', async () => {
+    const dead = await fetch(`${gw.url}/dead`)
+    assert.equal(dead.status, 502)
+    const slow = await fetch(`${gw.url}/slow`)
+    assert.equal(slow.status, 504)
+    assert.deepEqual(await slow.json(), { message: 'Endpoint request timed out' })
+  })
+
+  test('an encoded slash never reaches a route other than the one authorized: 400', async () => {
+    const res = await rawRequest(
+      gw.url,
+      'GET /api/a%2F..%2Fadmin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    )
+    assert.equal(res.status, 400)
+  })
+})

@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { rawRequest } from '../helpers/raw-http.ts'
+import { lambdaOp } from '../helpers/temp-api.ts'
+import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
+
+const FUNCTIONS = {
+  'echo.mjs': `export const handler = async (event, context) => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ event, fn: context.functionName, remaining: context.getRemainingTimeInMillis(), awsRequestId: context.awsRequestId }),
+  })\n`,
+  'thrower.mjs': `export const handler = async () => { throw new Error('boom: secret-detail') }\n`,
+  'hangs.mjs': `export const handler = () => new Promise(() => {})\n`,
+  'malformed.mjs': `export const handler = async () => ({ statusCode: 200, body: { not: 'a string' } })\n`,
+  'nostatus.mjs': `export const handler = async () => ({ body: 'x' })\n`,
+  'callback.js': `export function handler(event, context, callback) { setTimeout(() => callback(null, { statusCode: 201, body: 'made' }), 5) }\n`,
+  'multi.mjs': `export const handler = async () => ({
+    statusCode: 200,
+    headers: { 'X-One': 'single', 'X-Both': 'from-headers' },
+    multiValueHeaders: { 'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'], 'X-Both': ['from-multi'] },
+    body: 'aGVsbG8=', isBase64Encoded: true,
+  })\n`,
+  'badheader.mjs': `export const handler = async () => ({ statusCode: 200, headers: { 'x-evil': 'a\\r\\nInjected: yes' }, body: '' })\n`,
+}
+
+describe('aws_proxy on a REST API (payload 1.0)', () => {
+  let gw: TestGateway
+  before(async () => {
+    gw = await startTestGateway(
+      openapi(
+        {
+          '/echo/{id}': { 'x-amazon-apigateway-any-method': lambdaOp('echo') },
+          '/files/{proxy+}': { get: lambdaOp('echo') },
+          '/thrower': { get: lambdaOp('thrower') },
+          '/hangs': { get: lambdaOp('hangs', { timeoutInMillis: 200 }) },
+          '/malformed': { get: lambdaOp('malformed') },
+          '/nostatus': { get: lambdaOp('nostatus') },
+          '/callback': { get: lambdaOp('callback') },
+          '/multi': { get: lambdaOp('multi') },
+          '/badheader': { get: lambdaOp('badheader') },
+        },
+        { 'x-amazon-apigateway-binary-media-types': ['application/octet-stream'] },
+      ),
+      FUNCTIONS,
+      'api:\n  stage: prod\n  stageVariables:\n    mode: strict\n',
+    )
+  })
+  after(() => gw.close())
+
+  test('the handler receives the proxy event and a Lambda context', async () => {
+    const res = await fetch(`${gw.url}/echo/42?view=summary&view=full`, {
+      method: 'POST',
+      headers: { 'X-Tenant': 't-9', 'content-type': 'application/json' },
+      body: '{"qty":2}',
+    })
+    assert.equal(res.status, 200)
+    const { event, fn, remaining, awsRequestId } = (await res.json()) as Record<string, any>
+    assert.equal(fn, 'echo')
+    assert.ok(remaining > 28_000 && remaining <= 29_000, `remaining ${remaining}`)
+    assert.match(awsRequestId, /^[0-9a-f-]{36}$/)
+    assert.equal(event.resource, '/echo/{id}')
+    assert.equal(event.path, '/echo/42')
+    assert.equal(event.httpMethod, 'POST')
+    assert.deepEqual(event.pathParameters, { id: '42' })
+    assert.deepEqual(event.queryStringParameters, { view: 'full' })
+    assert.deepEqual(event.multiValueQueryStringParameters, { view: ['summary', 'full'] })
+    assert.equal(event.headers['X-Tenant'], 't-9')
+    assert.deepEqual(event.stageVariables, { mode: 'strict' })
+    assert.equal(event.requestContext.stage, 'prod')
+    assert.equal(event.requestContext.path, '/prod/echo/42')
+    assert.equal(event.requestContext.resourcePath, '/echo/{id}')
+    assert.equal(event.requestContext.identity.sourceIp, '127.0.0.1')
+    assert.equal(event.body, '{"qty":2}')
+    assert.equal(event.isBase64Encoded, false)
+    assert.equal('authorizer' in event.requestContext, false)
+  })
+
+  test('a binary media type arrives base64-encoded', async () => {
+    const bytes = Buffer.from([0, 1, 2, 254, 255])
+    const res = await fetch(`${gw.url}/echo/bin`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    })
+    const { event } = (await res.json()) as Record<string, any>
+    assert.equal(event.isBase64Encoded, true)
+    assert.deepEqual(Buffer.from(event.body, 'base64'), bytes)
+  })
+
+  test('a greedy path parameter carries the rest of the path without a leading slash', async () => {
+    const res = await fetch(`${gw.url}/files/a/b/c.txt`)
+    const { event } = (await res.json()) as Record<string, any>
+    assert.equal(event.resource, '/files/{proxy+}')
+    assert.deepEqual(event.pathParameters, { proxy: 'a/b/c.txt' })
+  })
+
+  test('a handler that throws is 502 Internal server error, without its message', async () => {
+    const res = await fetch(`${gw.url}/thrower`)
+    assert.equal(res.status, 502)
+    const text = await res.text()
+    assert.equal(text, '{"message":"Internal server error"}')
+  })
+
+  test('a handler that never finishes is 504 after the integration timeout, and the gateway keeps serving', async () => {
+    const started = Date.now()
+    const res = await fetch(`${gw.url}/hangs`)
+    assert.equal(res.status, 504)
+    assert.deepEqual(await res.json(), { message: 'Endpoint request timed out' })
+    assert.ok(Date.now() - started < 2_000)
+    assert.equal((await fetch(`${gw.url}/callback`)).status, 201)
+  })
+
+  test('a malformed proxy response is 502', async () => {
+    for (const path of ['/malformed', '/nostatus']) {
+      const res = await fetch(`${gw.url}${path}`)
+      assert.equal(res.status, 502, path)
+      assert.deepEqual(await res.json(), { message: 'Internal server error' })
+    }
+  })
+
+  test('a callback-style handler works', async () => {
+    const res = await fetch(`${gw.url}/callback`)
+    assert.equal(res.status, 201)
+    assert.equal(await res.text(), 'made')
+  })
+
+  test('headers and multiValueHeaders merge, multi-value wins, base64 bodies are decoded', async () => {
+    const res = await fetch(`${gw.url}/multi`)
+    assert.equal(res.status, 200)
+    assert.equal(res.headers.get('x-one'), 'single')
+    assert.equal(res.headers.get('x-both'), 'from-multi')
+    assert.deepEqual(res.headers.getSetCookie(), ['a=1; Path=/', 'b=2; Path=/'])
+    assert.equal(await res.text(), 'hello')
+  })
+
+  test('a header value with CR/LF from a function is refused with 502, never sent', async () => {
+    const res = await fetch(`${gw.url}/badheader`)
+    assert.equal(res.status, 502)
+    assert.equal(res.headers.get('injected'), null)
+  })
+})
+
+describe('aws_proxy on an HTTP API (payload 2.0)', () => {
+  let gw: TestGateway
+  before(async () => {
+    gw = await startTestGateway(
+      openapi(
+        {
+          '/echo/{id}': { post: lambdaOp('echo2') },
+          '/text': { get: lambdaOp('text') },
+          '/obj': { get: lambdaOp('obj') },
+          '/cookies': { get: lambdaOp('cookies') },
+          '/thrower': { get: lambdaOp('thrower') },
+          '/v1': { get: lambdaOp('echo2', { payloadFormatVersion: '1.0' }) },
+        },
+        { 'x-amazon-apigateway-importexport-version': '1.0' },
+      ),
+      {
+        'echo2.mjs':
+          'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) })\n',
+        'text.mjs': "export const handler = async () => 'plain words'\n",
+        'obj.mjs': 'export const handler = async () => ({ hello: "world" })\n',
+        'cookies.mjs':
+          "export const handler = async () => ({ statusCode: 200, cookies: ['a=1; Secure', 'b=2'], body: 'ok' })\n",
+        'thrower.mjs': FUNCTIONS['thrower.mjs'],
+      },
+    )
+  })
+  after(() => gw.close())
+
+  test('the v2 event: lower-cased comma-joined headers, cookies, routeKey, $default stage', async () => {
+    const res = await rawRequest(
+      gw.url,
+      'POST /echo/7?a=1&a=2 HTTP/1.1\r\nHost: api.test\r\nX-Multi: one\r\nX-Multi: two\r\n' +
+        'Cookie: session=xyz; theme=dark\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nConnection: close\r\n\r\nhi',
+    )
+    const event = JSON.parse(res.body) as Record<string, any>
+    assert.equal(event.version, '2.0')
+    assert.equal(event.routeKey, 'POST /echo/{id}')
+    assert.equal(event.rawPath, '/echo/7')
+    assert.equal(event.rawQueryString, 'a=1&a=2')
+    assert.deepEqual(event.queryStringParameters, { a: '1,2' })
+    assert.equal(event.headers['x-multi'], 'one,two')
+    assert.equal(event.headers.cookie, undefined)
+    assert.deepEqual(event.cookies, ['session=xyz', 'theme=dark'])
+    assert.equal(event.requestContext.stage, '$default')
+    assert.equal(event.requestContext.http.method, 'POST')
+    assert.equal(event.body, 'hi')
+    assert.equal(event.isBase64Encoded, false)
+    assert.equal('stageVariables' in event, false)
+  })
+
+  test('a returned string or object is inferred as a 200 JSON response', async () => {
+    const text = await fetch(`${gw.url}/text`)
+    assert.equal(text.status, 200)
+    assert.equal(text.headers.get('content-type'), 'application/json')
+    assert.equal(await text.text(), 'plain words')
+    const obj = await fetch(`${gw.url}/obj`)
+    assert.deepEqual(await obj.json(), { hello: 'world' })
+  })
+
+  test('cookies become separate set-cookie headers', async () => {
+    const res = await fetch(`${gw.url}/cookies`)
+    assert.deepEqual(res.headers.getSetCookie(), ['a=1; Secure', 'b=2'])
+  })
+
+  test('a failing function is 500 Internal Server Error on HTTP APIs', async () => {
+    const res = await fetch(`${gw.url}/thrower`)
+    assert.equal(res.status, 500)
+    assert.deepEqual(await res.json(), { message: 'Internal Server Error' })
+  })
+
+  test('a route may choose payload 1.0 on an HTTP API', async () => {
+    const event = (await (await fetch(`${gw.url}/v1`)).json()) as Record<string, unknown>
+    assert.equal(event.version, undefined)
+    assert.equal(event.resource, '/v1')
+  })
+})
