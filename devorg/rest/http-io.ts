@@ -1,0 +1,50 @@
+// Reading requests and writing responses for the REST slice.
+
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { errors } from './rest-errors.ts'
+
+const JSON_TYPE = 'application/json;charset=UTF-8'
+/** Salesforce caps JSON bodies at 50 MB; multipart uploads may be larger, up to this. */
+const MAX_BODY = 64 * 1024 * 1024
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
+    size += buf.length
+    if (size > MAX_BODY) throw errors.jsonParser('The request body is too large')
+    chunks.push(buf)
+  }
+  return Buffer.concat(chunks)
+}
+
+export function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'))
+  } catch (err) {
+    throw errors.jsonParser(`Unexpected character in the request body: ${(err as Error).message}`)
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+export function sendEmpty(res: ServerResponse, status: number): void {
+  res.writeHead(status)
+  res.end()
+}
+
+export function sendBytes(res: ServerResponse, bytes: Uint8Array, contentType: string): void {
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': bytes.length })
+  res.end(bytes)
+}
+
+/** The token from `Authorization: Bearer <t>` or the older `Authorization: OAuth <t>`. */
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(header ?? '')
+  return m?.[1] ?? null
+}

@@ -1,0 +1,123 @@
+// SQLite storage for records, file bodies and counters. One generic table holds every
+// sObject as JSON: the dev org favours a schema that follows the seed over one that is fast.
+
+import type { DatabaseSync } from 'node:sqlite'
+import type { StoredValue } from './field-values.ts'
+
+export type RecordData = Record<string, StoredValue>
+export type StoredRecord = { id: string; sobject: string; data: RecordData; deleted: boolean }
+
+export type RecordStore = {
+  nextSerial(): number
+  insert(id: string, sobject: string, data: RecordData, at: string): void
+  update(id: string, data: RecordData, at: string): void
+  markDeleted(id: string, at: string): void
+  get(id: string): StoredRecord | undefined
+  list(sobject: string, includeDeleted: boolean): StoredRecord[]
+  isEmpty(): boolean
+  putBlob(id: string, bytes: Uint8Array): void
+  getBlob(id: string): Uint8Array | undefined
+  getMeta(key: string): string | undefined
+  setMeta(key: string, value: string): void
+  /** Runs `fn` in one transaction so multi-record writes (file + document + link) are atomic. */
+  transaction<T>(fn: () => T): T
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sobject_records (
+  id TEXT PRIMARY KEY,
+  sobject TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created TEXT NOT NULL,
+  modified TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS sobject_records_by_type ON sobject_records (sobject, deleted);
+CREATE TABLE IF NOT EXISTS sobject_blobs (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sobject_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`
+
+type Row = { id: string; sobject: string; data: string; deleted: number }
+
+function toRecord(row: Row): StoredRecord {
+  return {
+    id: row.id,
+    sobject: row.sobject,
+    data: JSON.parse(row.data) as RecordData,
+    deleted: row.deleted === 1,
+  }
+}
+
+export function createRecordStore(db: DatabaseSync): RecordStore {
+  db.exec(SCHEMA)
+  const insertStmt = db.prepare(
+    'INSERT INTO sobject_records (id, sobject, data, created, modified) VALUES (?, ?, ?, ?, ?)',
+  )
+  const updateStmt = db.prepare('UPDATE sobject_records SET data = ?, modified = ? WHERE id = ?')
+  const deleteStmt = db.prepare('UPDATE sobject_records SET deleted = 1, modified = ? WHERE id = ?')
+  const getStmt = db.prepare('SELECT id, sobject, data, deleted FROM sobject_records WHERE id = ?')
+  const listStmt = db.prepare(
+    'SELECT id, sobject, data, deleted FROM sobject_records WHERE sobject = ? AND deleted <= ? ORDER BY rowid',
+  )
+  const anyStmt = db.prepare('SELECT 1 AS one FROM sobject_records LIMIT 1')
+  const putBlobStmt = db.prepare('INSERT OR REPLACE INTO sobject_blobs (id, bytes) VALUES (?, ?)')
+  const getBlobStmt = db.prepare('SELECT bytes FROM sobject_blobs WHERE id = ?')
+  const getMetaStmt = db.prepare('SELECT value FROM sobject_meta WHERE key = ?')
+  const setMetaStmt = db.prepare('INSERT OR REPLACE INTO sobject_meta (key, value) VALUES (?, ?)')
+  let depth = 0
+
+  const store: RecordStore = {
+    nextSerial() {
+      const next = Number(store.getMeta('serial') ?? '0') + 1
+      store.setMeta('serial', String(next))
+      return next
+    },
+    insert(id, sobject, data, at) {
+      insertStmt.run(id, sobject, JSON.stringify(data), at, at)
+    },
+    update(id, data, at) {
+      updateStmt.run(JSON.stringify(data), at, id)
+    },
+    markDeleted(id, at) {
+      deleteStmt.run(at, id)
+    },
+    get(id) {
+      const row = getStmt.get(id) as Row | undefined
+      return row ? toRecord(row) : undefined
+    },
+    list(sobject, includeDeleted) {
+      return (listStmt.all(sobject, includeDeleted ? 1 : 0) as Row[]).map(toRecord)
+    },
+    isEmpty: () => anyStmt.get() === undefined,
+    putBlob(id, bytes) {
+      putBlobStmt.run(id, bytes)
+    },
+    getBlob(id) {
+      const row = getBlobStmt.get(id) as { bytes: Uint8Array } | undefined
+      return row?.bytes
+    },
+    getMeta(key) {
+      const row = getMetaStmt.get(key) as { value: string } | undefined
+      return row?.value
+    },
+    setMeta(key, value) {
+      setMetaStmt.run(key, value)
+    },
+    transaction(fn) {
+      if (depth > 0) return fn()
+      db.exec('BEGIN')
+      depth++
+      try {
+        const out = fn()
+        db.exec('COMMIT')
+        return out
+      } catch (err) {
+        db.exec('ROLLBACK')
+        throw err
+      } finally {
+        depth--
+      }
+    },
+  }
+  return store
+}

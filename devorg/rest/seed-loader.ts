@@ -1,0 +1,54 @@
+// Loads the seed's records into an empty store, once: a dev org restarted on the same data
+// directory keeps what clients changed instead of resetting to the seed.
+
+import type { DevOrgSeed, SeedRecord } from '../seed/seed-types.ts'
+import { createContentVersion, decodeBase64, splitVersionData } from './content-version.ts'
+import { coerceValue } from './field-values.ts'
+import { normalizeId } from './record-id.ts'
+import type { RecordData } from './record-store.ts'
+import { insertData, type WriteContext } from './record-writer.ts'
+import type { ObjectDef } from './sobject-schema.ts'
+
+const SEEDED = 'seeded'
+
+function convert(ctx: WriteContext, obj: ObjectDef, record: SeedRecord): RecordData {
+  const out: RecordData = {}
+  for (const [key, value] of Object.entries(record)) {
+    const field = ctx.schema.field(obj, key)
+    if (!field) throw new Error(`seed: ${obj.name} has no field ${key}`)
+    if (field.kind === 'id') {
+      const id = typeof value === 'string' ? normalizeId(value) : null
+      if (!id?.startsWith(obj.keyPrefix))
+        throw new Error(`seed: ${obj.name} record has a bad Id ${String(value)}`)
+      out.Id = id
+      continue
+    }
+    out[field.name] = coerceValue(field, value)
+  }
+  return out
+}
+
+/** Loads `seed.records` unless this store was seeded before; returns how many were loaded. */
+export function loadSeedRecords(ctx: WriteContext, seed: Pick<DevOrgSeed, 'records'>): number {
+  if (ctx.store.getMeta(SEEDED) !== undefined) return 0
+  let count = 0
+  ctx.store.transaction(() => {
+    if (ctx.store.isEmpty()) {
+      for (const [name, records] of Object.entries(seed.records)) {
+        const obj = ctx.schema.object(name)
+        if (!obj || obj.isEvent) throw new Error(`seed: unknown sObject ${name}`)
+        for (const record of records) {
+          if (obj.name === 'ContentVersion') {
+            const { fields, base64 } = splitVersionData(record)
+            createContentVersion(ctx, obj, fields, base64 === null ? null : decodeBase64(base64))
+          } else {
+            insertData(ctx, obj, convert(ctx, obj, record))
+          }
+          count++
+        }
+      }
+    }
+    ctx.store.setMeta(SEEDED, new Date().toISOString())
+  })
+  return count
+}
