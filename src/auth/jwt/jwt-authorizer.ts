@@ -1,0 +1,150 @@
+import { systemClock } from '../../cache/ttl-lru.ts'
+import { GatewayError, isGatewayError } from '../../errors/gateway-error.ts'
+import { type IdentitySource, parseIdentitySource } from '../identity-source.ts'
+import {
+  INVALID_TOKEN_CHALLENGE,
+  insufficientScopeChallenge,
+  MISSING_TOKEN_CHALLENGE,
+} from './bearer-challenge.ts'
+import { tokenFromIdentityValue } from './bearer-token.ts'
+import { claimsForEvent } from './claims-for-event.ts'
+import { createJwtVerifier } from './jwt-verifier.ts'
+import { grantsAnyScope } from './scopes.ts'
+import type { JwksCacheOptions, JwtAlgorithm } from './types.ts'
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache.ts'
+
+export const DEFAULT_JWT_IDENTITY_SOURCE = '$request.header.Authorization'
+
+/** The HTTP API JWT authorizer's configuration (`authorizerType: JWT`, `jwtConfiguration`). */
+export interface JwtAuthorizerConfig {
+  readonly id: string
+  readonly identitySource?: string
+  readonly issuer: string
+  readonly audience: readonly string[]
+  readonly jwksUri?: string
+  /** API Gateway's HTTP API accepts RSA only, hence the `['RS256']` default. */
+  readonly algorithms?: readonly JwtAlgorithm[]
+}
+
+export interface JwtAuthorizerDeps {
+  readonly fetch?: typeof fetch
+  readonly clock?: () => number
+  readonly clockToleranceSeconds?: number
+  readonly maxTokenBytes?: number
+  readonly maxTokenLifetimeSeconds?: number
+  readonly jwks?: JwksCacheOptions
+  readonly cache?: VerifiedTokenCacheOptions
+}
+
+export interface JwtAuthorizeInput {
+  /** The identity source's value, `undefined` when the request lacks it. */
+  readonly headerValue: string | undefined
+  /** The route's `authorizationScopes`; empty means any valid token. */
+  readonly routeScopes: readonly string[]
+}
+
+/** What `requestContext.authorizer.jwt` carries, plus whether verification was skipped. */
+export interface JwtAuthorization {
+  readonly claims: Readonly<Record<string, string>>
+  /** The token's scopes, `null` when it carries no `scope`/`scp` claim. [verify] */
+  readonly scopes: readonly string[] | null
+  readonly fromCache: boolean
+}
+
+export interface JwtAuthorizer {
+  readonly id: string
+  readonly identitySource: IdentitySource
+  authorize(input: JwtAuthorizeInput): Promise<JwtAuthorization>
+  /** Loads the issuer's key set ahead of traffic (readiness). */
+  hydrate(): Promise<void>
+}
+
+interface CachedAuthorization {
+  readonly claims: Readonly<Record<string, string>>
+  readonly grantedScopes: readonly string[]
+  readonly scopes: readonly string[] | null
+}
+
+/**
+ * Outcomes, as API Gateway answers them: missing identity → 401 `GW_IDENTITY_MISSING`; any
+ * token problem → 401 `GW_TOKEN_INVALID` with an `invalid_token` challenge; a valid token
+ * without one of the route's scopes → 403 `GW_INSUFFICIENT_SCOPE` with an
+ * `insufficient_scope` challenge; key set unavailable → 503 `GW_IDP_UNAVAILABLE`. The
+ * verified token is cached per digest; scopes are checked per route on every request,
+ * because one token serves many routes.
+ */
+export function createJwtAuthorizer(
+  config: JwtAuthorizerConfig,
+  deps: JwtAuthorizerDeps = {},
+): JwtAuthorizer {
+  const identitySource = parseIdentitySource(config.identitySource ?? DEFAULT_JWT_IDENTITY_SOURCE, 'http')
+  if (config.audience.length === 0)
+    throw new TypeError(`JWT authorizer ${config.id}: audience must not be empty`)
+  const clock = deps.clock ?? systemClock
+  const verifier = createJwtVerifier({
+    issuers: [
+      {
+        issuer: config.issuer,
+        audience: config.audience,
+        algorithms: config.algorithms ?? ['RS256'],
+        ...(config.jwksUri === undefined ? {} : { jwksUri: config.jwksUri }),
+      },
+    ],
+    clock,
+    ...optional('fetch', deps.fetch),
+    ...optional('clockToleranceSeconds', deps.clockToleranceSeconds),
+    ...optional('maxTokenBytes', deps.maxTokenBytes),
+    ...optional('maxTokenLifetimeSeconds', deps.maxTokenLifetimeSeconds),
+    ...optional('jwks', deps.jwks),
+  })
+  const cache = new VerifiedTokenCache<CachedAuthorization>(clock, deps.cache)
+
+  async function authorize(input: JwtAuthorizeInput): Promise<JwtAuthorization> {
+    if (input.headerValue === undefined || input.headerValue === '') {
+      throw new GatewayError('GW_IDENTITY_MISSING', {
+        reason: 'identity.missing',
+        headers: { 'WWW-Authenticate': MISSING_TOKEN_CHALLENGE },
+      })
+    }
+    const token = tokenFromIdentityValue(input.headerValue)
+    let found: { value: CachedAuthorization; fromCache: boolean }
+    try {
+      found = await cache.getOrVerify(token, async () => {
+        const verified = await verifier.verify(token)
+        const value: CachedAuthorization = {
+          claims: claimsForEvent(verified.claims),
+          grantedScopes: verified.scopes,
+          scopes: verified.hasScopeClaim ? verified.scopes : null,
+        }
+        return { value, expSeconds: verified.exp }
+      })
+    } catch (err) {
+      throw withChallenge(err)
+    }
+    const { value, fromCache } = found
+    if (!grantsAnyScope(value.grantedScopes, input.routeScopes)) {
+      throw new GatewayError('GW_INSUFFICIENT_SCOPE', {
+        reason: 'jwt.scope',
+        headers: { 'WWW-Authenticate': insufficientScopeChallenge(input.routeScopes) },
+      })
+    }
+    return { claims: value.claims, scopes: value.scopes, fromCache }
+  }
+
+  return { id: config.id, identitySource, authorize, hydrate: () => verifier.hydrate() }
+}
+
+/** Adds the bearer challenge to token rejections; everything else passes through untouched. */
+function withChallenge(err: unknown): unknown {
+  if (!isGatewayError(err) || err.code !== 'GW_TOKEN_INVALID') return err
+  return new GatewayError('GW_TOKEN_INVALID', {
+    ...(err.reason === undefined ? {} : { reason: err.reason }),
+    ...(err.detail === undefined ? {} : { detail: err.detail }),
+    headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
+    cause: err,
+  })
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
