@@ -1,0 +1,40 @@
+// Fault switches for reliability tests. The object handed out by startDevOrg is live: tests
+// and the admin endpoint mutate it and the next request sees the change.
+
+export type Faults = {
+  /** Delay added before every response, in milliseconds. */
+  slowMs: number
+  /** Every endpoint answers 503 SERVER_UNAVAILABLE. */
+  unavailable: boolean
+  /** REST calls answer 403 REQUEST_LIMIT_EXCEEDED and the token endpoint rate_limit_exceeded. */
+  requestLimitExceeded: boolean
+  /** Only the introspection endpoint answers 503. */
+  introspectionDown: boolean
+}
+
+export const defaultFaults: Readonly<Faults> = Object.freeze({
+  slowMs: 0,
+  unavailable: false,
+  requestLimitExceeded: false,
+  introspectionDown: false,
+})
+
+/** Validates a partial update (from JSON or the CLI); returns an error message or the update. */
+export function parseFaultsPatch(input: unknown): Partial<Faults> | string {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'expected a JSON object'
+  const patch: Partial<Faults> = {}
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'slowMs') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 600_000) {
+        return '/slowMs: expected an integer from 0 to 600000'
+      }
+      patch.slowMs = value
+    } else if (key === 'unavailable' || key === 'requestLimitExceeded' || key === 'introspectionDown') {
+      if (typeof value !== 'boolean') return `/${key}: expected a boolean`
+      patch[key] = value
+    } else {
+      return `/${key}: unknown fault (expected slowMs, unavailable, requestLimitExceeded, introspectionDown)`
+    }
+  }
+  return patch
+}

@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Directory } from './directory.ts'
+import { defaultFaults, type Faults } from './faults.ts'
+import { createAuthenticator, type LookupDeps } from './oauth/access-token-lookup.ts'
+import { orgUrls } from './oauth/org-urls.ts'
+import { createProvider, type ProviderDeps } from './oauth/provider.ts'
+import { installSalesforceShaping } from './oauth/salesforce-shaping.ts'
+import { loadSigningKeys } from './oauth/signing-keys.ts'
+import { loadRestApi } from './rest-mount.ts'
+import { type Counters, createRouter } from './router.ts'
+import { loadSeed } from './seed/load-seed.ts'
+import type { DevOrgSeed } from './seed/seed-types.ts'
+import { openDatabase } from './store/database.ts'
+
+export type { Faults } from './faults.ts'
+export type { TokenIdentity } from './oauth/access-token-lookup.ts'
+export type { DevOrgSeed } from './seed/seed-types.ts'
+
+export type DevOrgOptions = {
+  port?: number
+  host?: string
+  seed?: DevOrgSeed | string
+  dataDir?: string
+  faults?: Partial<Faults>
+  log?: (line: string) => void
+}
+
+export type DevOrg = {
+  url: string
+  issuer: string
+  orgId: string
+  seed: DevOrgSeed
+  faults: Faults
+  counters: Counters
+  close(): Promise<void>
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1'
+  return host.includes(':') ? `[${host}]` : host
+}
+
+/** Starts the dev org: a Salesforce stand-in with OAuth/OIDC and the REST slice. */
+export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> {
+  const seed = loadSeed(options.seed)
+  const log = options.log ?? (() => {})
+  const now = Date.now
+  const db = openDatabase(options.dataDir)
+  const directory = new Directory(seed)
+  const keys = loadSigningKeys(db, directory.orgId)
+  const faults: Faults = { ...defaultFaults, ...options.faults }
+  const counters: Counters = { introspection: 0, userinfo: 0, token: 0 }
+
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.writeHead(503).end()
+  }
+  const server = createServer((req, res) => handler(req, res))
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  const urls = orgUrls(`http://${urlHost(host)}:${port}`, directory.orgId)
+
+  try {
+    const providerDeps: ProviderDeps = { db, directory, urls, keys, now }
+    const provider = createProvider(providerDeps)
+    installSalesforceShaping(provider, { db, urls, now, registrar: directory.introspectAllClientId })
+    const lookup: LookupDeps = {
+      db,
+      directory,
+      accessTokenKey: keys.accessToken,
+      issuer: () => urls.base,
+      now,
+    }
+    const rest = await loadRestApi({
+      db,
+      orgId: directory.orgId,
+      baseUrl: () => urls.base,
+      authenticate: createAuthenticator(lookup),
+      seed,
+      faults,
+    })
+    handler = createRouter({ provider, providerDeps, lookup, urls, directory, faults, counters, rest, log })
+  } catch (error) {
+    server.close()
+    db.close()
+    throw error
+  }
+
+  return {
+    url: urls.base,
+    issuer: urls.base,
+    orgId: directory.orgId,
+    seed,
+    faults,
+    counters,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      db.close()
+    },
+  }
+}
