@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { startGateway } from '../gateway.ts'
 import { formatRouteTable } from './format-route-table.ts'
+import { guardProcess } from './guard-process.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
 export function parseServeArgs(argv: readonly string[]) {
@@ -56,6 +57,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     ...(args.stage === undefined ? {} : { stage: args.stage }),
   })
   io.err(formatRouteTable(gateway.table, gateway.url))
+  guardProcess((kind, err) => io.err(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`))
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop)

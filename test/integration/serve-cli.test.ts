@@ -185,3 +185,24 @@ describe('forcegate command line', () => {
     }
   })
 })
+
+test('a handler error raised outside the request does not take the gateway down', async () => {
+  const api = await tempApi(
+    { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/stray': { get: lambdaOp('stray') } } },
+    {
+      'stray.mjs':
+        "export const handler = async () => { setTimeout(() => { throw new Error('stray') }, 1); Promise.reject(new Error('unawaited')); return { statusCode: 200, body: 'ok' } }\n",
+    },
+  )
+  const gw = await serveCli(['--api', api.apiFile])
+  try {
+    assert.equal((await fetch(`${gw.url}/stray`)).status, 200)
+    await new Promise((r) => setTimeout(r, 100))
+    assert.equal((await fetch(`${gw.url}/stray`)).status, 200)
+    assert.match(gw.output(), /uncaughtException outside any request \(kept serving\): Error: stray/)
+    assert.match(gw.output(), /unhandledRejection outside any request/)
+  } finally {
+    await gw.stop()
+    await api.remove()
+  }
+})

@@ -51,7 +51,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
       const security = readSecurity(r, op, opPointer, securitySchemes)
       if (integration === undefined) continue
       const method = key === ANY ? 'ANY' : key.toUpperCase()
-      const isDefault = kind === 'http' && op['isDefaultRoute'] === true
+      const isDefault = kind === 'http' && op.isDefaultRoute === true
       routes.push({
         method: isDefault ? '$default' : method,
         resourcePath: path,
@@ -138,7 +138,10 @@ function readSecurity(
   const out: { scheme: string; scopes: string[] }[][] = []
   raw.forEach((req, i) => {
     const rp = childPointer(p, i)
-    if (!isObject(req)) return r.fail(rp, 'expected a security requirement object ({ schemeName: [scopes] })')
+    if (!isObject(req)) {
+      r.fail(rp, 'expected a security requirement object ({ schemeName: [scopes] })')
+      return
+    }
     const all: { scheme: string; scopes: string[] }[] = []
     for (const [scheme, scopes] of Object.entries(req)) {
       if (!schemes.has(scheme))
@@ -151,7 +154,6 @@ function readSecurity(
       else all.push({ scheme, scopes: scopes as string[] })
     }
     out.push(all)
-    return undefined
   })
   return out
 }

@@ -36,8 +36,7 @@ export function createMockIntegration(options: MockOptions): Integration {
       }
       const status = String(options.requestStatus)
       const chosen =
-        compiled.find((r) => r.regex !== undefined && r.regex.test(status)) ??
-        compiled.find((r) => r.regex === undefined)
+        compiled.find((r) => r.regex?.test(status) === true) ?? compiled.find((r) => r.regex === undefined)
       if (chosen === undefined)
         return { kind: 'buffered', response: { status: options.requestStatus, headers: [], body: '' } }
       const scope = options.scopeOf(call)
