@@ -97,7 +97,8 @@ function last(values: readonly string[] | undefined): string | undefined {
 
 export type IdentityValues =
   | { readonly ok: true; readonly values: readonly string[] }
-  | { readonly ok: false; readonly missing: string }
+  /** `values` holds what was read before the missing source, for `explain`. */
+  | { readonly ok: false; readonly missing: string; readonly values: readonly string[] }
 
 /**
  * Reads every source's value. REST single values take the last occurrence of a repeated
@@ -133,7 +134,7 @@ export function readIdentityValues(
         value = CONTEXT_VARIABLES[source.name]?.(view)
         break
     }
-    if (value === undefined || value === '') return { ok: false, missing: source.expression }
+    if (value === undefined || value === '') return { ok: false, missing: source.expression, values }
     values.push(value)
   }
   return { ok: true, values }

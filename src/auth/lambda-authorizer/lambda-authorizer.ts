@@ -121,9 +121,8 @@ export function createLambdaAuthorizer(
       throw new GatewayError('GW_URI_TOO_LONG', { reason: 'authorizer.arn_too_long' })
 
     const identity = readIdentityValues(compiled.sources, view, kind)
-    const present = identity.ok ? identity.values : []
     trail.identity = compiled.sources.map((s, i) => {
-      const value = present[i]
+      const value = identity.values[i]
       return value === undefined
         ? { expression: s.expression, present: false }
         : { expression: s.expression, present: true, sha256: fingerprint(value) }

@@ -112,6 +112,7 @@ test('query names are case-sensitive', () => {
   assert.deepEqual(readIdentityValues(sources, makeView({ rawQuery: 'token=a' }), 'rest'), {
     ok: false,
     missing: 'method.request.querystring.Token',
+    values: [],
   })
 })
 
@@ -140,6 +141,7 @@ test('the first missing or empty source is reported; all sources are required', 
   assert.deepEqual(readIdentityValues(sources, makeView({ headers: [['Authorization', 'a']] }), 'rest'), {
     ok: false,
     missing: 'method.request.header.X-Tenant',
+    values: ['a'],
   })
   const empty = makeView({
     headers: [
@@ -150,10 +152,12 @@ test('the first missing or empty source is reported; all sources are required', 
   assert.deepEqual(readIdentityValues(sources, empty, 'rest'), {
     ok: false,
     missing: 'method.request.header.Authorization',
+    values: [],
   })
   const stage = parseIdentitySources('stageVariables.mode', 'rest')
   assert.deepEqual(readIdentityValues(stage, makeView(), 'rest'), {
     ok: false,
     missing: 'stageVariables.mode',
+    values: [],
   })
 })

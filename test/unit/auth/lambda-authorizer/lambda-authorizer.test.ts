@@ -286,3 +286,23 @@ test('the request path builds no RegExp: the validation expression is compiled o
   assert.equal(constructed, 0)
   assert.equal(fake.calls.length, 5)
 })
+
+test('on a missing identity source the trail shows which sources were present', async () => {
+  const fake = fakeInvoker(allowFor('*'))
+  const config: LambdaAuthorizerConfig = {
+    ...tokenConfig,
+    type: 'request',
+    identitySources: 'method.request.header.Authorization,method.request.header.X-Tenant',
+  }
+  const authorizer = createLambdaAuthorizer(config, { invoke: fake.invoke, clock: fakeClock().clock })
+  const trail = createTrail('tenant')
+  await assert.rejects(authorizer.authorize(bearer(), { trail }), code('GW_IDENTITY_MISSING'))
+  assert.deepEqual(
+    trail.identity.map((i) => [i.expression, i.present]),
+    [
+      ['method.request.header.Authorization', true],
+      ['method.request.header.X-Tenant', false],
+    ],
+  )
+  assert.equal(trail.reason, 'identity.missing')
+})
