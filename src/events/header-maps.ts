@@ -12,8 +12,9 @@ export interface V1HeaderMaps {
  */
 export function v1HeaderMaps(req: GatewayRequest): V1HeaderMaps {
   if (req.rawHeaders.length === 0) return { headers: null, multiValueHeaders: null }
-  const headers: Record<string, string> = {}
-  const multiValueHeaders: Record<string, string[]> = {}
+  // Maps, then Object.fromEntries: a header named `__proto__` must become an own key like any other.
+  const single = new Map<string, string>()
+  const multi = new Map<string, string[]>()
   const casing = new Map<string, string>()
   for (const [name, value] of req.rawHeaders) {
     const lower = name.toLowerCase()
@@ -21,12 +22,12 @@ export function v1HeaderMaps(req: GatewayRequest): V1HeaderMaps {
     if (key === undefined) {
       key = name
       casing.set(lower, key)
-      multiValueHeaders[key] = []
+      multi.set(key, [])
     }
-    headers[key] = value
-    multiValueHeaders[key]!.push(value)
+    single.set(key, value)
+    multi.get(key)!.push(value)
   }
-  return { headers, multiValueHeaders }
+  return { headers: Object.fromEntries(single), multiValueHeaders: Object.fromEntries(multi) }
 }
 
 /**
@@ -37,19 +38,21 @@ export function v2HeadersAndCookies(req: GatewayRequest): {
   headers: Record<string, string>
   cookies: string[] | undefined
 } {
-  const headers: Record<string, string> = {}
+  const headers = new Map<string, string>()
   let cookies: string[] | undefined
   for (const [name, values] of req.headers) {
     if (name === 'cookie') {
       for (const value of values) {
         for (const part of value.split(';')) {
           const cookie = part.trim()
-          if (cookie !== '') (cookies ??= []).push(cookie)
+          if (cookie === '') continue
+          cookies ??= []
+          cookies.push(cookie)
         }
       }
       continue
     }
-    headers[name] = values.join(',')
+    headers.set(name, values.join(','))
   }
-  return { headers, cookies }
+  return { headers: Object.fromEntries(headers), cookies }
 }

@@ -2,7 +2,7 @@ import type { EventBody } from './event-body.ts'
 import { v1HeaderMaps } from './header-maps.ts'
 import { v1QueryMaps } from './query-maps.ts'
 import { requestContextV1 } from './request-context.ts'
-import type { RequestView } from './request-view.ts'
+import { nonEmptyOrNull, type RequestView } from './request-view.ts'
 
 /**
  * The Lambda proxy event of REST APIs and HTTP API payload 1.0. `resource` is the matched
@@ -25,8 +25,8 @@ export function buildProxyEventV1(
     multiValueHeaders,
     queryStringParameters,
     multiValueQueryStringParameters,
-    pathParameters: view.pathParameters,
-    stageVariables: view.stageVariables,
+    pathParameters: nonEmptyOrNull(view.pathParameters),
+    stageVariables: nonEmptyOrNull(view.stageVariables),
     requestContext,
     body: body.body,
     isBase64Encoded: body.isBase64Encoded,

@@ -2,7 +2,7 @@ import type { EventBody } from './event-body.ts'
 import { v2HeadersAndCookies } from './header-maps.ts'
 import { v2QueryMap } from './query-maps.ts'
 import { requestContextV2 } from './request-context.ts'
-import type { RequestView } from './request-view.ts'
+import { nonEmptyOrNull, type RequestView } from './request-view.ts'
 
 /** The HTTP API payload 2.0 event; optional keys are left out when they have no value, as AWS does. */
 export function buildProxyEventV2(
@@ -25,8 +25,10 @@ export function buildProxyEventV2(
   if (query !== undefined) event.queryStringParameters = query
   event.requestContext = requestContext
   if (body.body !== null) event.body = body.body
-  if (view.pathParameters !== null) event.pathParameters = view.pathParameters
+  const pathParameters = nonEmptyOrNull(view.pathParameters)
+  if (pathParameters !== null) event.pathParameters = pathParameters
   event.isBase64Encoded = body.isBase64Encoded
-  if (view.stageVariables !== null) event.stageVariables = view.stageVariables
+  const stageVariables = nonEmptyOrNull(view.stageVariables)
+  if (stageVariables !== null) event.stageVariables = stageVariables
   return event
 }

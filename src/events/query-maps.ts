@@ -9,20 +9,20 @@ export interface V1QueryMaps {
 export function v1QueryMaps(rawQuery: string): V1QueryMaps {
   const parsed = parseQuery(rawQuery)
   if (parsed.size === 0) return { queryStringParameters: null, multiValueQueryStringParameters: null }
-  const single: Record<string, string> = {}
-  const multi: Record<string, string[]> = {}
-  for (const [name, values] of parsed) {
-    single[name] = values[values.length - 1]!
-    multi[name] = values
+  const single = new Map<string, string>()
+  for (const [name, values] of parsed) single.set(name, values[values.length - 1]!)
+  // Object.fromEntries defines own keys, so `?__proto__=x` is kept like any other parameter.
+  return {
+    queryStringParameters: Object.fromEntries(single),
+    multiValueQueryStringParameters: Object.fromEntries(parsed),
   }
-  return { queryStringParameters: single, multiValueQueryStringParameters: multi }
 }
 
 /** Payload 2.0: decoded values, repeated keys comma-joined; `undefined` when there is no query. */
 export function v2QueryMap(rawQuery: string): Record<string, string> | undefined {
   const parsed = parseQuery(rawQuery)
   if (parsed.size === 0) return undefined
-  const out: Record<string, string> = {}
-  for (const [name, values] of parsed) out[name] = values.join(',')
-  return out
+  const out = new Map<string, string>()
+  for (const [name, values] of parsed) out.set(name, values.join(','))
+  return Object.fromEntries(out)
 }

@@ -33,3 +33,10 @@ export function domainOf(view: RequestView): { domainName: string; domainPrefix:
   const dot = domainName.indexOf('.')
   return { domainName, domainPrefix: dot === -1 ? domainName : domainName.slice(0, dot) }
 }
+
+/** Payload 1.0 shows an empty map as `null` (payload 2.0 leaves the key out); both start here. */
+export function nonEmptyOrNull<T>(
+  map: Readonly<Record<string, T>> | null,
+): Readonly<Record<string, T>> | null {
+  return map === null || Object.keys(map).length === 0 ? null : map
+}
