@@ -7,7 +7,7 @@ import { readGatewayFile } from './config/read-gateway-file.ts'
 import { loadSourceDocument } from './config/source-document.ts'
 import { createHttpServer } from './http/server.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
-import { compileRouteAuth } from './pipeline/compile-route-auth.ts'
+import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
 import { compileRoutes } from './pipeline/compile-routes.ts'
 import { runPipeline } from './pipeline/run.ts'
 import type { RouteTable } from './pipeline/types.ts'
@@ -41,7 +41,8 @@ export async function prepareGateway(
   if (options.host !== undefined) config.server.host = options.host
   if (options.stage !== undefined) config.api.stage = options.stage
   const log = options.logger ?? createLogger(config.log.level)
-  const api = readApiDocument(await loadSourceDocument(options.apiFile))
+  const apiDoc = await loadSourceDocument(options.apiFile)
+  const api = readApiDocument(apiDoc)
   const clock = options.clock ?? Date.now
   const invoker = new LocalLambdaInvoker(clock)
   const folders = [
@@ -49,15 +50,12 @@ export async function prepareGateway(
     ...config.functions.map((f) => (configDoc === undefined ? f : join(dirname(configDoc.file), f))),
   ]
   if (folders.length === 0) folders.push(join(dirname(options.apiFile), 'functions'))
+  const loadFunction = (name: string, arn: string, origin: string) =>
+    invoker.load({ name, arn }, folders, origin)
   const table = await compileRoutes(api, config, {
     invoker,
-    loadFunction: (name, arn, origin) => invoker.load({ name, arn }, folders, origin),
-    compileAuth: (route, apiDef) =>
-      compileRouteAuth(route, apiDef, {
-        invoker,
-        clock,
-        loadFunction: (name, arn, origin) => invoker.load({ name, arn }, folders, origin),
-      }),
+    loadFunction,
+    compileAuth: createRouteAuthCompiler({ invoker, clock, loadFunction, lineOf: (p) => apiDoc.lineOf(p) }),
   })
   return { table, config, log }
 }

@@ -1,25 +1,106 @@
+import { createJwtAuthorizer, type JwtAuthorizer } from '../auth/jwt/jwt-authorizer.ts'
+import { AuthorizerConfigError } from '../auth/lambda-authorizer/authorizer-config.ts'
+import { createLambdaAuthorizer, type LambdaAuthorizer } from '../auth/lambda-authorizer/lambda-authorizer.ts'
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { ApiDefinition, RouteSpec } from '../config/openapi/api-definition.ts'
+import { type AuthorizerSpec, readAuthorizerScheme } from '../config/openapi/read-authorizer-scheme.ts'
 import { ConfigError } from '../errors/config-error.ts'
+import { jwtRouteAuth } from './jwt-route-auth.ts'
+import { invokeByName, lambdaRouteAuth } from './lambda-route-auth.ts'
 import type { RouteAuth } from './types.ts'
 
 export interface AuthDeps {
   readonly invoker: LambdaInvoker
   readonly clock: () => number
   readonly loadFunction: (name: string, arn: string, origin: string) => Promise<void>
+  readonly lineOf: (pointer: string) => number | undefined
+  readonly fetch?: typeof fetch
 }
 
-/** Builds the identify/authenticate/authorize stages of a route from its security requirements. */
-export async function compileRouteAuth(
-  route: RouteSpec,
-  api: ApiDefinition,
-  _deps: AuthDeps,
-): Promise<RouteAuth | undefined> {
-  const requirement = route.security.find((r) => r.length > 0)
-  if (requirement === undefined) return undefined
-  throw new ConfigError(
-    api.file,
-    route.securityPointer,
-    `security scheme '${requirement[0]!.scheme}': authorizers are not supported yet`,
-  )
+/**
+ * Compiles route security into the identify/authenticate/authorize stages. Authorizers are
+ * built once per security scheme and shared by every route that names it, which is what makes
+ * API Gateway's result cache span routes (and its famous cached-policy pitfall).
+ */
+export function createRouteAuthCompiler(deps: AuthDeps) {
+  const lambdas = new Map<string, LambdaAuthorizer>()
+  const jwts = new Map<string, JwtAuthorizer>()
+  const arns = new Map<string, string>()
+  const invoke = invokeByName(deps.invoker, arns)
+
+  return async function compileRouteAuth(
+    route: RouteSpec,
+    api: ApiDefinition,
+  ): Promise<RouteAuth | undefined> {
+    const requirement = route.security.find((r) => r.length > 0)
+    if (requirement === undefined) return undefined
+    if (route.security.length > 1 || requirement.length > 1) {
+      throw new ConfigError(
+        api.file,
+        route.securityPointer,
+        'expected one security requirement with one scheme (API Gateway allows one authorizer per method)',
+        deps.lineOf(route.securityPointer),
+      )
+    }
+    const { scheme: name, scopes } = requirement[0]!
+    const scheme = api.securitySchemes.get(name)!
+    const spec = readAuthorizerScheme(api.file, scheme, api.kind, deps.lineOf)
+    const payload =
+      route.integration.type === 'aws_proxy' ? route.integration.payloadFormatVersion : undefined
+    if (spec.type === 'jwt') {
+      let authorizer = jwts.get(name)
+      if (authorizer === undefined) {
+        authorizer = createJwtAuthorizer(
+          { id: name, identitySource: spec.identitySource, issuer: spec.issuer, audience: spec.audience },
+          { clock: deps.clock, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) },
+        )
+        jwts.set(name, authorizer)
+      }
+      return jwtRouteAuth(authorizer, scopes, payload)
+    }
+    let authorizer = lambdas.get(name)
+    if (authorizer === undefined) {
+      authorizer = await buildLambdaAuthorizer(name, spec, api)
+      lambdas.set(name, authorizer)
+    }
+    const cache = spec.ttlSeconds === 0 ? 'no cache' : `cache ${spec.ttlSeconds} s`
+    return lambdaRouteAuth(
+      authorizer,
+      `lambda ${spec.type.toUpperCase()} authorizer '${name}' → ${spec.functionName} (${cache})`,
+      api.kind,
+      payload,
+    )
+  }
+
+  async function buildLambdaAuthorizer(
+    name: string,
+    spec: Exclude<AuthorizerSpec, { type: 'jwt' }>,
+    api: ApiDefinition,
+  ): Promise<LambdaAuthorizer> {
+    await deps.loadFunction(spec.functionName, spec.functionArn, `${api.file}#${spec.pointer}`)
+    arns.set(spec.functionName, spec.functionArn)
+    try {
+      return createLambdaAuthorizer(
+        {
+          id: name,
+          kind: api.kind,
+          type: spec.type,
+          functionName: spec.functionName,
+          identitySources: spec.identitySources,
+          ...(spec.identityValidationExpression === undefined
+            ? {}
+            : { identityValidationExpression: spec.identityValidationExpression }),
+          ttlSeconds: spec.ttlSeconds,
+          payloadFormatVersion: spec.payloadFormatVersion,
+          simpleResponses: spec.simpleResponses,
+          timeoutMs: spec.timeoutMs,
+        },
+        { invoke, clock: deps.clock },
+      )
+    } catch (err) {
+      if (err instanceof AuthorizerConfigError)
+        throw new ConfigError(api.file, spec.pointer, err.message, deps.lineOf(spec.pointer))
+      throw err
+    }
+  }
 }

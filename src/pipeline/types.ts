@@ -11,9 +11,10 @@ export interface AuthOutcome {
   /** Identity headers the gateway vouches for toward HTTP upstreams. */
   readonly identityHeaders: readonly (readonly [string, string])[]
   readonly usageIdentifierKey: string | undefined
-  /** Steps taken, for logs and `forcegate explain`. */
-  readonly trail: readonly string[]
 }
+
+/** Receives what each step decided, for `forcegate explain`; identity values only as hashes. */
+export type ExplainSink = (step: Readonly<Record<string, unknown>>) => void
 
 /** The identify → authenticate → authorize stages of one route, compiled from its security. */
 export interface RouteAuth {
@@ -21,7 +22,7 @@ export interface RouteAuth {
   readonly description: string
   /** Header names (lower case) stripped from clients because this route's authorizer sets them. */
   readonly trustedHeaderNames: ReadonlySet<string>
-  authorize(view: RequestView): Promise<AuthOutcome>
+  authorize(view: RequestView, explain?: ExplainSink): Promise<AuthOutcome>
 }
 
 export interface CompiledRoute {

@@ -7,7 +7,9 @@ interface Order {
   status: string
 }
 
-const { orders } = JSON.parse(readFileSync(new URL('../orders.json', import.meta.url), 'utf8')) as { orders: Order[] }
+const { orders } = JSON.parse(readFileSync(new URL('../orders.json', import.meta.url), 'utf8')) as {
+  orders: Order[]
+}
 
 interface ProxyEvent {
   resource: string

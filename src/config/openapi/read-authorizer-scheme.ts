@@ -1,0 +1,151 @@
+import { parseFunctionRef } from '../../aws/function-ref.ts'
+import { ConfigError } from '../../errors/config-error.ts'
+import { describe, isObject, type JsonObject } from '../field-reader.ts'
+import { childPointer } from '../source-document.ts'
+import type { SecuritySchemeSpec } from './api-definition.ts'
+
+const EXT = 'x-amazon-apigateway-authorizer'
+
+export type AuthorizerSpec =
+  | {
+      readonly type: 'token' | 'request'
+      readonly schemeName: string
+      readonly functionName: string
+      readonly functionArn: string
+      readonly identitySources: string
+      readonly identityValidationExpression: string | undefined
+      readonly ttlSeconds: number
+      readonly payloadFormatVersion: '1.0' | '2.0'
+      readonly simpleResponses: boolean
+      readonly timeoutMs: number
+      readonly pointer: string
+    }
+  | {
+      readonly type: 'jwt'
+      readonly schemeName: string
+      readonly identitySource: string
+      readonly issuer: string
+      readonly audience: readonly string[]
+      readonly pointer: string
+    }
+
+/**
+ * Reads a security scheme's `x-amazon-apigateway-authorizer`. A TOKEN authorizer's header is
+ * the scheme's `name` (`type: apiKey, in: header`), as API Gateway's exports write it.
+ * Defaults follow AWS: REST results are cached 300 s, HTTP API results not at all [inferred],
+ * HTTP APIs speak payload 2.0 unless told otherwise.
+ */
+export function readAuthorizerScheme(
+  file: string,
+  scheme: SecuritySchemeSpec,
+  kind: 'rest' | 'http',
+  lineOf: (pointer: string) => number | undefined,
+): AuthorizerSpec {
+  const raw = scheme.raw as JsonObject
+  const base = childPointer(scheme.pointer, EXT)
+  const fail = (key: string, expected: string): never => {
+    const pointer = key === '' ? base : childPointer(base, key)
+    throw new ConfigError(file, pointer, expected, lineOf(pointer))
+  }
+  const ext = raw[EXT]
+  if (!isObject(ext)) {
+    const pointer = scheme.pointer
+    throw new ConfigError(
+      file,
+      pointer,
+      `scheme '${scheme.name}' has no x-amazon-apigateway-authorizer object; only API Gateway authorizers (and x-forcegate extensions) are enforced`,
+      lineOf(pointer),
+    )
+  }
+  const str = (key: string): string | undefined => {
+    const v = ext[key]
+    if (v === undefined) return undefined
+    if (typeof v !== 'string') return fail(key, `expected a string, found ${describe(v)}`)
+    return v
+  }
+  const type = (
+    str('type') ?? fail('type', 'a required type (token, request or jwt) is missing')
+  ).toLowerCase()
+  if (type === 'jwt') {
+    if (kind !== 'http')
+      fail('type', 'JWT authorizers belong to HTTP APIs (add x-amazon-apigateway-importexport-version)')
+    const config = isObject(ext.jwtConfiguration)
+      ? ext.jwtConfiguration
+      : fail('jwtConfiguration', 'expected an object with issuer and audience')
+    const issuer =
+      typeof config.issuer === 'string'
+        ? config.issuer
+        : fail('jwtConfiguration', 'expected jwtConfiguration.issuer (a URL)')
+    const audience = config.audience
+    if (!Array.isArray(audience) || audience.length === 0 || !audience.every((a) => typeof a === 'string')) {
+      fail('jwtConfiguration', 'expected jwtConfiguration.audience: a non-empty list of strings')
+    }
+    return {
+      type: 'jwt',
+      schemeName: scheme.name,
+      identitySource: str('identitySource') ?? '$request.header.Authorization',
+      issuer,
+      audience: audience as string[],
+      pointer: base,
+    }
+  }
+  if (type !== 'token' && type !== 'request') {
+    return fail(
+      'type',
+      `expected token, request or jwt, found '${type}'${type === 'cognito_user_pools' ? ' (Cognito is not supported yet)' : ''}`,
+    )
+  }
+  const uri = str('authorizerUri') ?? fail('authorizerUri', 'a required Lambda invoke URI is missing')
+  const fn =
+    parseFunctionRef(uri) ??
+    fail(
+      'authorizerUri',
+      'expected a Lambda invoke URI (…/functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME/invocations)',
+    )
+  let identitySources = str('identitySource')
+  if (type === 'token' && identitySources === undefined) {
+    const header = raw.in === 'header' && typeof raw.name === 'string' ? raw.name : undefined
+    if (header === undefined)
+      throw new ConfigError(
+        file,
+        scheme.pointer,
+        'a TOKEN authorizer scheme needs type: apiKey, in: header and the header as name',
+        lineOf(scheme.pointer),
+      )
+    identitySources = `method.request.header.${header}`
+  }
+  const ttlRaw = ext.authorizerResultTtlInSeconds
+  const ttl = typeof ttlRaw === 'string' && /^\d+$/.test(ttlRaw) ? Number(ttlRaw) : ttlRaw
+  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > 3600)) {
+    fail('authorizerResultTtlInSeconds', `expected an integer from 0 to 3600, found ${describe(ttlRaw)}`)
+  }
+  const version = str('authorizerPayloadFormatVersion') ?? (kind === 'http' ? '2.0' : '1.0')
+  if (version !== '1.0' && version !== '2.0') fail('authorizerPayloadFormatVersion', 'expected 1.0 or 2.0')
+  const simple = ext.enableSimpleResponses
+  if (simple !== undefined && typeof simple !== 'boolean')
+    fail('enableSimpleResponses', 'expected true or false')
+  const timeout = raw['x-forcegate-timeoutInMillis']
+  if (
+    timeout !== undefined &&
+    (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 50 || timeout > 30_000)
+  ) {
+    throw new ConfigError(
+      file,
+      childPointer(scheme.pointer, 'x-forcegate-timeoutInMillis'),
+      'expected an integer from 50 to 30000',
+    )
+  }
+  return {
+    type,
+    schemeName: scheme.name,
+    functionName: fn.name,
+    functionArn: fn.arn,
+    identitySources: identitySources ?? '',
+    identityValidationExpression: str('identityValidationExpression'),
+    ttlSeconds: (ttl as number | undefined) ?? (kind === 'rest' ? 300 : 0),
+    payloadFormatVersion: version as '1.0' | '2.0',
+    simpleResponses: simple === true,
+    timeoutMs: (timeout as number | undefined) ?? 10_000,
+    pointer: base,
+  }
+}
