@@ -61,6 +61,8 @@ export type TestServer = {
   api: RestApi
   faults: Faults
   db: DatabaseSync
+  /** `METHOD path` of every request the server received, in order. */
+  requests: string[]
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>
   close(): Promise<void>
 }
@@ -69,7 +71,7 @@ export type CallOptions = {
   body?: unknown
   token?: string | null
   headers?: Record<string, string>
-  raw?: BodyInit
+  raw?: RequestInit['body']
 }
 export type CallResult = { status: number; headers: Headers; json: unknown; text: string; bytes: Buffer }
 
@@ -102,7 +104,9 @@ export async function startTestServer(
     seed: opts.seed ?? testSeed(),
     faults,
   })
+  const requests: string[] = []
   const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`)
     void api.handle(req, res)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -112,11 +116,12 @@ export async function startTestServer(
     api,
     faults,
     db,
+    requests,
     async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...o.headers }
       const token = o.token === undefined ? 'good' : o.token
       if (token !== null && !('Authorization' in headers)) headers.Authorization = `Bearer ${token}`
-      let body: BodyInit | undefined = o.raw
+      let body: RequestInit['body'] = o.raw
       if (o.body !== undefined) {
         body = JSON.stringify(o.body)
         headers['Content-Type'] ??= 'application/json'
