@@ -11,8 +11,6 @@ export type ConditionCompileResult =
   | { readonly ok: true; readonly matcher: ConditionMatcher }
   | { readonly ok: false; readonly detail: string }
 
-const NEVER: ConditionMatcher = () => false
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -43,21 +41,34 @@ function compileIpSet(values: readonly string[]): BlockList | undefined {
 
 function ipMatcher(list: BlockList, negated: boolean): ConditionMatcher {
   return (ctx) => {
-    // A missing key never satisfies an operator, negated or not [inferred from IAM's rule].
-    if (ctx.sourceIp === undefined) return false
+    if (ctx.sourceIp === undefined) return negated
     const ip = normaliseIp(ctx.sourceIp)
     const family = isIP(ip)
-    if (family === 0) return false
+    if (family === 0) return negated
     return list.check(ip, family === 4 ? 'ipv4' : 'ipv6') !== negated
   }
+}
+
+/** `StringNotEquals`, `ArnNotLike`, `NotIpAddress`, …: operators that match when values differ. */
+function isNegated(operator: string): boolean {
+  return operator.startsWith('Not') || /^(String|Numeric|Date|Arn)Not/.test(operator)
+}
+
+/**
+ * IAM's rule for a key absent from the request: `...IfExists` and negated operators are
+ * satisfied, `Null: "true"` is satisfied, every other operator is not.
+ */
+function absentKeyResult(operator: string, values: readonly string[]): boolean {
+  if (operator.endsWith('IfExists')) return true
+  if (operator === 'Null') return values.includes('true')
+  return isNegated(operator)
 }
 
 /**
  * Compiles a statement's `Condition` block. Operators AND together, keys within an operator
  * AND together, and a key's values OR together. Which keys API Gateway populates for
- * authorizer policies is undocumented; we support `IpAddress`/`NotIpAddress` on
- * `aws:SourceIp` and, as IAM does for keys absent from the request, let any other
- * operator or key make the statement not apply.
+ * authorizer policies is undocumented; we populate `aws:SourceIp` (for `IpAddress` and
+ * `NotIpAddress`) and evaluate every other key as absent from the request, as IAM does.
  */
 export function compileCondition(untrusted: unknown): ConditionCompileResult {
   if (!isRecord(untrusted)) return { ok: false, detail: 'Condition must be an object' }
@@ -69,16 +80,19 @@ export function compileCondition(untrusted: unknown): ConditionCompileResult {
       if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
         return { ok: false, detail: `Condition.${operator}.${key} must be a string or an array of strings` }
       }
-      const supported =
-        (operator === 'IpAddress' || operator === 'NotIpAddress') && key.toLowerCase() === 'aws:sourceip'
-      if (!supported) {
-        parts.push(NEVER)
+      const base = operator.endsWith('IfExists') ? operator.slice(0, -'IfExists'.length) : operator
+      const onSourceIp =
+        key.toLowerCase() === 'aws:sourceip' && (base === 'IpAddress' || base === 'NotIpAddress')
+      if (!onSourceIp) {
+        // Compiled once: the key is never in our request context, so the answer is fixed.
+        const fixed = absentKeyResult(operator, values)
+        parts.push(() => fixed)
         continue
       }
       const list = compileIpSet(values)
       if (list === undefined)
         return { ok: false, detail: `Condition.${operator}.${key} holds an invalid IP range` }
-      parts.push(ipMatcher(list, operator === 'NotIpAddress'))
+      parts.push(ipMatcher(list, base === 'NotIpAddress'))
     }
   }
   return { ok: true, matcher: (ctx) => parts.every((part) => part(ctx)) }

@@ -88,6 +88,28 @@ test('a condition on a key we cannot populate makes its statement not apply', ()
   })
 })
 
+test('keys absent from the request follow IAM: negated, IfExists and Null "true" operators are satisfied', () => {
+  const withCondition = (Condition: unknown) => policy(stmt('Allow', '*', { Condition }))
+  const decide = (Condition: unknown) =>
+    evaluatePolicy(withCondition(Condition), GET_ORDER, { sourceIp: '203.0.113.7' }).effect
+  assert.equal(decide({ StringNotEquals: { 'aws:SourceVpc': 'vpc-1' } }), 'allow')
+  assert.equal(decide({ ArnNotLike: { 'aws:PrincipalArn': 'arn:*' } }), 'allow')
+  assert.equal(decide({ StringEqualsIfExists: { 'aws:SourceVpc': 'vpc-1' } }), 'allow')
+  assert.equal(decide({ Null: { 'aws:SourceVpc': 'true' } }), 'allow')
+  assert.equal(decide({ Null: { 'aws:SourceVpc': 'false' } }), 'deny')
+  assert.equal(decide({ Bool: { 'aws:SecureTransport': 'true' } }), 'deny')
+  assert.equal(
+    decide({ StringNotEquals: { 'aws:SourceVpc': 'vpc-1' }, StringEquals: { 'aws:SourceVpc': 'vpc-1' } }),
+    'deny',
+  )
+  assert.equal(decide({ IpAddressIfExists: { 'aws:SourceIp': '203.0.113.0/24' } }), 'allow')
+})
+
+test('NotIpAddress is satisfied when the caller address is unknown', () => {
+  const p = policy(stmt('Allow', '*', { Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }))
+  assert.equal(evaluatePolicy(p, GET_ORDER, {}).effect, 'allow')
+})
+
 test('evaluation builds no RegExp: the policy is compiled once, up front', () => {
   const p = policy(stmt('Allow', `${API}/*/GET/orders/*`), stmt('Deny', `${API}/prod/DELETE/*`))
   const original = globalThis.RegExp
