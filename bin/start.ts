@@ -9,7 +9,9 @@ import { startGateway } from '../src/gateway.ts'
 const port = Number(process.env.PORT ?? 8080)
 const gateway = await startGateway({ apiFile: 'examples/order-status/openapi.yaml', port })
 process.stderr.write(formatRouteTable(gateway.table, gateway.url))
-guardProcess((kind, err) => process.stderr.write(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`))
+guardProcess((kind, err) =>
+  process.stderr.write(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`),
+)
 process.stderr.write(`
 Try it:
   curl ${gateway.url}/orders

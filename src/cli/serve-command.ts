@@ -57,7 +57,9 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     ...(args.stage === undefined ? {} : { stage: args.stage }),
   })
   io.err(formatRouteTable(gateway.table, gateway.url))
-  guardProcess((kind, err) => io.err(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`))
+  guardProcess((kind, err) =>
+    io.err(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`),
+  )
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop)

@@ -14,7 +14,10 @@ describe('examples/token-authorizer over real HTTP', () => {
     fetch(`${gw.url}${path}`, token === undefined ? {} : { headers: { authorization: token } })
 
   test('the route table shows the authorizer stage', () => {
-    assert.match(gw.output(), /GET \/pets\s+receive → route → identify\+authenticate\+authorize\[lambda TOKEN authorizer 'bearer' → token-auth \(cache 300 s\)\]/)
+    assert.match(
+      gw.output(),
+      /GET \/pets\s+receive → route → identify\+authenticate\+authorize\[lambda TOKEN authorizer 'bearer' → token-auth \(cache 300 s\)\]/,
+    )
     assert.match(gw.output(), /GET \/public\s+receive → route → integrate\[mock/)
   })
 
@@ -40,7 +43,9 @@ describe('examples/token-authorizer over real HTTP', () => {
   test('explicit deny is 403 with the explicit-deny message', async () => {
     const res = await get('/pets', 'Bearer deny')
     assert.equal(res.status, 403)
-    assert.deepEqual(await res.json(), { Message: 'User is not authorized to access this resource with an explicit deny' })
+    assert.deepEqual(await res.json(), {
+      Message: 'User is not authorized to access this resource with an explicit deny',
+    })
   })
 
   test("missing token, a token failing identityValidationExpression, and 'Unauthorized' are 401", async () => {

@@ -8,6 +8,11 @@ export async function handler(event: ProxyEvent) {
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ path: event.path, principalId: authorizer.principalId, user: authorizer.user, tier: authorizer.tier }),
+    body: JSON.stringify({
+      path: event.path,
+      principalId: authorizer.principalId,
+      user: authorizer.user,
+      tier: authorizer.tier,
+    }),
   }
 }
