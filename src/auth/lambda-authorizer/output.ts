@@ -33,6 +33,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+const EMPTY: Readonly<Record<string, never>> = Object.freeze({})
+
 const fail = (reason: string, detail: string): OutputParseResult => ({ ok: false, reason, detail })
 
 /**
@@ -41,7 +43,7 @@ const fail = (reason: string, detail: string): OutputParseResult => ({ ok: false
  * proxy event record [inferred].
  */
 function restContext(untrusted: unknown): Record<string, string | null> | string {
-  if (untrusted === undefined || untrusted === null) return {}
+  if (untrusted === undefined || untrusted === null) return EMPTY
   if (!isRecord(untrusted)) return 'context must be an object'
   const out: Record<string, string | null> = {}
   for (const [key, value] of Object.entries(untrusted)) {
@@ -51,15 +53,16 @@ function restContext(untrusted: unknown): Record<string, string | null> | string
       out[key] = String(value)
     else return `context.${key} must be a string, number or boolean`
   }
-  return out
+  // The parsed output is cached and shared by every request with the same identity.
+  return Object.freeze(out)
 }
 
 /** HTTP API context: any JSON object, passed on unchanged; `claims` is reserved for JWT authorizers. */
 function httpContext(untrusted: unknown): Record<string, unknown> | string {
-  if (untrusted === undefined || untrusted === null) return {}
+  if (untrusted === undefined || untrusted === null) return EMPTY
   if (!isRecord(untrusted)) return 'context must be an object'
   if (Object.hasOwn(untrusted, 'claims')) return 'context.claims is reserved'
-  return { ...untrusted }
+  return Object.freeze({ ...untrusted })
 }
 
 function looksLikeHttpResponse(untrusted: Record<string, unknown>): boolean {

@@ -113,3 +113,11 @@ test('without simple responses, an isAuthorized answer is not a policy', () => {
   assert.equal(reason({ isAuthorized: true }, HTTP_V2), 'output.principal_id')
   assert.equal(reason({ isAuthorized: true }, REST), 'output.principal_id')
 })
+
+test('the parsed context is frozen: it is cached and shared between requests', () => {
+  const rest = parseAuthorizerOutput({ principalId: 'p', policyDocument, context: { a: 1 } }, REST)
+  const simple = parseAuthorizerOutput({ isAuthorized: true, context: { a: 1 } }, SIMPLE)
+  assert.ok(rest.ok && simple.ok)
+  assert.ok(Object.isFrozen(rest.output.context))
+  assert.ok(Object.isFrozen(simple.output.context))
+})
