@@ -129,8 +129,13 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
   io.out(describeDevOrg(org, values.data))
 
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
   })
   await org.close()
   return 0
