@@ -10,7 +10,7 @@ import { tokenFromIdentityValue } from './bearer-token.ts'
 import { claimsForEvent } from './claims-for-event.ts'
 import { createJwtVerifier } from './jwt-verifier.ts'
 import { grantsAnyScope } from './scopes.ts'
-import type { JwksCacheOptions, JwtAlgorithm } from './types.ts'
+import type { JwtAlgorithm, JwtVerifierOptions } from './types.ts'
 import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache.ts'
 
 export const DEFAULT_JWT_IDENTITY_SOURCE = '$request.header.Authorization'
@@ -29,10 +29,8 @@ export interface JwtAuthorizerConfig {
 export interface JwtAuthorizerDeps {
   readonly fetch?: typeof fetch
   readonly clock?: () => number
-  readonly clockToleranceSeconds?: number
-  readonly maxTokenBytes?: number
-  readonly maxTokenLifetimeSeconds?: number
-  readonly jwks?: JwksCacheOptions
+  /** Clock tolerance, size and lifetime caps, key cache tuning. */
+  readonly verifier?: Omit<JwtVerifierOptions, 'issuers' | 'fetch' | 'clock'>
   readonly cache?: VerifiedTokenCacheOptions
 }
 
@@ -82,6 +80,7 @@ export function createJwtAuthorizer(
     throw new TypeError(`JWT authorizer ${config.id}: audience must not be empty`)
   const clock = deps.clock ?? systemClock
   const verifier = createJwtVerifier({
+    ...deps.verifier,
     issuers: [
       {
         issuer: config.issuer,
@@ -90,12 +89,8 @@ export function createJwtAuthorizer(
         ...(config.jwksUri === undefined ? {} : { jwksUri: config.jwksUri }),
       },
     ],
+    fetch: deps.fetch ?? fetch,
     clock,
-    ...optional('fetch', deps.fetch),
-    ...optional('clockToleranceSeconds', deps.clockToleranceSeconds),
-    ...optional('maxTokenBytes', deps.maxTokenBytes),
-    ...optional('maxTokenLifetimeSeconds', deps.maxTokenLifetimeSeconds),
-    ...optional('jwks', deps.jwks),
   })
   const cache = new VerifiedTokenCache<CachedAuthorization>(clock, deps.cache)
 
@@ -143,8 +138,4 @@ function withChallenge(err: unknown): unknown {
     headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
     cause: err,
   })
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }

@@ -62,7 +62,7 @@ function parseSegmentObject(segment: string, what: string): Readonly<Record<stri
 
 /**
  * Node's decoder skips characters it does not expect and ignores stray bits, so two
- * different strings could decode to the same bytes; only the canonical spelling passes.
+ * different strings could map to the same bytes; only the canonical spelling passes.
  */
 function strictBase64url(segment: string, what: string): Buffer {
   const bytes = Buffer.from(segment, 'base64url')

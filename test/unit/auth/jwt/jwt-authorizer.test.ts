@@ -164,6 +164,17 @@ describe('createJwtAuthorizer', () => {
     )
   })
 
+  test('verifier tuning passes through (no clock tolerance: invalid at exp itself)', async () => {
+    const strict = createJwtAuthorizer(
+      { id: 'strict', issuer: idp.issuer, audience: ['orders-api'], jwksUri: idp.jwksUri },
+      { fetch, clock: clock.now, verifier: { clockToleranceSeconds: 0 } },
+    )
+    const t = await token({ exp: nowSeconds() + 60 })
+    await strict.authorize({ headerValue: t, routeScopes: [] })
+    clock.advance(60_000)
+    assert.equal((await rejection(strict.authorize({ headerValue: t, routeScopes: [] }))).reason, 'jwt.exp')
+  })
+
   test('an unreachable key set at cold start is 503 with Retry-After, not 401', async () => {
     idp.mode = 'error-500'
     const err = await rejection(authorizer.authorize({ headerValue: await token(), routeScopes: [] }))
