@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
+import { explainCommand } from './explain-command.ts'
 import { serveCommand } from './serve-command.ts'
 import { usage } from './usage.ts'
 
@@ -33,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       return 0
     }
     if (command === 'serve') return await serveCommand(rest, io)
+    if (command === 'explain') return await explainCommand(rest, io)
     io.err(`forcegate: unknown command '${command}'\n\n${usage()}`)
     return 2
   } catch (err) {

@@ -3,6 +3,7 @@ export function usage(): string {
 
 Commands:
   serve     Serve an API Gateway definition (OpenAPI 3 with AWS extensions)
+  explain   Show why a request would be allowed or refused (the decision trail)
   devorg    Run the dev org, a local Salesforce-compatible org
   --help    Show this help
   --version Show the version
@@ -15,6 +16,11 @@ forcegate serve --api <openapi.yaml|json> [options]
   --port <n>           Port to listen on (default 8080; 0 picks a free port)
   --host <addr>        Address to listen on (default 127.0.0.1)
   --stage <name>       Stage name shown in events (REST default "dev", HTTP API "$default")
+
+forcegate explain --api <file> --request "METHOD /path" [--request …] [-H "Name: value"]… [--json]
+  Runs each request through routing and the authorizer (never the integration), in order,
+  and prints every decision: route, identity sources (hashed), cache hit or invocation, the
+  method ARN and the policy statement that decided, and the final status.
 
 forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>]
 `

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { runCli } from '../helpers/cli-process.ts'
+
+const API = 'examples/token-authorizer/openapi.yaml'
+
+test('explain shows the route, the hashed identity, the cache and the deciding statement', async () => {
+  const run = await runCli([
+    'explain',
+    '--api',
+    API,
+    '--request',
+    'GET /pets',
+    '--request',
+    'GET /owners/1',
+    '-H',
+    'Authorization: Bearer allow-ann',
+  ])
+  assert.equal(run.code, 0, run.stderr)
+  const [first, second] = run.stdout.split('\n\n')
+  assert.match(first!, /route\s+routeKey=GET \/pets/)
+  assert.match(first!, /cache=miss\s+invoked=true/)
+  assert.match(first!, /statementIndex=0/)
+  assert.match(first!, /decision\s+200 allowed/)
+  assert.match(second!, /routeKey=GET \/owners\/\{ownerId\}/)
+  assert.match(second!, /arn=arn:aws:execute-api:us-east-1:123456789012:forcegate0\/dev\/GET\/owners\/1/)
+  assert.match(second!, /cache=hit\s+invoked=false\s+outcome=deny/)
+  assert.match(second!, /hint .*result cache/)
+  assert.match(second!, /decision\s+403 ACCESS_DENIED \(GW_ACCESS_DENIED, policy\.deny\.implicit\)/)
+  assert.equal(run.stdout.includes('allow-ann'), false, 'the token itself never appears')
+})
+
+test('explain --json, a missing identity (not invoked) and an unknown route', async () => {
+  const run = await runCli([
+    'explain',
+    '--api',
+    API,
+    '--json',
+    '--request',
+    'GET /pets',
+    '--request',
+    'DELETE /pets',
+  ])
+  assert.equal(run.code, 0, run.stderr)
+  const [missing, unknown] = JSON.parse(run.stdout) as {
+    status: number
+    outcome: string
+    steps: { step: string; detail: Record<string, unknown> }[]
+  }[]
+  assert.equal(missing!.status, 401)
+  assert.match(missing!.outcome, /identity\.missing/)
+  const auth = missing!.steps.find((s) => s.step === 'authorize')
+  assert.equal(auth?.detail.invoked, false)
+  assert.equal(unknown!.status, 403)
+  assert.match(unknown!.outcome, /MISSING_AUTHENTICATION_TOKEN/)
+})
+
+test('explain without a request is a usage error', async () => {
+  const run = await runCli(['explain', '--api', API])
+  assert.equal(run.code, 2)
+  assert.match(run.stderr, /at least one --request/)
+})
