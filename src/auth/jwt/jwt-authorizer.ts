@@ -106,11 +106,13 @@ export function createJwtAuthorizer(
     try {
       found = await cache.getOrVerify(token, async () => {
         const verified = await verifier.verify(token)
-        const value: CachedAuthorization = {
-          claims: claimsForEvent(verified.claims),
-          grantedScopes: verified.scopes,
-          scopes: verified.hasScopeClaim ? verified.scopes : null,
-        }
+        // Frozen: one cached value is handed to every request that presents this token.
+        const scopes = Object.freeze([...verified.scopes])
+        const value: CachedAuthorization = Object.freeze({
+          claims: Object.freeze(claimsForEvent(verified.claims)),
+          grantedScopes: scopes,
+          scopes: verified.hasScopeClaim ? scopes : null,
+        })
         return { value, expSeconds: verified.exp }
       })
     } catch (err) {

@@ -147,6 +147,8 @@ describe('createJwtAuthorizer', () => {
     const err = await rejection(authorizer.authorize({ headerValue: t, routeScopes: ['admin'] }))
     assert.equal(err.code, 'GW_INSUFFICIENT_SCOPE')
     assert.equal(idp.count('/jwks'), 1)
+    const shared = await authorizer.authorize({ headerValue: t, routeScopes: [] })
+    assert.ok(Object.isFrozen(shared.claims) && Object.isFrozen(shared.scopes), 'shared values are frozen')
   })
 
   test('a cached decision never outlives exp', async () => {
