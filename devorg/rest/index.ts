@@ -9,6 +9,7 @@ import type { Faults } from '../faults.ts'
 import type { DevOrgSeed } from '../seed/seed-types.ts'
 import { createApiUsage, DAILY_API_LIMIT } from './api-usage.ts'
 import { checkVersion, versionList } from './api-versions.ts'
+import { handleCollections } from './collections.ts'
 import { bearerToken, sendJson } from './http-io.ts'
 import { createEventLog, type PublishedEvent } from './platform-events.ts'
 import { createQueryCursors } from './query-cursors.ts'
@@ -54,6 +55,7 @@ function resourceDirectory(version: string): Record<string, string> {
     query: `${base}/query`,
     queryAll: `${base}/queryAll`,
     limits: `${base}/limits`,
+    composite: `${base}/composite`,
   }
 }
 
@@ -89,14 +91,15 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     if (deps.faults.requestLimitExceeded || used > DAILY_API_LIMIT) throw errors.requestLimitExceeded()
 
     const write: WriteContext = { schema, store, userId: identity.userId, now }
+    const sobjectContext = { write, version: version.version, major: version.major, events, req, res, url }
     switch (resource) {
       case undefined:
         return sendJson(res, 200, resourceDirectory(version.version))
       case 'sobjects':
-        return handleSobjects(
-          { write, version: version.version, major: version.major, events, req, res, url },
-          rest,
-        )
+        return handleSobjects(sobjectContext, rest)
+      case 'composite':
+        if (rest[0] !== 'sobjects') throw errors.notFound()
+        return handleCollections(sobjectContext, rest.slice(1))
       case 'query':
       case 'queryAll':
         return handleQuery(

@@ -104,15 +104,17 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
       setMetaStmt.run(key, value)
     },
     transaction(fn) {
-      if (depth > 0) return fn()
-      db.exec('BEGIN')
-      depth++
+      // A savepoint, not BEGIN: the database is shared with the rest of the dev org, and a
+      // savepoint nests inside a transaction someone else may have open.
+      const name = `rest_tx_${++depth}`
+      db.exec(`SAVEPOINT ${name}`)
       try {
         const out = fn()
-        db.exec('COMMIT')
+        db.exec(`RELEASE ${name}`)
         return out
       } catch (err) {
-        db.exec('ROLLBACK')
+        db.exec(`ROLLBACK TO ${name}`)
+        db.exec(`RELEASE ${name}`)
         throw err
       } finally {
         depth--

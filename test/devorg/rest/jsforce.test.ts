@@ -92,6 +92,41 @@ test('jsforce uploads a file as multipart', async () => {
   assert.equal(version.ContentSize, 9)
 })
 
+test('jsforce array operations go through sObject Collections', async () => {
+  const created = await conn.sobject('Account').create([{ Name: 'Arr 1' }, { Name: 'Arr 2' }])
+  assert.deepEqual(
+    created.map((r) => r.success),
+    [true, true],
+  )
+  const ids = created.map((r) => r.id as string)
+  const upserted = await conn.sobject('Contact').upsert(
+    [
+      { Customer_Id__c: 'ARR-1', LastName: 'A' },
+      { Customer_Id__c: 'ARR-2', LastName: 'B' },
+    ],
+    'Customer_Id__c',
+  )
+  assert.deepEqual(
+    upserted.map((r) => r.success),
+    [true, true],
+  )
+  const read = await conn.sobject('Account').retrieve(ids, { fields: ['Name'] })
+  assert.deepEqual(
+    read.map((r) => r?.Name),
+    ['Arr 1', 'Arr 2'],
+  )
+  const destroyed = await conn.sobject('Account').destroy(ids)
+  assert.deepEqual(
+    destroyed.map((r) => r.success),
+    [true, true],
+  )
+  assert.ok(
+    srv.requests.some((r) =>
+      r.startsWith('PATCH /services/data/v66.0/composite/sobjects/Contact/Customer_Id__c'),
+    ),
+  )
+})
+
 test('jsforce surfaces REST errors by errorCode and 401 as a session error', async () => {
   await assert.rejects(conn.sobject('Account').create({ Bogus__c: 1 }), { errorCode: 'INVALID_FIELD' })
   await assert.rejects(async () => conn.query('SELECT FROM Account').run(), { errorCode: 'MALFORMED_QUERY' })
