@@ -1,7 +1,7 @@
 import { v1HeaderMaps } from '../../events/header-maps.ts'
 import { v1QueryMaps } from '../../events/query-maps.ts'
 import { requestContextV1 } from '../../events/request-context.ts'
-import type { RequestView } from '../../events/request-view.ts'
+import { nonEmptyOrNull, type RequestView } from '../../events/request-view.ts'
 
 /**
  * The REQUEST authorizer event of REST APIs (and, with `version: '1.0'`, of HTTP API
@@ -20,8 +20,8 @@ export function buildRequestEventV1(view: RequestView, methodArn: string): Recor
     multiValueHeaders,
     queryStringParameters,
     multiValueQueryStringParameters,
-    pathParameters: view.pathParameters,
-    stageVariables: view.stageVariables,
+    pathParameters: nonEmptyOrNull(view.pathParameters),
+    stageVariables: nonEmptyOrNull(view.stageVariables),
     requestContext: requestContextV1(view),
   }
 }

@@ -1,7 +1,7 @@
 import { v2HeadersAndCookies } from '../../events/header-maps.ts'
 import { v2QueryMap } from '../../events/query-maps.ts'
 import { requestContextV2 } from '../../events/request-context.ts'
-import type { RequestView } from '../../events/request-view.ts'
+import { nonEmptyOrNull, type RequestView } from '../../events/request-view.ts'
 
 /**
  * The HTTP API payload 2.0 REQUEST authorizer event: `routeArn`, identity values as an
@@ -28,7 +28,9 @@ export function buildRequestEventV2(
   const query = v2QueryMap(view.request.rawQuery)
   if (query !== undefined) event.queryStringParameters = query
   event.requestContext = requestContextV2(view)
-  if (view.pathParameters !== null) event.pathParameters = view.pathParameters
-  if (view.stageVariables !== null) event.stageVariables = view.stageVariables
+  const pathParameters = nonEmptyOrNull(view.pathParameters)
+  if (pathParameters !== null) event.pathParameters = pathParameters
+  const stageVariables = nonEmptyOrNull(view.stageVariables)
+  if (stageVariables !== null) event.stageVariables = stageVariables
   return event
 }
