@@ -6,7 +6,7 @@ export type Faults = {
   slowMs: number
   /** Every endpoint answers 503 SERVER_UNAVAILABLE. */
   unavailable: boolean
-  /** REST calls answer 403 REQUEST_LIMIT_EXCEEDED and the token endpoint rate_limit_exceeded. */
+  /** REST calls answer 403 REQUEST_LIMIT_EXCEEDED; the token endpoint 400 rate_limit_exceeded. */
   requestLimitExceeded: boolean
   /** Only the introspection endpoint answers 503. */
   introspectionDown: boolean

@@ -14,8 +14,12 @@ function capture() {
   const io = {
     outText: '',
     errText: '',
-    out: (t: string) => void (io.outText += t),
-    err: (t: string) => void (io.errText += t),
+    out: (t: string) => {
+      io.outText += t
+    },
+    err: (t: string) => {
+      io.errText += t
+    },
   }
   return io
 }
