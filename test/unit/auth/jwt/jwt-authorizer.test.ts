@@ -88,10 +88,12 @@ describe('createJwtAuthorizer', () => {
     assert.ok(!(err.detail ?? '').includes(t.slice(0, 20)))
   })
 
-  test('another scheme is not a bearer token and fails as one', async () => {
-    const err = await rejection(authorizer.authorize({ headerValue: 'Basic dXNlcjpwYXNz', routeScopes: [] }))
-    assert.equal(err.code, 'GW_TOKEN_INVALID')
-    assert.equal(err.reason, 'jwt.malformed')
+  test('another scheme, or Bearer without a token, fails as an invalid token (401, as API Gateway answers)', async () => {
+    for (const headerValue of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', 'Bearer  ']) {
+      const err = await rejection(authorizer.authorize({ headerValue, routeScopes: [] }))
+      assert.equal(err.code, 'GW_TOKEN_INVALID', headerValue)
+      assert.equal(err.reason, 'jwt.malformed', headerValue)
+    }
   })
 
   test('a valid token without any of the route scopes is 403 insufficient_scope', async () => {
