@@ -14,6 +14,7 @@ import { bearerToken, sendJson } from './http-io.ts'
 import { createEventLog, type PublishedEvent } from './platform-events.ts'
 import { createQueryCursors } from './query-cursors.ts'
 import { handleQuery } from './query-routes.ts'
+import { normalizeId } from './record-id.ts'
 import { createRecordStore } from './record-store.ts'
 import type { WriteContext } from './record-writer.ts'
 import { errors, RestError } from './rest-errors.ts'
@@ -39,6 +40,8 @@ export type RestApiDeps = {
   faults: Faults
   /** Clock for audit fields and the daily counter; tests may pin it. */
   now?: () => Date
+  /** Owner and creator of seed records; seed users carry no id, so the OAuth side knows it. */
+  seedUserId?: string
 }
 
 export type RestApi = {
@@ -66,7 +69,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
   const usage = createApiUsage(store, now)
   const cursors = createQueryCursors(() => now().getTime())
   const events = createEventLog()
-  const seedUser = deps.seed.users.find((u) => u.id !== undefined)?.id ?? SEED_USER
+  const seedUserId = deps.seedUserId ?? deps.seed.users.find((u) => u.id !== undefined)?.id
+  const seedUser = (seedUserId && normalizeId(seedUserId)) || SEED_USER
   loadSeedRecords({ schema, store, userId: seedUser, now }, deps.seed)
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

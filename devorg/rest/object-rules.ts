@@ -47,7 +47,15 @@ export function deriveFields(
       merged.HasOpportunityLineItem ??= false
       break
     }
+    case 'PricebookEntry': {
+      const product = typeof merged.Product2Id === 'string' ? ctx.store.get(merged.Product2Id) : undefined
+      merged.Name = product?.data.Name ?? null
+      merged.ProductCode = product?.data.ProductCode ?? null
+      merged.IsActive ??= true
+      break
+    }
     case 'OpportunityLineItem': {
+      if (!prior) fromPriceBookEntry(merged, ctx)
       const qty = num(merged.Quantity) ?? 0
       if (!prior && merged.UnitPrice != null && merged.TotalPrice != null) {
         throw errors.fieldIntegrity('Specify either UnitPrice or TotalPrice, not both', [
@@ -82,6 +90,29 @@ export function deriveFields(
       break
     }
   }
+}
+
+/**
+ * A line item takes its product, list price and (by default) sales price from its price book
+ * entry, and the first item fixes the opportunity's price book.
+ */
+function fromPriceBookEntry(item: RecordData, ctx: RuleContext): void {
+  const entry = typeof item.PricebookEntryId === 'string' ? ctx.store.get(item.PricebookEntryId) : undefined
+  if (!entry) return
+  const opp = typeof item.OpportunityId === 'string' ? ctx.store.get(item.OpportunityId) : undefined
+  const book = entry.data.Pricebook2Id
+  if (opp?.data.Pricebook2Id && opp.data.Pricebook2Id !== book) {
+    throw errors.fieldIntegrity("The price book entry is not in the opportunity's price book", [
+      'PricebookEntryId',
+    ])
+  }
+  if (opp && !opp.data.Pricebook2Id)
+    ctx.store.update(opp.id, { ...opp.data, Pricebook2Id: book ?? null }, ctx.at)
+  item.Product2Id = entry.data.Product2Id ?? null
+  item.ProductCode = entry.data.ProductCode ?? null
+  item.ListPrice = entry.data.UnitPrice ?? null
+  item.Name = [opp?.data.Name, entry.data.Name].filter((p) => typeof p === 'string').join(' ')
+  if (item.UnitPrice == null && item.TotalPrice == null) item.UnitPrice = entry.data.UnitPrice ?? null
 }
 
 /** Updates records that depend on a saved or deleted one (roll-ups, single primary role). */

@@ -34,6 +34,10 @@ export function loadSeedRecords(ctx: WriteContext, seed: Pick<DevOrgSeed, 'recor
   let count = 0
   ctx.store.transaction(() => {
     if (ctx.store.isEmpty()) {
+      // Every org has a standard price book; entries for custom price books hang off it.
+      const pricebook = ctx.schema.object('Pricebook2')
+      if (pricebook)
+        insertData(ctx, pricebook, { Name: 'Standard Price Book', IsActive: true, IsStandard: true })
       for (const [name, records] of Object.entries(seed.records)) {
         const obj = ctx.schema.object(name)
         if (!obj || obj.isEvent) throw new Error(`seed: unknown sObject ${name}`)

@@ -101,6 +101,28 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     ref('ContactId', 'Contact'),
     ref('OwnerId', 'User'),
   ]),
+  std('Product2', '01t', 'Products', [
+    str('Name', { required: true }),
+    str('ProductCode'),
+    typed('Family', 'picklist'),
+    typed('Description', 'textarea'),
+    f('IsActive', 'boolean'),
+  ]),
+  std('Pricebook2', '01s', 'Price Books', [
+    str('Name', { required: true }),
+    f('IsActive', 'boolean'),
+    f('IsStandard', 'boolean', ro),
+    typed('Description', 'textarea'),
+  ]),
+  std('PricebookEntry', '01u', 'Price Book Entries', [
+    ref('Pricebook2Id', 'Pricebook2', 'PricebookEntries', { required: true }),
+    ref('Product2Id', 'Product2', 'PricebookEntries', { required: true }),
+    num('UnitPrice', 'currency', { required: true }),
+    f('IsActive', 'boolean'),
+    f('UseStandardPrice', 'boolean'),
+    str('Name', ro),
+    str('ProductCode', ro),
+  ]),
   std('OpportunityLineItem', '00k', 'Opportunity Product', [
     ref('OpportunityId', 'Opportunity', 'OpportunityLineItems', { required: true }),
     ref('PricebookEntryId', 'PricebookEntry'),
