@@ -70,8 +70,8 @@ export class Directory {
     return s
   }
 
-  /** The app that may introspect every token, which also owns the initial access token. */
-  get introspectAllClientId(): string | undefined {
-    return this.seed.connectedApps.find((a) => a.introspectAll)?.clientId
+  /** The app that holds the initial access token and so registers clients. */
+  get registrarClientId(): string | undefined {
+    return this.seed.initialAccessTokenApp ?? this.seed.connectedApps.find((a) => a.introspectAll)?.clientId
   }
 }

@@ -70,7 +70,7 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
   try {
     const providerDeps: ProviderDeps = { db, directory, urls, keys, now }
     const provider = createProvider(providerDeps)
-    installSalesforceShaping(provider, { db, urls, now, registrar: directory.introspectAllClientId })
+    installSalesforceShaping(provider, { db, urls, now, registrar: directory.registrarClientId })
     const lookup: LookupDeps = {
       db,
       directory,

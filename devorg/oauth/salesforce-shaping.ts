@@ -25,14 +25,23 @@ export function installSalesforceShaping(provider: Provider, deps: Deps): void {
   })
 
   provider.use(async (koaCtx, next) => {
-    await next()
     const ctx = koaCtx as KoaContextWithOIDC
+    if (ctx.path === '/services/oauth2/authorize') await defaultScope(provider, ctx)
+    await next()
     if (ctx.path === '/services/oauth2/token' && ctx.method === 'POST')
       shapeToken(ctx, deps, details.get(ctx))
     else if (ctx.path.startsWith('/services/oauth2/register') && ctx.status < 300 && isObject(ctx.body)) {
       shapeRegistration(ctx.body)
     }
   })
+}
+
+/** Salesforce grants all of the app's scopes when the authorization request names none. */
+async function defaultScope(provider: Provider, ctx: KoaContextWithOIDC): Promise<void> {
+  const { client_id: clientId, scope } = ctx.query
+  if (scope !== undefined || typeof clientId !== 'string') return
+  const client = await provider.Client.find(clientId)
+  if (client?.scope) ctx.query = { ...ctx.query, scope: client.scope }
 }
 
 function isObject(v: unknown): v is Body {

@@ -64,6 +64,11 @@ export type DevOrgSeed = {
   connectedApps: SeedConnectedApp[]
   /** Initial access token for dynamic client registration; absent disables registration. */
   initialAccessToken?: string
+  /**
+   * Client id of the app that holds the initial access token; it may introspect the tokens of
+   * the clients it registers. Defaults to the app with `introspectAll`.
+   */
+  initialAccessTokenApp?: string
   objects: SeedObject[]
   /** Records to preload, keyed by sObject name (standard objects such as Account included). */
   records: { [sobjectName: string]: SeedRecord[] }

@@ -210,6 +210,7 @@ export function validateSeed(input: unknown, file: string): DevOrgSeed {
     'users',
     'connectedApps',
     'initialAccessToken',
+    'initialAccessTokenApp',
     'objects',
     'records',
   ])
@@ -246,6 +247,13 @@ export function validateSeed(input: unknown, file: string): DevOrgSeed {
       /^\S{16,}$/,
       'a token of at least 16 characters',
     )
+  }
+  if (root.initialAccessTokenApp !== undefined) {
+    const owner = c.string(root.initialAccessTokenApp, '/initialAccessTokenApp')
+    if (!seed.connectedApps.some((a) => a.clientId === owner)) {
+      c.fail('/initialAccessTokenApp', 'the clientId of a seeded connected app')
+    }
+    seed.initialAccessTokenApp = owner
   }
   checkReferences(c, seed)
   return seed

@@ -11,7 +11,7 @@ const USER = { username: 'admin@partner.example.com', password: 'Partner-Admin-1
 describe('authorization code flow with PKCE, driven by openid-client', () => {
   let org: DevOrg
   let config: client.Configuration
-  let portal: { clientId: string; clientSecret: string }
+  let portal: { clientId: string; clientSecret: string; scopes: string[] }
 
   before(async () => {
     org = await startDevOrg({ port: 0 })
@@ -104,6 +104,13 @@ describe('authorization code flow with PKCE, driven by openid-client', () => {
     assert.equal(refreshed.refresh_token, undefined)
     assert.equal(refreshed.expires_in, undefined)
     assert.match(String(refreshed.issued_at), /^\d{13}$/)
+  })
+
+  it('grants all of the app’s scopes when the request names none', async () => {
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT })
+    const callback = await authorizeInteractively(new Browser(), url.href, USER)
+    const tokens = await client.authorizationCodeGrant(config, callback, { idTokenExpected: true })
+    assert.deepEqual(new Set(tokens.scope?.split(' ')), new Set(portal.scopes))
   })
 
   it('redirects with access_denied when the user clicks Deny', async () => {

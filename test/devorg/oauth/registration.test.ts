@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import * as client from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
+import { loadSeed } from '../../../devorg/seed/load-seed.ts'
 import { authorizeInteractively, Browser } from './browser.ts'
-import { introspect } from './org-client.ts'
+import { app, introspect, passwordToken } from './org-client.ts'
 
 const METADATA = {
   client_name: 'Partner Portal',
@@ -106,5 +107,60 @@ describe('dynamic client registration (RFC 7591 / 7592)', () => {
     })
     assert.equal(res.status, 400)
     assert.equal(((await res.json()) as { error: string }).error, 'invalid_redirect_uri')
+  })
+})
+
+describe('the registrar may introspect the tokens of the clients it registered', () => {
+  it('holds for the app named as initialAccessTokenApp, and for no other app', async () => {
+    const seed = loadSeed(undefined)
+    const portal = seed.connectedApps.find((a) => a.name === 'Order Portal')!
+    seed.initialAccessTokenApp = portal.clientId
+    const org = await startDevOrg({ port: 0, seed })
+    try {
+      const res = await fetch(`${org.url}/services/oauth2/register`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${org.seed.initialAccessToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ ...METADATA, grant_types: ['authorization_code', 'password'] }),
+      })
+      assert.equal(res.status, 201)
+      const registered = (await res.json()) as { client_id: string; client_secret: string }
+      // A registered client's own token, minted by the code flow, seen from each app's side.
+      const config = await client.discovery(
+        new URL(org.issuer),
+        registered.client_id,
+        registered.client_secret,
+        undefined,
+        {
+          execute: [client.allowInsecureRequests],
+        },
+      )
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: METADATA.redirect_uris[0]!,
+        scope: 'api',
+      })
+      const callback = await authorizeInteractively(new Browser(), url.href, {
+        username: 'admin@partner.example.com',
+        password: 'Partner-Admin-1',
+      })
+      const tokens = await client.authorizationCodeGrant(config, callback, { idTokenExpected: false })
+      assert.equal((await introspect(org, 'Order Portal', tokens.access_token)).json().active, true)
+      assert.deepEqual((await introspect(org, 'Order Status JWT', tokens.access_token)).json(), {
+        active: false,
+      })
+      assert.equal((await introspect(org, 'forcegate Gateway', tokens.access_token)).json().active, true)
+      const other = await passwordToken(
+        org,
+        'Order Status JWT',
+        'admin@partner.example.com',
+        'Partner-Admin-1',
+      )
+      assert.deepEqual((await introspect(org, 'Order Portal', other.access_token)).json(), { active: false })
+      assert.ok(app(org, 'Order Portal'))
+    } finally {
+      await org.close()
+    }
   })
 })
