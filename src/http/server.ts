@@ -31,6 +31,9 @@ export function createHttpServer(
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks the header and request timeouts on this interval (30 s by default), which
+      // would let a slow client hold a socket far past headersTimeout.
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
       requireHostHeader: true,
       insecureHTTPParser: false,
     },

@@ -16,7 +16,7 @@ describe('receive stage limits and framing', () => {
         'echo.mjs':
           'export const handler = async (e) => ({ statusCode: 200, body: JSON.stringify({ path: e.path, resource: e.resource }) })\n',
       },
-      'server:\n  maxBodyBytes: 1000\n  maxUrlBytes: 300\n  maxHeaderBytes: 4096\n',
+      'server:\n  maxBodyBytes: 1000\n  maxUrlBytes: 300\n  maxHeaderBytes: 4096\n  headersTimeoutMs: 1000\n',
     )
   })
   after(() => gw.close())
@@ -34,6 +34,13 @@ describe('receive stage limits and framing', () => {
       `POST /admin/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n7d0\r\n${'a'.repeat(2000)}\r\n0\r\n\r\n`,
     )
     assert.equal(chunked.status, 413)
+  })
+
+  test('a client that sends its headers too slowly gets 408 and the connection closes', async () => {
+    const started = Date.now()
+    const res = await rawRequest(gw.url, 'GET /public HTTP/1.1\r\nHost: a\r\nX-Slow: ', 6_000)
+    assert.equal(res.status, 408)
+    assert.ok(Date.now() - started < 4_000, `took ${Date.now() - started} ms`)
   })
 
   test('a request target over the limit is 414', async () => {
