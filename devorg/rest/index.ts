@@ -88,7 +88,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     if (version.kind === 'unknown') throw errors.notFound()
     if (version.kind === 'retired') throw errors.gone()
 
-    const identity = deps.authenticate(bearerToken(req.headers.authorization) ?? '')
+    const token = bearerToken(req.headers.authorization)
+    const identity = token ? deps.authenticate(token) : null
     if (!identity) throw errors.invalidSession()
     const used = usage.count()
     res.setHeader('Sforce-Limit-Info', usage.header(used))
@@ -107,7 +108,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       case 'query':
       case 'queryAll':
         return handleQuery(
-          { schema, store, cursors, version: version.version, req, res, url },
+          { schema, store, cursors, version: version.version, now, req, res, url },
           rest,
           resource === 'queryAll',
         )

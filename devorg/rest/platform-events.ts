@@ -22,7 +22,7 @@ export function createEventLog() {
   const events: PublishedEvent[] = []
   let replay = 0
   return {
-    events: (): readonly PublishedEvent[] => events,
+    events: (): readonly PublishedEvent[] => [...events],
     /** Validates the payload against the event's fields and records it. */
     publish(
       schema: Schema,

@@ -14,6 +14,7 @@ export type QueryContext = {
   store: RecordStore
   cursors: QueryCursors
   version: string
+  now: () => Date
   req: IncomingMessage
   res: ServerResponse
   url: URL
@@ -31,7 +32,7 @@ export function handleQuery(ctx: QueryContext, segments: string[], includeDelete
   const soql = ctx.url.searchParams.get('q')
   if (soql === null) throw errors.malformedQuery('The query string parameter q is required')
   const outcome = executeSoql(
-    { schema: ctx.schema, store: ctx.store, version: ctx.version, includeDeleted },
+    { schema: ctx.schema, store: ctx.store, version: ctx.version, includeDeleted, now: ctx.now },
     parseSoql(soql),
   )
   const options = ctx.req.headers['sforce-query-options']

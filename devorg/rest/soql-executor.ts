@@ -5,11 +5,18 @@ import { compareKey, parseDateTime, type StoredValue } from './field-values.ts'
 import { normalizeId } from './record-id.ts'
 import { fieldValue, recordUrl } from './record-shape.ts'
 import type { RecordData, RecordStore } from './record-store.ts'
+import { compareToSpan, relativeSpan } from './relative-dates.ts'
 import { errors } from './rest-errors.ts'
 import type { FieldDef, ObjectDef, Schema } from './sobject-schema.ts'
 import type { Condition, Literal, OrderItem, SelectItem, SoqlQuery } from './soql-parser.ts'
 
-export type QueryEnv = { schema: Schema; store: RecordStore; version: string; includeDeleted: boolean }
+export type QueryEnv = {
+  schema: Schema
+  store: RecordStore
+  version: string
+  includeDeleted: boolean
+  now: () => Date
+}
 export type QueryOutcome = { totalSize: number; records: Record<string, unknown>[] }
 
 type Row = { obj: ObjectDef; data: RecordData }
@@ -63,6 +70,7 @@ function valueAt(
 function literalValue(lit: Literal, field: FieldDef | undefined): StoredValue {
   switch (lit.kind) {
     case 'null':
+    case 'relativeDate':
       return null
     case 'string':
       if (field?.kind === 'id' || field?.kind === 'reference') return normalizeId(lit.value) ?? lit.value
@@ -114,6 +122,9 @@ function matches(env: QueryEnv, row: Row, cond: Condition): boolean {
     }
     case 'compare': {
       const { value, field } = valueAt(env, row, cond.path)
+      if (cond.value.kind === 'relativeDate') {
+        return compareToSpan(value, cond.op, relativeSpan(cond.value.name, cond.value.n, env.now()))
+      }
       const lit = literalValue(cond.value, field)
       if (cond.op === 'like') return typeof value === 'string' && likeRegex(String(lit)).test(value)
       if (lit === null || value === null) {

@@ -13,6 +13,10 @@ export type Literal =
   | { kind: 'null' }
   | { kind: 'date'; value: string }
   | { kind: 'datetime'; value: string }
+  | { kind: 'relativeDate'; name: RelativeDate; n: number }
+
+export const RELATIVE_DATES = ['TODAY', 'YESTERDAY', 'TOMORROW', 'LAST_N_DAYS', 'NEXT_N_DAYS'] as const
+export type RelativeDate = (typeof RELATIVE_DATES)[number]
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'like'
 
@@ -212,7 +216,10 @@ class Parser {
         const word = t.text.toUpperCase()
         if (word === 'NULL') return { kind: 'null' }
         if (word === 'TRUE' || word === 'FALSE') return { kind: 'boolean', value: word === 'TRUE' }
-        throw unexpected(t)
+        const [name, n] = word.split(':')
+        const relative = RELATIVE_DATES.find((r) => r === name)
+        if (!relative || relative.endsWith('_N_DAYS') !== (n !== undefined)) throw unexpected(t)
+        return { kind: 'relativeDate', name: relative, n: Number(n ?? 0) }
       }
       default:
         throw unexpected(t)

@@ -170,6 +170,26 @@ test('query errors: MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE', async () => {
   assert.equal((await code('SELECT Id FROM ContentDocumentLink'))?.errorCode, 'MALFORMED_QUERY')
 })
 
+test('relative date literals cover whole UTC days', async () => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+  for (const offset of [-10, -1, 0, 3]) {
+    await create('Customer__c', { Name: `D${offset}`, Signed_On__c: day(offset), External_Id__c: 'dates' })
+  }
+  const names = async (cond: string) =>
+    (
+      await rows(
+        `SELECT Name FROM Customer__c WHERE External_Id__c = 'dates' AND ${cond} ORDER BY Signed_On__c`,
+      )
+    ).records.map((x) => x.Name)
+  assert.deepEqual(await names('Signed_On__c = TODAY'), ['D0'])
+  assert.deepEqual(await names('Signed_On__c = YESTERDAY'), ['D-1'])
+  assert.deepEqual(await names('Signed_On__c = LAST_N_DAYS:5'), ['D-1', 'D0'])
+  assert.deepEqual(await names('Signed_On__c < LAST_N_DAYS:5'), ['D-10'])
+  assert.deepEqual(await names('Signed_On__c = NEXT_N_DAYS:7'), ['D3'])
+  assert.deepEqual(await names(`Signed_On__c >= ${day(-1)}`), ['D-1', 'D0', 'D3'])
+  assert.equal((await rows('SELECT COUNT() FROM Account WHERE CreatedDate = TODAY')).totalSize, 3)
+})
+
 test('queryAll includes deleted records, query does not', async () => {
   const id = await create('Account', { Name: 'Gone Inc' })
   await srv.call('DELETE', v(`/sobjects/Account/${id}`))

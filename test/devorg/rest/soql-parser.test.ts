@@ -61,6 +61,9 @@ test('syntax errors are MALFORMED_QUERY REST errors', () => {
     'SELECT Id FROM Account ORDER Name',
     'SELECT Id FROM Account WHERE (Name = 1',
     'SELECT Id FROM Account garbage',
+    'SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS',
+    'SELECT Id FROM Account WHERE CreatedDate = TODAY:3',
+    'SELECT Id FROM Account WHERE CreatedDate = SOMEDAY',
   ]) {
     assert.throws(
       () => parseSoql(soql),
