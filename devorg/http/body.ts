@@ -76,8 +76,12 @@ export function basicCredentials(req: IncomingMessage): { id: string; secret: st
   const decoded = Buffer.from(m[1], 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon < 0) return undefined
-  return {
-    id: decodeURIComponent(decoded.slice(0, colon).replaceAll('+', '%20')),
-    secret: decodeURIComponent(decoded.slice(colon + 1).replaceAll('+', '%20')),
+  try {
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon).replaceAll('+', '%20')),
+      secret: decodeURIComponent(decoded.slice(colon + 1).replaceAll('+', '%20')),
+    }
+  } catch {
+    return undefined
   }
 }

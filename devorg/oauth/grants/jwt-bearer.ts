@@ -45,7 +45,8 @@ async function exchange(provider: Provider, deps: ProviderDeps, assertion: strin
   if (!certificate) return fail('invalid_grant', 'invalid assertion')
   try {
     // A far-future `exp` (some clients send milliseconds) is tolerated; a past one is not.
-    await jwtVerify(assertion, certificateKey(certificate), {
+    const key = certificateKey(certificate)
+    await jwtVerify(assertion, key, {
       algorithms: ['RS256'],
       audience: ['https://login.salesforce.com', 'https://test.salesforce.com', deps.urls.base],
       requiredClaims: ['exp', 'sub'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createRemoteJWKSet, jwtVerify } from 'jose'
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import * as client from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
 import { authorizeInteractively, Browser } from './browser.ts'
@@ -111,6 +111,38 @@ describe('authorization code flow with PKCE, driven by openid-client', () => {
     const callback = await authorizeInteractively(new Browser(), url.href, USER)
     const tokens = await client.authorizationCodeGrant(config, callback, { idTokenExpected: true })
     assert.deepEqual(new Set(tokens.scope?.split(' ')), new Set(portal.scopes))
+  })
+
+  it('issues JWT access tokens in the code flow and on refresh for apps that enable them', async () => {
+    const jwtApp = org.seed.connectedApps.find((a) => a.jwtAccessTokens)!
+    const jwtConfig = await client.discovery(
+      new URL(org.issuer),
+      jwtApp.clientId,
+      jwtApp.clientSecret,
+      undefined,
+      {
+        execute: [client.allowInsecureRequests],
+      },
+    )
+    const verifier = client.randomPKCECodeVerifier()
+    const url = client.buildAuthorizationUrl(jwtConfig, {
+      redirect_uri: REDIRECT,
+      scope: 'openid api refresh_token',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    })
+    const callback = await authorizeInteractively(new Browser(), url.href, USER)
+    const tokens = await client.authorizationCodeGrant(jwtConfig, callback, { pkceCodeVerifier: verifier })
+    const jwks = createRemoteJWKSet(new URL(`${org.url}/id/keys`))
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: org.issuer })
+    assert.match(String(protectedHeader.kid), /^CORE_ATJWT\./)
+    assert.equal(`uid:${String(tokens.id).split('/').pop()}`, payload.sub)
+    const refreshed = await client.refreshTokenGrant(jwtConfig, String(tokens.refresh_token))
+    assert.equal(decodeProtectedHeader(refreshed.access_token).kid, protectedHeader.kid)
+    const info = await fetch(`${org.url}/services/oauth2/userinfo`, {
+      headers: { authorization: `Bearer ${refreshed.access_token}` },
+    })
+    assert.equal(info.status, 200)
   })
 
   it('redirects with access_denied when the user clicks Deny', async () => {
