@@ -4,6 +4,7 @@ export function usage(): string {
 Commands:
   serve     Serve an API Gateway definition (OpenAPI 3 with AWS extensions)
   explain   Show why a request would be allowed or refused (the decision trail)
+  login     Get an access token for an app by the code flow with PKCE
   devorg    Run the dev org, a local Salesforce-compatible org
   --help    Show this help
   --version Show the version
@@ -21,6 +22,11 @@ forcegate explain --api <file> --request "METHOD /path" [--request …] [-H "Nam
   Runs each request through routing and the authorizer (never the integration), in order,
   and prints every decision: route, identity sources (hashed), cache hit or invocation, the
   method ARN and the policy statement that decided, and the final status.
+
+forcegate login --org <url> --client-id <id> [--redirect-uri http://127.0.0.1:8765/callback]
+                [--scope "api refresh_token"] [--json]
+  Client secret from FORCEGATE_CLIENT_SECRET (or --client-secret). Prints the authorization
+  URL, waits for the browser on the loopback redirect URI, prints the access token.
 
 forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>]
 `
