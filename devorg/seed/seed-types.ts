@@ -12,7 +12,10 @@ export type SeedField = {
   referenceTo?: string
 }
 
-/** A custom object or a platform event (platform events are objects whose name ends `__e`). */
+/**
+ * A custom object, a platform event (name ends `__e`), or a standard object (e.g. `Contact`)
+ * to which the listed custom fields are added.
+ */
 export type SeedObject = {
   name: string
   label?: string

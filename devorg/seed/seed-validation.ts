@@ -172,8 +172,9 @@ function checkObject(c: Checker, raw: unknown, p: string): SeedObject {
     name: c.string(
       o.name,
       `${p}/name`,
-      /^[A-Za-z][A-Za-z0-9_]*__[ce]$/,
-      'a custom object (…__c) or platform event (…__e) name',
+      // A standard object named here (e.g. Contact) gains the listed custom fields.
+      /^(?:[A-Za-z][A-Za-z0-9]*|[A-Za-z][A-Za-z0-9_]*__[ce])$/,
+      'a custom object (…__c), platform event (…__e) or standard object name',
     ),
     fields: c.array(o.fields ?? [], `${p}/fields`).map((f, i) => checkField(c, f, `${p}/fields/${i}`)),
   }

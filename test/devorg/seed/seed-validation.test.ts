@@ -42,6 +42,7 @@ describe('seed loading and validation', () => {
     assert.ok(seed.connectedApps.some((a) => a.jwtAccessTokens))
     assert.ok(seed.objects.some((o) => o.name === 'Order_Event__e'))
     assert.ok(seed.objects.some((o) => o.name === 'Customer__c' && o.fields.some((f) => f.externalId)))
+    assert.ok(seed.objects.some((o) => o.name === 'Contact' && o.fields.some((f) => f.externalId)))
     assert.ok((seed.records.Account ?? []).length >= 2)
     assert.ok(seed.initialAccessToken)
   })
@@ -71,7 +72,7 @@ describe('seed loading and validation', () => {
         (s) => ((s.connectedApps as Record<string, unknown>[])[2]!.introspectAll = true),
         '/connectedApps/2/introspectAll',
       ],
-      [(s) => ((s.objects as Record<string, unknown>[])[0]!.name = 'Customer'), '/objects/0/name'],
+      [(s) => ((s.objects as Record<string, unknown>[])[0]!.name = 'Customer__x'), '/objects/0/name'],
       [
         (s) => ((s.objects as { fields: Record<string, unknown>[] }[])[0]!.fields[0]!.type = 'text'),
         '/objects/0/fields/0/type',
