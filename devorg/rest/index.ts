@@ -40,6 +40,8 @@ export type RestApiDeps = {
   faults: Faults
   /** Clock for audit fields and the daily counter; tests may pin it. */
   now?: () => Date
+  /** Where unexpected failures (answered 500 UNKNOWN_EXCEPTION) are reported. */
+  log?: (line: string) => void
   /** Owner and creator of seed records; seed users carry no id, so the OAuth side knows it. */
   seedUserId?: string
 }
@@ -133,6 +135,9 @@ export function createRestApi(deps: RestApiDeps): RestApi {
         if (res.headersSent) {
           res.destroy(err as Error)
           return
+        }
+        if (!(err instanceof RestError)) {
+          deps.log?.(`rest: ${req.method} ${url.pathname} failed: ${(err as Error).stack ?? String(err)}`)
         }
         const restError = err instanceof RestError ? err : errors.unknown()
         sendJson(res, restError.status, restError.body)

@@ -93,7 +93,8 @@ export function readInput(
       throw errors.noSuchField(key, obj.name)
     }
     if (field.kind === 'id' && mode === 'update') continue
-    if (field.readOnly) throw errors.readOnlyField(field.name)
+    // Blob bodies only arrive through the upload path, which takes them out of the body first.
+    if (field.readOnly || field.kind === 'base64') throw errors.readOnlyField(field.name)
     const value = coerceValue(field, raw)
     if (field.kind === 'reference' && typeof value === 'string') checkReference(schema, store, field, value)
     out[field.name] = value

@@ -162,6 +162,10 @@ test('file errors: missing PathOnClient or bytes, duplicate links, direct docume
   assert.match((linked.json as { id: string }).id, /^06A/)
   const dup = await srv.call('POST', v('/sobjects/ContentDocumentLink'), { body: link })
   assert.equal((dup.json as { errorCode: string }[])[0]?.errorCode, 'DUPLICATE_VALUE')
+  const rewrite = await srv.call('PATCH', v(`/sobjects/ContentVersion/${(up.json as { id: string }).id}`), {
+    body: { VersionData: 'aGk=' },
+  })
+  assert.equal((rewrite.json as { errorCode: string }[])[0]?.errorCode, 'INVALID_FIELD_FOR_INSERT_UPDATE')
   const direct = await srv.call('POST', v('/sobjects/ContentDocument'), { body: { Title: 'x' } })
   assert.equal(direct.status, 400)
 

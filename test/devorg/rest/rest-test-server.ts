@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { DatabaseSync } from 'node:sqlite'
 import type { Faults } from '../../../devorg/faults.ts'
-import { createRestApi, type RestApi } from '../../../devorg/rest/index.ts'
+import { createRestApi, type RestApi, type RestApiDeps } from '../../../devorg/rest/index.ts'
 import { toId18 } from '../../../devorg/rest/record-id.ts'
 import type { DevOrgSeed } from '../../../devorg/seed/seed-types.ts'
 
@@ -56,6 +56,17 @@ export function testSeed(): DevOrgSeed {
   }
 }
 
+const goodTokenOnly: RestApiDeps['authenticate'] = (token) =>
+  token === 'good'
+    ? {
+        userId: USER_ID,
+        orgId: '00D5g00000OrgAAAA',
+        username: 'ada@example.com',
+        clientId: 'app',
+        scopes: ['api'],
+      }
+    : null
+
 export type TestServer = {
   url: string
   api: RestApi
@@ -76,7 +87,13 @@ export type CallOptions = {
 export type CallResult = { status: number; headers: Headers; json: unknown; text: string; bytes: Buffer }
 
 export async function startTestServer(
-  opts: { seed?: DevOrgSeed; db?: DatabaseSync; faults?: Partial<Faults> } = {},
+  opts: {
+    seed?: DevOrgSeed
+    db?: DatabaseSync
+    faults?: Partial<Faults>
+    authenticate?: RestApiDeps['authenticate']
+    log?: (line: string) => void
+  } = {},
 ): Promise<TestServer> {
   const faults: Faults = {
     slowMs: 0,
@@ -91,18 +108,10 @@ export async function startTestServer(
     db,
     orgId: '00D5g00000OrgAAAA',
     baseUrl: () => base,
-    authenticate: (token) =>
-      token === 'good'
-        ? {
-            userId: USER_ID,
-            orgId: '00D5g00000OrgAAAA',
-            username: 'ada@example.com',
-            clientId: 'app',
-            scopes: ['api'],
-          }
-        : null,
+    authenticate: opts.authenticate ?? goodTokenOnly,
     seed: opts.seed ?? testSeed(),
     faults,
+    ...(opts.log ? { log: opts.log } : {}),
   })
   const requests: string[] = []
   const server = createServer((req, res) => {

@@ -233,3 +233,22 @@ test('unsupported methods are 405 METHOD_NOT_ALLOWED', async () => {
   assert.equal(r.status, 405)
   assert.equal((r.json as { errorCode: string }[])[0]?.errorCode, 'METHOD_NOT_ALLOWED')
 })
+
+test('an unexpected failure is 500 UNKNOWN_EXCEPTION and is logged', async () => {
+  const lines: string[] = []
+  const broken = await startTestServer({
+    authenticate: () => {
+      throw new Error('token store is down')
+    },
+    log: (line) => lines.push(line),
+  })
+  try {
+    const r = await broken.call('GET', v('/sobjects'))
+    assert.equal(r.status, 500)
+    assert.equal((r.json as { errorCode: string }[])[0]?.errorCode, 'UNKNOWN_EXCEPTION')
+    assert.equal(lines.length, 1)
+    assert.match(lines[0] ?? '', /token store is down/)
+  } finally {
+    await broken.close()
+  }
+})
