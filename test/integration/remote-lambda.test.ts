@@ -62,7 +62,7 @@ async function startPipeline(api: TempApi, endpoint: string) {
   })
   const log = createLogger('silent')
   const server = createHttpServer(
-    { ...config.server, port: 0 },
+    config.server,
     (req, res) => runPipeline(req, res, { table, log, accessLog: false, clock: Date.now }),
     () => {},
   )
