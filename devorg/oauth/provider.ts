@@ -1,10 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite'
-import Provider, {
-  type Configuration,
-  errors,
-  type KoaContextWithOIDC,
-  type ResourceServer,
-} from 'oidc-provider'
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider'
 import type { Directory } from '../directory.ts'
 import { escapeHtml } from '../http/html.ts'
 import { randomBase62 } from '../ids.ts'
@@ -14,20 +8,16 @@ import { STANDARD_SCOPES } from './discovery.ts'
 import { registerUserGrants } from './grants/user-grants.ts'
 import { jwtAccessTokenCustomizer } from './jwt-access-token.ts'
 import type { OrgUrls } from './org-urls.ts'
-import type { SigningKeys } from './signing-keys.ts'
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  type ProviderDeps,
+  REGISTERED_CLIENT_SCOPES,
+  resourceServerFor,
+} from './resource-server.ts'
 
-export const ACCESS_TOKEN_TTL_SECONDS = 7200
 const YEAR = 365 * 24 * 3600
-/** What a client created by dynamic registration may ask for, as Salesforce grants it. */
-export const REGISTERED_CLIENT_SCOPES = 'openid refresh_token id api profile email'
 
-export type ProviderDeps = {
-  db: DatabaseSync
-  directory: Directory
-  urls: OrgUrls
-  keys: SigningKeys
-  now: () => number
-}
+export type { ProviderDeps } from './resource-server.ts'
 
 export function supportedScopes(directory: Directory): string[] {
   return [...new Set([...STANDARD_SCOPES, ...directory.seed.connectedApps.flatMap((a) => a.scopes)])]
@@ -49,22 +39,6 @@ function clientMetadata(app: SeedConnectedApp) {
     grant_types: grantTypes,
     scope: app.scopes.join(' '),
     token_endpoint_auth_method: 'client_secret_post' as const,
-  }
-}
-
-/** The org's resource server: every access token is for the org's APIs (and userinfo). */
-export function resourceServerFor(
-  deps: ProviderDeps,
-  clientId: string,
-  clientScope: string | undefined,
-): ResourceServer {
-  const settings = deps.directory.settings(clientId)
-  return {
-    scope: clientScope ?? REGISTERED_CLIENT_SCOPES,
-    audience: deps.urls.base,
-    accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
-    accessTokenFormat: settings.jwtAccessTokens ? 'jwt' : 'opaque',
-    jwt: { sign: { alg: 'RS256', kid: deps.keys.accessToken.kid } },
   }
 }
 

@@ -4,7 +4,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider'
 import { writeSetting } from '../store/database.ts'
 import { salesforceTokenError } from './oauth-errors.ts'
 import type { OrgUrls } from './org-urls.ts'
-import { REGISTERED_CLIENT_SCOPES } from './provider.ts'
+import { REGISTERED_CLIENT_SCOPES } from './resource-server.ts'
 import { buildTokenResponse } from './token-response.ts'
 
 type Deps = { db: DatabaseSync; urls: OrgUrls; now: () => number; registrar: string | undefined }

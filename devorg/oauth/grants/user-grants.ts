@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto'
 import type Provider from 'oidc-provider'
 import { errors } from 'oidc-provider'
-import type { ProviderDeps } from '../provider.ts'
-import { resourceServerFor } from '../provider.ts'
+import type { ProviderDeps } from '../resource-server.ts'
+import { resourceServerFor } from '../resource-server.ts'
 import { issueUserAccessToken, nonInteractiveScopes } from './issue-access-token.ts'
 
 const { InvalidGrant, CustomOIDCProviderError } = errors
