@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
+import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
 import { readApiDocument } from './config/openapi/read-api-document.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
@@ -44,7 +45,7 @@ export async function prepareGateway(
   const apiDoc = await loadSourceDocument(options.apiFile)
   const api = readApiDocument(apiDoc)
   const clock = options.clock ?? Date.now
-  const invoker = new LocalLambdaInvoker(clock)
+  const invoker = new RoutingLambdaInvoker(new LocalLambdaInvoker(clock), config.lambda)
   const folders = [
     ...(options.functionsFolders ?? []),
     ...config.functions.map((f) => (configDoc === undefined ? f : join(dirname(configDoc.file), f))),
@@ -57,7 +58,16 @@ export async function prepareGateway(
     loadFunction,
     compileAuth: createRouteAuthCompiler({ invoker, clock, loadFunction, lineOf: (p) => apiDoc.lineOf(p) }),
   })
-  return { table, config, log }
+  // The route table owns everything that holds connections, so one close() releases them all.
+  const closeTable = table.close
+  const owned: RouteTable = Object.freeze({
+    ...table,
+    async close() {
+      await closeTable()
+      await invoker.close()
+    },
+  })
+  return { table: owned, config, log }
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { LambdaSchema } from './lambda-schema.ts'
 import { SalesforceSchema } from './salesforce-schema.ts'
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one.' })
@@ -92,6 +93,7 @@ export const GatewayFileSchema = Type.Object(
       default: [],
       description: 'Folders holding Lambda handler modules, searched in order.',
     }),
+    lambda: LambdaSchema,
     log: LogSchema,
     salesforce: SalesforceSchema,
   },

@@ -13,7 +13,7 @@ import { compileRoutes } from '../../src/pipeline/compile-routes.ts'
 import { runPipeline } from '../../src/pipeline/run.ts'
 import { type FakeLambdaServer, startFakeLambda, TEST_CREDENTIALS } from '../helpers/fake-lambda-server.ts'
 import { lambdaOp, lambdaUri, type TempApi, tempApi } from '../helpers/temp-api.ts'
-import { openapi } from '../helpers/test-gateway.ts'
+import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
 const functionArn = (name: string): string => `arn:aws:lambda:us-east-1:123456789012:function:${name}`
 
@@ -139,5 +139,43 @@ describe('Lambda functions routed to AWS Lambda, end to end over HTTP', () => {
     assert.deepEqual(await res.json(), { message: 'Unauthorized' })
     const seen = fake.invokes.find((i) => i.functionName === functionArn('remote-auth'))!
     assert.equal((seen.event as Record<string, unknown>).authorizationToken, 'Bearer nobody')
+  })
+})
+
+describe('forcegate.yaml lambda.remote routes a function to AWS Lambda', () => {
+  let fake: FakeLambdaServer
+  let gw: TestGateway
+  before(async () => {
+    process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId
+    process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey
+    fake = await startFakeLambda({
+      [functionArn('remote-orders')]: { kind: 'result', payload: { statusCode: 200, body: 'from aws' } },
+    })
+    gw = await startTestGateway(
+      openapi({ '/orders': { get: lambdaOp('remote-orders') } }),
+      {},
+      `lambda:\n  remote:\n    - match: "remote-*"\n      endpoint: ${fake.endpoint}\n`,
+    )
+  })
+  after(async () => {
+    await gw.close()
+    await fake.close()
+  })
+
+  test('an aws_proxy route answers with the remote function, no local module needed', async () => {
+    const res = await fetch(`${gw.url}/orders`)
+    assert.equal(res.status, 200)
+    assert.equal(await res.text(), 'from aws')
+    assert.equal(fake.invokes.length, 1)
+  })
+
+  test('an unknown lambda.remote setting names its pointer', () => {
+    assert.throws(
+      () =>
+        readGatewayFile(
+          parseSourceText('forcegate.yaml', 'lambda:\n  remote:\n    - match: x\n      profile: dev\n'),
+        ),
+      /\/lambda\/remote\/0\/profile: is not a known setting/,
+    )
   })
 })
