@@ -7,6 +7,7 @@ import { sqliteAdapterFactory } from '../store/oidc-adapter.ts'
 import { STANDARD_SCOPES } from './discovery.ts'
 import { registerUserGrants } from './grants/user-grants.ts'
 import { jwtAccessTokenCustomizer } from './jwt-access-token.ts'
+import { logoutSource, postLogoutSuccessSource } from './logout-pages.ts'
 import type { OrgUrls } from './org-urls.ts'
 import {
   ACCESS_TOKEN_TTL_SECONDS,
@@ -39,6 +40,9 @@ function clientMetadata(app: SeedConnectedApp) {
     grant_types: grantTypes,
     scope: app.scopes.join(' '),
     token_endpoint_auth_method: 'client_secret_post' as const,
+    post_logout_redirect_uris: app.postLogoutRedirectUris ?? [
+      ...new Set(app.redirectUris.map((u) => `${new URL(u).origin}/`)),
+    ],
   }
 }
 
@@ -120,6 +124,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       introspection: { enabled: false },
       revocation: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       registration: directory.seed.initialAccessToken
         ? {
             enabled: true,

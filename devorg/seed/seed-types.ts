@@ -57,6 +57,8 @@ export type SeedConnectedApp = {
   passwordFlow: boolean
   /** PEM X.509 certificate or public key for the JWT bearer flow. */
   certificate?: string
+  /** Where OIDC logout may return; defaults to the origin (`scheme://host:port/`) of each redirect URI. */
+  postLogoutRedirectUris?: string[]
 }
 
 export type SeedRecord = { [field: string]: string | number | boolean | null }

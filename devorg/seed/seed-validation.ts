@@ -107,6 +107,7 @@ function checkApp(c: Checker, raw: unknown, p: string): SeedConnectedApp {
     'runAs',
     'passwordFlow',
     'certificate',
+    'postLogoutRedirectUris',
   ])
   const scopes = c.array(o.scopes ?? ['api', 'refresh_token'], `${p}/scopes`)
   const app: SeedConnectedApp = {
@@ -137,6 +138,20 @@ function checkApp(c: Checker, raw: unknown, p: string): SeedConnectedApp {
     if (!absoluteUrl(u)) c.fail(`${p}/redirectUris/${i}`, 'an absolute URL without fragment')
   })
   if (o.runAs !== undefined) app.runAs = c.string(o.runAs, `${p}/runAs`, undefined, 'a username')
+  if (o.postLogoutRedirectUris !== undefined) {
+    app.postLogoutRedirectUris = c
+      .array(o.postLogoutRedirectUris, `${p}/postLogoutRedirectUris`)
+      .map((u, i) => {
+        const uri = c.string(
+          u,
+          `${p}/postLogoutRedirectUris/${i}`,
+          undefined,
+          'an absolute URL without fragment',
+        )
+        if (!absoluteUrl(uri)) c.fail(`${p}/postLogoutRedirectUris/${i}`, 'an absolute URL without fragment')
+        return uri
+      })
+  }
   if (o.certificate !== undefined) {
     app.certificate = c.string(
       o.certificate,

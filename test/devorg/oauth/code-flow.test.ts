@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import * as client from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
-import { authorizeInteractively, Browser } from './browser.ts'
+import { authorizeInteractively, Browser, formAction } from './browser.ts'
 
 const REDIRECT = 'http://127.0.0.1:8765/callback'
 const USER = { username: 'admin@partner.example.com', password: 'Partner-Admin-1' }
@@ -143,6 +143,32 @@ describe('authorization code flow with PKCE, driven by openid-client', () => {
       headers: { authorization: `Bearer ${refreshed.access_token}` },
     })
     assert.equal(info.status, 200)
+  })
+
+  it('logs out through the end-session endpoint and returns to the app', async () => {
+    const browser = new Browser()
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid api' })
+    const callback = await authorizeInteractively(browser, url.href, USER)
+    const tokens = await client.authorizationCodeGrant(config, callback)
+    // Logged in: a second authorization goes straight back to the app.
+    const again = await browser.follow(await browser.get(url.href), org.url)
+    assert.match(String(again.location), /^http:\/\/127\.0\.0\.1:8765\/callback\?code=/)
+
+    const logoutUrl = client.buildEndSessionUrl(config, {
+      id_token_hint: String(tokens.id_token),
+      post_logout_redirect_uri: 'http://127.0.0.1:8765/',
+      state: 'bye',
+    })
+    assert.equal(logoutUrl.pathname, '/services/auth/idp/oidc/logout')
+    const confirm = await browser.get(logoutUrl.href)
+    assert.equal(confirm.status, 200)
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1]
+    assert.ok(xsrf)
+    let done = await browser.post(formAction(confirm), { xsrf, logout: 'yes' })
+    done = await browser.follow(done, org.url)
+    assert.equal(done.location, 'http://127.0.0.1:8765/?state=bye')
+    const login = await browser.follow(await browser.get(url.href), org.url)
+    assert.match(login.body, /name="password"/)
   })
 
   it('redirects with access_denied when the user clicks Deny', async () => {
