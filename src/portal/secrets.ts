@@ -1,0 +1,18 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+
+/** 256 bits from the system CSPRNG, base64url: session ids, CSRF tokens, login bindings. */
+export function randomToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+/** What stores and transactions keep instead of a cookie value. */
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url')
+}
+
+/** Constant-time comparison of two strings (length differences return false early). */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
