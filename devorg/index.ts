@@ -7,7 +7,7 @@ import { orgUrls } from './oauth/org-urls.ts'
 import { createProvider, type ProviderDeps } from './oauth/provider.ts'
 import { installSalesforceShaping } from './oauth/salesforce-shaping.ts'
 import { loadSigningKeys } from './oauth/signing-keys.ts'
-import { loadRestApi } from './rest-mount.ts'
+import { createRestApi } from './rest/index.ts'
 import { type Counters, createRouter } from './router.ts'
 import { loadSeed } from './seed/load-seed.ts'
 import type { DevOrgSeed } from './seed/seed-types.ts'
@@ -78,7 +78,7 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
       issuer: () => urls.base,
       now,
     }
-    const rest = await loadRestApi({
+    const rest = createRestApi({
       db,
       orgId: directory.orgId,
       baseUrl: () => urls.base,

@@ -14,9 +14,11 @@ import type { OrgUrls } from './oauth/org-urls.ts'
 import { type ProviderDeps, supportedScopes } from './oauth/provider.ts'
 import { handleRevocation } from './oauth/revocation.ts'
 import { handleIdentity, handleUserinfo } from './oauth/userinfo.ts'
-import type { RestApi } from './rest-mount.ts'
 
 export type Counters = { introspection: number; userinfo: number; token: number }
+
+/** The REST slice as the router sees it. */
+export type RestHandler = { handle(req: IncomingMessage, res: ServerResponse): Promise<void> }
 
 export type RouterDeps = {
   provider: Provider
@@ -26,7 +28,7 @@ export type RouterDeps = {
   directory: Directory
   faults: Faults
   counters: Counters
-  rest: RestApi
+  rest: RestHandler
   log: (line: string) => void
 }
 
