@@ -2,11 +2,11 @@
 // to 200 records in one call. Inside collections an error names its code `statusCode`, and
 // `allOrNone` rolls every record back when one fails.
 
-import { parseJson, readBody, sendJson } from './http-io.ts'
 import { keyPrefixOf, normalizeId } from './record-id.ts'
 import { shapeRecord } from './record-shape.ts'
 import { createRecord, deleteRecord, updateRecord, type WriteContext } from './record-writer.ts'
 import { errors, RestError } from './rest-errors.ts'
+import { jsonBody, jsonResponse, type RestResponse } from './rest-exchange.ts'
 import type { SobjectContext } from './sobject-routes.ts'
 import type { ObjectDef } from './sobject-schema.ts'
 import { upsert } from './upsert.ts'
@@ -98,20 +98,17 @@ function typeOf(ctx: WriteContext, record: Record<string, unknown>, fallback?: O
 }
 
 function idParam(ctx: SobjectContext): string[] {
-  return (ctx.url.searchParams.get('ids') ?? '').split(',').filter((s) => s !== '')
+  return (ctx.req.url.searchParams.get('ids') ?? '').split(',').filter((s) => s !== '')
 }
 
-async function retrieve(ctx: SobjectContext, obj: ObjectDef): Promise<void> {
-  const body =
-    ctx.req.method === 'POST'
-      ? (parseJson(await readBody(ctx.req)) as { ids?: unknown; fields?: unknown })
-      : null
+function retrieve(ctx: SobjectContext, obj: ObjectDef): RestResponse {
+  const body = ctx.req.method === 'POST' ? (jsonBody(ctx.req) as { ids?: unknown; fields?: unknown }) : null
   const ids = body ? (Array.isArray(body.ids) ? body.ids.map(String) : []) : idParam(ctx)
   const names = body
     ? Array.isArray(body.fields)
       ? body.fields.map(String)
       : []
-    : (ctx.url.searchParams.get('fields') ?? '').split(',')
+    : (ctx.req.url.searchParams.get('fields') ?? '').split(',')
   const fields = names
     .filter((n) => n !== '')
     .map((n) => {
@@ -126,12 +123,12 @@ async function retrieve(ctx: SobjectContext, obj: ObjectDef): Promise<void> {
       ? shapeRecord(ctx.version, obj, rec.data, fields)
       : null
   })
-  sendJson(ctx.res, 200, out)
+  return jsonResponse(200, out)
 }
 
 /** Routes the path segments after `composite/sobjects`. */
-export async function handleCollections(ctx: SobjectContext, segments: string[]): Promise<void> {
-  const method = ctx.req.method ?? 'GET'
+export function handleCollections(ctx: SobjectContext, segments: string[]): RestResponse {
+  const method = ctx.req.method
   const w = ctx.write
   const [typeName, extField, ...extra] = segments
   if (extra.length > 0) throw errors.notFound()
@@ -140,7 +137,7 @@ export async function handleCollections(ctx: SobjectContext, segments: string[])
 
   if (obj && extField === undefined && (method === 'GET' || method === 'POST')) return retrieve(ctx, obj)
   if (obj && extField !== undefined && method === 'PATCH') {
-    const batch = readBatch(parseJson(await readBody(ctx.req)))
+    const batch = readBatch(jsonBody(ctx.req))
     const results = runEach(
       w,
       batch.allOrNone,
@@ -160,12 +157,12 @@ export async function handleCollections(ctx: SobjectContext, segments: string[])
       },
       () => undefined,
     )
-    return sendJson(ctx.res, 200, results)
+    return jsonResponse(200, results)
   }
   if (obj) throw errors.methodNotAllowed(method, ['GET', 'POST', 'PATCH'])
 
   if (method === 'DELETE') {
-    const allOrNone = ctx.url.searchParams.get('allOrNone') === 'true'
+    const allOrNone = ctx.req.url.searchParams.get('allOrNone') === 'true'
     const results = runEach(
       w,
       allOrNone,
@@ -179,11 +176,11 @@ export async function handleCollections(ctx: SobjectContext, segments: string[])
       },
       (raw) => normalizeId(raw) ?? raw,
     )
-    return sendJson(ctx.res, 200, results)
+    return jsonResponse(200, results)
   }
   if (method !== 'POST' && method !== 'PATCH')
     throw errors.methodNotAllowed(method, ['POST', 'PATCH', 'DELETE'])
-  const batch = readBatch(parseJson(await readBody(ctx.req)))
+  const batch = readBatch(jsonBody(ctx.req))
   const results = runEach(
     w,
     batch.allOrNone,
@@ -201,5 +198,5 @@ export async function handleCollections(ctx: SobjectContext, segments: string[])
     },
     (record) => (typeof record.Id === 'string' ? (normalizeId(record.Id) ?? undefined) : undefined),
   )
-  sendJson(ctx.res, 200, results)
+  return jsonResponse(200, results)
 }

@@ -2,6 +2,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { errors } from './rest-errors.ts'
+import type { RestResponse } from './rest-exchange.ts'
 
 const JSON_TYPE = 'application/json;charset=UTF-8'
 /** Salesforce caps JSON bodies at 50 MB; multipart uploads may be larger, up to this. */
@@ -33,14 +34,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text)
 }
 
-export function sendEmpty(res: ServerResponse, status: number): void {
-  res.writeHead(status)
-  res.end()
-}
-
-export function sendBytes(res: ServerResponse, bytes: Uint8Array, contentType: string): void {
-  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': bytes.length })
-  res.end(bytes)
+export function writeResponse(res: ServerResponse, r: RestResponse): void {
+  switch (r.kind) {
+    case 'json':
+      sendJson(res, r.status, r.body)
+      return
+    case 'empty':
+      res.writeHead(r.status)
+      res.end()
+      return
+    case 'bytes':
+      res.writeHead(r.status, { 'Content-Type': r.contentType, 'Content-Length': r.body.length })
+      res.end(r.body)
+  }
 }
 
 /** The token from `Authorization: Bearer <t>` or the older `Authorization: OAuth <t>`. */

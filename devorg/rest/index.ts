@@ -1,6 +1,6 @@
 // The dev org's REST API slice (`/services/data/...`): versions, sObjects, upsert, SOQL,
-// files and platform event publish, stored in SQLite. The OAuth side authenticates tokens
-// and routes every `/services/data` request here.
+// collections, composite, files and platform event publish, stored in SQLite. The OAuth side
+// authenticates tokens and routes every `/services/data` request here.
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { DatabaseSync } from 'node:sqlite'
@@ -8,18 +8,15 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Faults } from '../faults.ts'
 import type { DevOrgSeed } from '../seed/seed-types.ts'
 import { createApiUsage, DAILY_API_LIMIT } from './api-usage.ts'
-import { checkVersion, versionList } from './api-versions.ts'
-import { handleCollections } from './collections.ts'
-import { bearerToken, sendJson } from './http-io.ts'
+import { versionList } from './api-versions.ts'
+import { bearerToken, readBody, sendJson, writeResponse } from './http-io.ts'
 import { createEventLog, type PublishedEvent } from './platform-events.ts'
 import { createQueryCursors } from './query-cursors.ts'
-import { handleQuery } from './query-routes.ts'
 import { normalizeId } from './record-id.ts'
 import { createRecordStore } from './record-store.ts'
-import type { WriteContext } from './record-writer.ts'
 import { errors, RestError } from './rest-errors.ts'
+import { dataSegments, dispatch, versionOf } from './rest-router.ts'
 import { loadSeedRecords } from './seed-loader.ts'
-import { handleSobjects } from './sobject-routes.ts'
 import { buildSchema } from './sobject-schema.ts'
 
 export type RestIdentity = {
@@ -53,17 +50,6 @@ export type RestApi = {
 
 const SEED_USER = '005000000000000AAA'
 
-function resourceDirectory(version: string): Record<string, string> {
-  const base = `/services/data/v${version}`
-  return {
-    sobjects: `${base}/sobjects`,
-    query: `${base}/query`,
-    queryAll: `${base}/queryAll`,
-    limits: `${base}/limits`,
-    composite: `${base}/composite`,
-  }
-}
-
 export function createRestApi(deps: RestApiDeps): RestApi {
   const now = deps.now ?? (() => new Date())
   const schema = buildSchema(deps.seed)
@@ -75,52 +61,30 @@ export function createRestApi(deps: RestApiDeps): RestApi {
   const seedUser = (seedUserId && normalizeId(seedUserId)) || SEED_USER
   loadSeedRecords({ schema, store, userId: seedUser, now }, deps.seed)
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const segments = url.pathname
-      .split('/')
-      .filter((s) => s !== '')
-      .slice(2)
-    const [versionSegment, resource, ...rest] = segments
+  /**
+   * Answers the version list, or checks version, token and allowance before any body is read;
+   * returns who is calling and how many calls the org has made today.
+   */
+  function admit(
+    req: IncomingMessage,
+    url: URL,
+    res: ServerResponse,
+  ): { userId: string; apiUsed: number } | null {
+    const [versionSegment] = dataSegments(url)
     if (versionSegment === undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         throw errors.methodNotAllowed(req.method ?? '', ['GET'])
-      return sendJson(res, 200, versionList())
+      sendJson(res, 200, versionList())
+      return null
     }
-    const version = checkVersion(versionSegment)
-    if (version.kind === 'unknown') throw errors.notFound()
-    if (version.kind === 'retired') throw errors.gone()
-
+    versionOf(versionSegment)
     const token = bearerToken(req.headers.authorization)
     const identity = token ? deps.authenticate(token) : null
     if (!identity) throw errors.invalidSession()
-    const used = usage.count()
-    res.setHeader('Sforce-Limit-Info', usage.header(used))
-    if (deps.faults.requestLimitExceeded || used > DAILY_API_LIMIT) throw errors.requestLimitExceeded()
-
-    const write: WriteContext = { schema, store, userId: identity.userId, now }
-    const sobjectContext = { write, version: version.version, major: version.major, events, req, res, url }
-    switch (resource) {
-      case undefined:
-        return sendJson(res, 200, resourceDirectory(version.version))
-      case 'sobjects':
-        return handleSobjects(sobjectContext, rest)
-      case 'composite':
-        if (rest[0] !== 'sobjects') throw errors.notFound()
-        return handleCollections(sobjectContext, rest.slice(1))
-      case 'query':
-      case 'queryAll':
-        return handleQuery(
-          { schema, store, cursors, version: version.version, now, req, res, url },
-          rest,
-          resource === 'queryAll',
-        )
-      case 'limits':
-        return sendJson(res, 200, {
-          DailyApiRequests: { Max: DAILY_API_LIMIT, Remaining: Math.max(0, DAILY_API_LIMIT - used) },
-        })
-      default:
-        throw errors.notFound()
-    }
+    const apiUsed = usage.count()
+    res.setHeader('Sforce-Limit-Info', usage.header(apiUsed))
+    if (deps.faults.requestLimitExceeded || apiUsed > DAILY_API_LIMIT) throw errors.requestLimitExceeded()
+    return { userId: identity.userId, apiUsed }
   }
 
   return {
@@ -130,7 +94,17 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       try {
         if (deps.faults.slowMs > 0) await sleep(deps.faults.slowMs)
         if (deps.faults.unavailable) throw errors.serverUnavailable()
-        await route(req, res, url)
+        const caller = admit(req, url, res)
+        if (!caller) return
+        const body = await readBody(req)
+        const call = {
+          write: { schema, store, userId: caller.userId, now },
+          events,
+          cursors,
+          apiUsed: caller.apiUsed,
+        }
+        // From here on the call is synchronous: see rest-exchange.ts.
+        writeResponse(res, dispatch(call, { method: req.method ?? 'GET', url, headers: req.headers, body }))
       } catch (err) {
         if (res.headersSent) {
           res.destroy(err as Error)

@@ -18,11 +18,17 @@ export type PublishResult = {
 
 const MAX_EVENTS = 10_000
 
+export type EventLog = ReturnType<typeof createEventLog>
+
 export function createEventLog() {
   const events: PublishedEvent[] = []
   let replay = 0
   return {
     events: (): readonly PublishedEvent[] => [...events],
+    /** Forgets events published after the first `count` (a composite call that rolled back). */
+    truncate(count: number): void {
+      events.length = Math.min(events.length, count)
+    },
     /** Validates the payload against the event's fields and records it. */
     publish(
       schema: Schema,
