@@ -153,6 +153,7 @@ export function createSalesforceEnforcer(
       throw tokenRejected(rejected, 'rejected recently; not asked again')
     }
     const { result, joined } = cache.lookup(key, async () => {
+      explain({ step: 'cache', result: 'miss' })
       try {
         const identity = Object.freeze({ ...(await work()) })
         cache.remember(key, identity)
@@ -165,7 +166,7 @@ export function createSalesforceEnforcer(
         throw err
       }
     })
-    explain({ step: 'cache', result: joined ? 'joined' : 'miss' })
+    if (joined) explain({ step: 'cache', result: 'joined' })
     return { identity: await result, fromCache: false }
   }
 
