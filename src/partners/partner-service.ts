@@ -1,0 +1,292 @@
+import type { Clock } from '../cache/ttl-lru.ts'
+import type { ClientSecrets, Contract, PartnerClient, PartnerStore } from '../store/partner-store.ts'
+import { ContractCache, type ContractDecision } from './contract-cache.ts'
+import type { DcrClient, RegisteredClient } from './dcr-client.ts'
+import { isDcrError } from './dcr-error.ts'
+import { PartnerError } from './partner-error.ts'
+import { parseRegistrationInput, type RegistrationInput } from './registration-input.ts'
+
+export type { ContractDecision } from './contract-cache.ts'
+
+/** The org operations the service needs; `DcrClient` implements them. */
+export type OrgRegistrar = Pick<DcrClient, 'register' | 'delete'>
+
+export interface PartnerServiceOptions {
+  readonly store: PartnerStore
+  readonly registrar: OrgRegistrar
+  readonly clock?: Clock
+  /** Usage plan names contracts may refer to; when absent any name is accepted. */
+  readonly usagePlanNames?: ReadonlySet<string>
+  readonly defaultScopes?: readonly string[]
+  readonly contractApproval?: 'auto' | 'manual'
+  readonly contractCacheTtlMs?: number
+  readonly contractCacheMaxEntries?: number
+}
+
+/** A client as shown to admins: never a secret. */
+export interface PartnerView extends PartnerClient {
+  readonly contracts: readonly Contract[]
+}
+
+/** Shown once, at registration or rotation; never stored in plaintext or shown again. */
+export interface PartnerCredentials {
+  readonly clientId: string
+  readonly clientSecret: string | undefined
+  readonly clientSecretExpiresAt: number | undefined
+}
+
+export interface RegistrationResult {
+  readonly partner: PartnerView
+  readonly credentials: PartnerCredentials
+}
+
+export interface RotationResult extends RegistrationResult {
+  readonly previousClientId: string
+  /** False when the org refused to delete the old client: it stays stored, suspended, for a retry. */
+  readonly previousClientRemoved: boolean
+}
+
+export interface DeletionResult {
+  readonly clientId: string
+  /** False only with `force`, when the org refused and the client was removed locally anyway. */
+  readonly removedAtOrg: boolean
+}
+
+/**
+ * Partner onboarding: registers client apps at the org by dynamic client registration, keeps
+ * them with their contracts, and answers the enforcer's "which contract does this client hold
+ * for this API". Every change is written to the audit trail and drops the cached answer.
+ */
+export class PartnerService {
+  readonly #store: PartnerStore
+  readonly #registrar: OrgRegistrar
+  readonly #clock: Clock
+  readonly #options: PartnerServiceOptions
+  readonly #cache: ContractCache
+
+  constructor(options: PartnerServiceOptions) {
+    this.#store = options.store
+    this.#registrar = options.registrar
+    this.#clock = options.clock ?? Date.now
+    this.#options = options
+    this.#cache = new ContractCache(options.store, {
+      ttlMs: options.contractCacheTtlMs ?? 30_000,
+      maxEntries: options.contractCacheMaxEntries ?? 10_000,
+      clock: this.#clock,
+    })
+  }
+
+  async register(input: RegistrationInput): Promise<RegistrationResult> {
+    const request = parseRegistrationInput(input, this.#options.usagePlanNames)
+    const scopes = new Set([
+      ...(this.#options.defaultScopes ?? []),
+      ...request.contracts.flatMap((c) => c.scopes),
+    ])
+    const registered = await this.#registrar.register({
+      clientName: request.name,
+      redirectUris: request.redirectUris,
+      scopes: [...scopes],
+      ...(request.contact === undefined ? {} : { contacts: [request.contact] }),
+    })
+    const now = this.#clock()
+    const status = this.#options.contractApproval === 'manual' ? 'pending' : 'active'
+    const contracts = request.contracts.map(
+      (c): Contract => ({
+        clientId: registered.clientId,
+        api: c.api,
+        scopes: c.scopes,
+        usagePlan: c.usagePlan,
+        status,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    )
+    const client = this.#clientRecord(registered, request, undefined, now)
+    await this.#storeOrUndo(registered, client, contracts)
+    await this.#event(client.clientId, 'registered', `contracts: ${contracts.map((c) => c.api).join(', ')}`)
+    return { partner: { ...client, contracts }, credentials: credentialsOf(registered) }
+  }
+
+  async list(): Promise<readonly PartnerView[]> {
+    const clients = await this.#store.listClients()
+    return Promise.all(
+      clients.map(async (c) => ({ ...c, contracts: await this.#store.listContracts(c.clientId) })),
+    )
+  }
+
+  async show(clientId: string): Promise<PartnerView> {
+    const client = await this.#require(clientId)
+    return { ...client, contracts: await this.#store.listContracts(clientId) }
+  }
+
+  async suspend(clientId: string): Promise<PartnerView> {
+    return this.#setStatus(clientId, 'suspended')
+  }
+
+  async resume(clientId: string): Promise<PartnerView> {
+    return this.#setStatus(clientId, 'active')
+  }
+
+  async approveContract(clientId: string, api: string): Promise<PartnerView> {
+    await this.#require(clientId)
+    const contract = await this.#store.getContract(clientId, api)
+    if (contract === undefined)
+      throw new PartnerError('PARTNER_CONTRACT_NOT_FOUND', `client ${clientId} has no contract for ${api}`)
+    await this.#store.putContract({ ...contract, status: 'active', updatedAt: this.#clock() })
+    this.#cache.invalidate(clientId)
+    await this.#event(clientId, 'contract-approved', api)
+    return this.show(clientId)
+  }
+
+  /**
+   * Deletes the client at the org (RFC 7592 DELETE), then locally. When the org refuses or
+   * cannot be reached nothing local changes and the error is thrown, unless `force` is set:
+   * then the local record goes anyway (for a client the org has already forgotten).
+   */
+  async delete(clientId: string, options: { force?: boolean } = {}): Promise<DeletionResult> {
+    const client = await this.#require(clientId)
+    const secrets = await this.#secretsOf(clientId)
+    let removedAtOrg = true
+    try {
+      await this.#registrar.delete(client.registrationClientUri, secrets.registrationAccessToken)
+    } catch (error) {
+      const code = isDcrError(error) ? error.code : 'unknown'
+      if (options.force !== true) {
+        await this.#event(clientId, 'org-delete-failed', code)
+        throw error
+      }
+      removedAtOrg = false
+      await this.#event(clientId, 'org-delete-failed-forced', code)
+    }
+    await this.#store.deleteClient(clientId)
+    this.#cache.invalidate(clientId)
+    await this.#event(clientId, 'deleted', removedAtOrg ? 'at the org and locally' : 'locally only')
+    return { clientId, removedAtOrg }
+  }
+
+  /**
+   * Rotation by re-registration: RFC 7592 defines no secret rotation and a PUT that keeps the
+   * secret is allowed, so the only portable way to a new secret is a new client. The new client
+   * gets the old one's name, redirect URIs, contracts and status, and then the old client is
+   * deleted at the org, which also ends its tokens. The client id changes; partners must update
+   * both values. If the org refuses to delete the old client, it stays stored but suspended.
+   */
+  async rotate(clientId: string): Promise<RotationResult> {
+    const old = await this.#require(clientId)
+    const oldSecrets = await this.#secretsOf(clientId)
+    const oldContracts = await this.#store.listContracts(clientId)
+    const scopes = new Set([...(this.#options.defaultScopes ?? []), ...oldContracts.flatMap((c) => c.scopes)])
+    const registered = await this.#registrar.register({
+      clientName: old.name,
+      redirectUris: old.redirectUris,
+      scopes: [...scopes],
+      ...(old.contact === undefined ? {} : { contacts: [old.contact] }),
+    })
+    const now = this.#clock()
+    const request = { name: old.name, redirectUris: old.redirectUris, contact: old.contact }
+    const client = { ...this.#clientRecord(registered, request, clientId, now), status: old.status }
+    const contracts = oldContracts.map((c) => ({
+      ...c,
+      clientId: registered.clientId,
+      createdAt: now,
+      updatedAt: now,
+    }))
+    await this.#storeOrUndo(registered, client, contracts)
+    await this.#event(client.clientId, 'rotated', `replaces ${clientId}`)
+
+    let previousClientRemoved = true
+    try {
+      await this.#registrar.delete(old.registrationClientUri, oldSecrets.registrationAccessToken)
+      await this.#store.deleteClient(clientId)
+      await this.#event(clientId, 'deleted', `rotated to ${client.clientId}`)
+    } catch (error) {
+      previousClientRemoved = false
+      await this.#store.setClientStatus(clientId, 'suspended', now)
+      await this.#event(clientId, 'org-delete-failed', isDcrError(error) ? error.code : 'unknown')
+    }
+    this.#cache.invalidate(clientId)
+    this.#cache.invalidate(client.clientId)
+    return {
+      partner: { ...client, contracts },
+      credentials: credentialsOf(registered),
+      previousClientId: clientId,
+      previousClientRemoved,
+    }
+  }
+
+  /** The enforcer's question, answered from memory after the first call per client. */
+  contractFor(clientId: string, api: string): Promise<ContractDecision> {
+    return this.#cache.decide(clientId, api)
+  }
+
+  async #require(clientId: string): Promise<PartnerClient> {
+    const client = await this.#store.getClient(clientId)
+    if (client === undefined) throw new PartnerError('PARTNER_NOT_FOUND', `no partner client ${clientId}`)
+    return client
+  }
+
+  async #secretsOf(clientId: string): Promise<ClientSecrets> {
+    const secrets = await this.#store.getSecrets(clientId)
+    if (secrets === undefined) throw new PartnerError('PARTNER_NOT_FOUND', `no partner client ${clientId}`)
+    return secrets
+  }
+
+  async #setStatus(clientId: string, status: 'active' | 'suspended'): Promise<PartnerView> {
+    if (!(await this.#store.setClientStatus(clientId, status, this.#clock())))
+      throw new PartnerError('PARTNER_NOT_FOUND', `no partner client ${clientId}`)
+    this.#cache.invalidate(clientId)
+    await this.#event(clientId, status === 'active' ? 'resumed' : 'suspended', undefined)
+    return this.show(clientId)
+  }
+
+  #clientRecord(
+    registered: RegisteredClient,
+    request: Pick<RegistrationInput, 'name' | 'redirectUris' | 'contact'>,
+    rotatedFrom: string | undefined,
+    now: number,
+  ): PartnerClient {
+    return {
+      clientId: registered.clientId,
+      name: request.name,
+      redirectUris: registered.redirectUris.length > 0 ? registered.redirectUris : request.redirectUris,
+      contact: request.contact,
+      grantedScopes: registered.grantedScopes,
+      status: 'active',
+      registrationClientUri: registered.registrationClientUri,
+      clientIdIssuedAt: registered.clientIdIssuedAt,
+      clientSecretExpiresAt: registered.clientSecretExpiresAt,
+      rotatedFrom,
+      createdAt: now,
+      updatedAt: now,
+    }
+  }
+
+  /** A client the org knows but the store could not keep is deleted again, so none is orphaned. */
+  async #storeOrUndo(registered: RegisteredClient, client: PartnerClient, contracts: readonly Contract[]) {
+    const secrets = {
+      clientSecret: registered.clientSecret,
+      registrationAccessToken: registered.registrationAccessToken,
+    }
+    try {
+      await this.#store.insertClient(client, secrets, contracts)
+    } catch (error) {
+      await this.#registrar
+        .delete(registered.registrationClientUri, registered.registrationAccessToken)
+        .catch(() => undefined)
+      throw error
+    }
+    this.#cache.invalidate(client.clientId)
+  }
+
+  async #event(clientId: string, kind: string, detail: string | undefined): Promise<void> {
+    await this.#store.appendEvent({ at: this.#clock(), clientId, kind, detail })
+  }
+}
+
+function credentialsOf(registered: RegisteredClient): PartnerCredentials {
+  return {
+    clientId: registered.clientId,
+    clientSecret: registered.clientSecret,
+    clientSecretExpiresAt: registered.clientSecretExpiresAt,
+  }
+}
