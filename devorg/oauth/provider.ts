@@ -10,7 +10,7 @@ import { jwtAccessTokenCustomizer } from './jwt-access-token.ts'
 import { logoutSource, postLogoutSuccessSource } from './logout-pages.ts'
 import type { OrgUrls } from './org-urls.ts'
 import {
-  ACCESS_TOKEN_TTL_SECONDS,
+  accessTokenTtl,
   type ProviderDeps,
   REGISTERED_CLIENT_SCOPES,
   resourceServerFor,
@@ -84,7 +84,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       end_session: '/services/auth/idp/oidc/logout',
     },
     ttl: {
-      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
+      AccessToken: accessTokenTtl(directory),
       AuthorizationCode: 900,
       IdToken: 3600,
       RefreshToken: YEAR,

@@ -5,7 +5,11 @@ import type { OrgUrls } from './org-urls.ts'
 import type { SigningKeys } from './signing-keys.ts'
 
 /** Salesforce's default session timeout (two hours). */
-export const ACCESS_TOKEN_TTL_SECONDS = 7200
+const DEFAULT_SESSION_SECONDS = 7200
+
+export function accessTokenTtl(directory: Directory): number {
+  return directory.seed.org.sessionTimeoutSeconds ?? DEFAULT_SESSION_SECONDS
+}
 /** What a client created by dynamic registration may ask for, as Salesforce grants it. */
 export const REGISTERED_CLIENT_SCOPES = 'openid refresh_token id api profile email'
 
@@ -27,7 +31,7 @@ export function resourceServerFor(
   return {
     scope: clientScope ?? REGISTERED_CLIENT_SCOPES,
     audience: deps.urls.base,
-    accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+    accessTokenTTL: accessTokenTtl(deps.directory),
     accessTokenFormat: settings.jwtAccessTokens ? 'jwt' : 'opaque',
     jwt: { sign: { alg: 'RS256', kid: deps.keys.accessToken.kid } },
   }

@@ -28,6 +28,8 @@ export type SeedOrg = {
   name: string
   /** My Domain name, e.g. `forcegate-dev` (as in `forcegate-dev.my.salesforce.com`). */
   myDomain: string
+  /** Access token (session) lifetime; Salesforce's default is two hours. Short values suit expiry tests. */
+  sessionTimeoutSeconds?: number
 }
 
 export type SeedUser = {

@@ -231,7 +231,7 @@ export function validateSeed(input: unknown, file: string): DevOrgSeed {
     'records',
   ])
   const org = c.object(root.org, '/org')
-  c.onlyKeys(org, '/org', ['id', 'name', 'myDomain'])
+  c.onlyKeys(org, '/org', ['id', 'name', 'myDomain', 'sessionTimeoutSeconds'])
   const orgId = c.string(
     org.id,
     '/org/id',
@@ -255,6 +255,13 @@ export function validateSeed(input: unknown, file: string): DevOrgSeed {
       .map((a, i) => checkApp(c, a, `/connectedApps/${i}`)),
     objects: c.array(root.objects ?? [], '/objects').map((o, i) => checkObject(c, o, `/objects/${i}`)),
     records: checkRecords(c, root.records, '/records'),
+  }
+  if (org.sessionTimeoutSeconds !== undefined) {
+    const t = org.sessionTimeoutSeconds
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 86400) {
+      c.fail('/org/sessionTimeoutSeconds', 'an integer number of seconds from 1 to 86400')
+    }
+    seed.org.sessionTimeoutSeconds = t as number
   }
   if (root.initialAccessToken !== undefined) {
     seed.initialAccessToken = c.string(

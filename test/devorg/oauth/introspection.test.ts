@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import * as client from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
 import { mayIntrospect } from '../../../devorg/oauth/introspection.ts'
+import { loadSeed } from '../../../devorg/seed/load-seed.ts'
 import { authorizeInteractively, Browser } from './browser.ts'
 import { app, clientCredentialsToken, introspect, passwordToken, postForm } from './org-client.ts'
 
@@ -140,5 +141,26 @@ describe('introspection and revocation', () => {
     assert.equal(mayIntrospect({ ...base, tokenClientId: 'a' }), true)
     assert.equal(mayIntrospect({ ...base, tokenClientRegistrar: 'a' }), true)
     assert.equal(mayIntrospect({ ...base, callerIntrospectsAll: true }), true)
+  })
+})
+
+describe('session timeout', () => {
+  it('access tokens stop working after the org’s session timeout', async () => {
+    const seed = loadSeed(undefined)
+    seed.org.sessionTimeoutSeconds = 1
+    const org = await startDevOrg({ port: 0, seed })
+    try {
+      const t = await passwordToken(org, 'Order Portal', ADMIN.username, ADMIN.password)
+      const live = (await introspect(org, 'forcegate Gateway', t.access_token)).json()
+      assert.equal((live.exp as number) - (live.iat as number), 1)
+      await new Promise((resolve) => setTimeout(resolve, 2100))
+      assert.deepEqual((await introspect(org, 'forcegate Gateway', t.access_token)).json(), { active: false })
+      const info = await fetch(`${org.url}/services/oauth2/userinfo`, {
+        headers: { authorization: `Bearer ${t.access_token}` },
+      })
+      assert.equal(info.status, 403)
+    } finally {
+      await org.close()
+    }
   })
 })

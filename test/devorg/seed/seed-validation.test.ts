@@ -62,6 +62,7 @@ describe('seed loading and validation', () => {
     const cases: Array<[(s: Record<string, unknown>) => void, string]> = [
       [(s) => delete s.org, '/org'],
       [(s) => ((s.org as Record<string, unknown>).id = '001000000000000'), '/org/id'],
+      [(s) => ((s.org as Record<string, unknown>).sessionTimeoutSeconds = 0), '/org/sessionTimeoutSeconds'],
       [(s) => ((s.users as Record<string, unknown>[])[0]!.active = 'yes'), '/users/0/active'],
       [(s) => ((s.users as Record<string, unknown>[])[0]!.nickname = 'x'), '/users/0/nickname'],
       [
