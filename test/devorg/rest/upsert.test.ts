@@ -100,3 +100,13 @@ test('read and delete by external ID', async () => {
   assert.equal((await srv.call('DELETE', v('/sobjects/Customer__c/External_Id__c/R-1'))).status, 204)
   assert.equal((await srv.call('GET', v('/sobjects/Customer__c/External_Id__c/R-1'))).status, 404)
 })
+
+test('Id as the upsert field: POST creates, PATCH with an existing id updates, an unknown id is 404', async () => {
+  const created = await srv.call('POST', v('/sobjects/Account/Id'), { body: { Name: 'By Id' } })
+  assert.equal(created.status, 201)
+  const id = (created.json as SaveResult).id
+  const updated = await srv.call('PATCH', v(`/sobjects/Account/Id/${id}`), { body: { Industry: 'Media' } })
+  assert.deepEqual(updated.json, { id, success: true, errors: [], created: false })
+  const unknown = await srv.call('PATCH', v('/sobjects/Account/Id/001000000000000'), { body: { Name: 'x' } })
+  assert.equal(unknown.status, 404)
+})
