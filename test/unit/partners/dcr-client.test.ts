@@ -57,7 +57,7 @@ describe('DcrClient wire format and error mapping', () => {
     assert.equal(seen[0]?.url, `${ORG}/services/oauth2/register`)
     assert.equal(seen[0]?.init?.method, 'POST')
     assert.equal(
-      (seen[0]?.init?.headers as Record<string, string>).authorization,
+      (seen[0]!.init!.headers as Record<string, string>).authorization,
       'Bearer INITIAL-TOKEN-SECRET',
     )
     assert.deepEqual(JSON.parse(String(seen[0]?.init?.body)), {
@@ -102,7 +102,10 @@ describe('DcrClient wire format and error mapping', () => {
       answering(400, { error: 'invalid_client_metadata', error_description: 'bad grant' }),
     )
       .register(request)
-      .catch((x: unknown) => x as DcrError)
+      .then(
+        () => assert.fail('expected a rejection'),
+        (x: unknown) => x as DcrError,
+      )
     assert.equal(e.orgError, 'invalid_client_metadata')
     assert.match(e.message, /invalid_client_metadata \(bad grant\)/)
   })
@@ -132,6 +135,6 @@ describe('DcrClient wire format and error mapping', () => {
     const seen: { url?: string; init?: RequestInit }[] = []
     await client(answering(204, undefined, seen)).delete(ok.registration_client_uri, 'rat')
     assert.equal(seen[0]?.init?.method, 'DELETE')
-    assert.equal((seen[0]?.init?.headers as Record<string, string>).authorization, 'Bearer rat')
+    assert.equal((seen[0]!.init!.headers as Record<string, string>).authorization, 'Bearer rat')
   })
 })
