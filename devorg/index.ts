@@ -57,13 +57,18 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
   }
   const server = createServer((req, res) => handler(req, res))
   const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (error) {
+    db.close()
+    throw error
+  }
   const { port } = server.address() as AddressInfo
   const urls = orgUrls(`http://${urlHost(host)}:${port}`, directory.orgId)
 

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { runDevorgCli } from '../../devorg/cli.ts'
+import { startDevOrg } from '../../devorg/index.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'devorg-cli-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -88,5 +89,20 @@ describe('forcegate devorg CLI', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     child.kill('SIGTERM')
     assert.equal(await exited, 0)
+  })
+})
+
+describe('startDevOrg on a busy port', () => {
+  it('rejects with the listen error and can start again elsewhere', async () => {
+    const first = await startDevOrg({ port: 0 })
+    try {
+      const port = Number(new URL(first.url).port)
+      await assert.rejects(startDevOrg({ port }), { code: 'EADDRINUSE' })
+      const io = capture()
+      assert.equal(await runDevorgCli(['--port', String(port)], io), 1)
+      assert.match(io.errText, /EADDRINUSE/)
+    } finally {
+      await first.close()
+    }
   })
 })
