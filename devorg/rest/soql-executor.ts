@@ -97,7 +97,8 @@ function selectInto(
     .filter((r) => r.data[rel.field] === row.data.Id)
     .map((r) => ({ obj: child, data: r.data }))
   const result = selectRows(env, item.query, child, rows)
-  out[rel.relationshipName] = result.records.length === 0 ? null : { ...result, done: true }
+  out[rel.relationshipName] =
+    result.records.length === 0 ? null : { totalSize: result.totalSize, done: true, records: result.records }
 }
 
 function validate(env: QueryEnv, q: SoqlQuery, obj: ObjectDef): void {

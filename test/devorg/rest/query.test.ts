@@ -114,10 +114,22 @@ test('LIMIT, OFFSET, COUNT() and child subqueries', async () => {
   )
 })
 
+test('custom lookups give their parent a __r child relationship', async () => {
+  const [ada] = (await rows("SELECT Id FROM Contact WHERE LastName = 'Lovelace'")).records
+  await create('Customer__c', { Name: 'Linked', Contact__c: ada?.Id })
+  const r = await rows(
+    "SELECT LastName, (SELECT Name, Contact__r.LastName FROM Customers__r) FROM Contact WHERE LastName = 'Lovelace'",
+  )
+  const nested = r.records[0]?.Customers__r as QueryResult
+  assert.deepEqual(Object.keys(nested), ['totalSize', 'done', 'records'])
+  assert.equal(nested.records[0]?.Name, 'Linked')
+  assert.equal((nested.records[0]?.Contact__r as Record<string, unknown> | undefined)?.LastName, 'Lovelace')
+})
+
 test('paging: nextRecordsUrl locators hand out every record once, then done', async () => {
   for (let i = 0; i < 450; i++)
     await create('Customer__c', { Name: `C${String(i).padStart(3, '0')}`, Score__c: i })
-  const first = await q('SELECT Name, Score__c FROM Customer__c ORDER BY Score__c', {
+  const first = await q('SELECT Name, Score__c FROM Customer__c WHERE Score__c != null ORDER BY Score__c', {
     'Sforce-Query-Options': 'batchSize=200',
   })
   const page1 = first.json as QueryResult
