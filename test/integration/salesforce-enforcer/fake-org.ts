@@ -35,7 +35,7 @@ export interface OpaqueGrant {
 
 export interface FakeOrg {
   readonly issuer: string
-  readonly counts: { introspect: number; userinfo: number; jwks: number; discovery: number }
+  counts: { introspect: number; userinfo: number; jwks: number; discovery: number }
   /** What the last introspection request carried, for checks on the client authentication. */
   lastIntrospection: URLSearchParams | undefined
   lastIntrospectionAuthorization: string | undefined
@@ -130,7 +130,8 @@ export async function startFakeOrg(clock: () => number): Promise<FakeOrg> {
       body.get('client_id') !== GATEWAY_CLIENT.clientId ||
       body.get('client_secret') !== GATEWAY_CLIENT.clientSecret
     ) {
-      return json(res, 401, { error: 'invalid_client', error_description: 'invalid client credentials' })
+      json(res, 401, { error: 'invalid_client', error_description: 'invalid client credentials' })
+      return
     }
     const token = body.get('token') ?? ''
     const grant = grants.get(token)
@@ -140,7 +141,8 @@ export async function startFakeOrg(clock: () => number): Promise<FakeOrg> {
       grant.introspectable === false ||
       (grant.exp !== undefined && grant.exp <= nowSeconds)
     ) {
-      return json(res, 200, { active: false })
+      json(res, 200, { active: false })
+      return
     }
     const orgId = grant.orgId ?? ORG_ID
     json(res, 200, {
