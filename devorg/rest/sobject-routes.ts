@@ -151,12 +151,13 @@ export function handleSobjects(ctx: SobjectContext, segments: string[]): RestRes
     allowMethods(ctx.req, ['GET', 'POST', 'HEAD'])
     return method === 'POST' ? create(ctx, obj) : jsonResponse(200, objectInfo(ctx.version, obj))
   }
+  if (second === 'describe' && third === undefined) {
+    allowMethods(ctx.req, ['GET', 'HEAD'])
+    return jsonResponse(200, describeObject(ctx.write.schema, ctx.version, obj))
+  }
+  // Published events are not records: there is nothing to read, update or delete.
   if (obj.isEvent) throw errors.notFound()
   if (third === undefined) {
-    if (second === 'describe') {
-      allowMethods(ctx.req, ['GET', 'HEAD'])
-      return jsonResponse(200, describeObject(ctx.write.schema, ctx.version, obj))
-    }
     const id = normalizeId(second)
     if (!id) throw errors.notFound()
     return byId(ctx, obj, id)

@@ -46,3 +46,13 @@ test('event payloads are checked against the event fields; unknown events are no
   assert.equal(unknown.status, 404)
   assert.equal(srv.api.publishedEvents().length, before)
 })
+
+test('platform events can be described but have no records to read', async () => {
+  const d = await srv.call('GET', v('/sobjects/Order_Shipped__e/describe'))
+  assert.equal(d.status, 200)
+  const fields = (d.json as { fields: { name: string }[] }).fields.map((f) => f.name)
+  assert.ok(fields.includes('EventUuid'))
+  assert.ok(fields.includes('Order_Number__c'))
+  const [published] = srv.api.publishedEvents()
+  assert.equal((await srv.call('GET', v(`/sobjects/Order_Shipped__e/${published?.id}`))).status, 404)
+})
