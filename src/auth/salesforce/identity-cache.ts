@@ -42,13 +42,7 @@ export class IdentityCache {
   }
 
   identity(key: string): ResolvedIdentity | undefined {
-    const found = this.#positive.get(key)
-    // The TTL already stops at expiry; this guards a clock that moved between set and get.
-    if (found?.expiresAt !== undefined && found.expiresAt <= this.#clock()) {
-      this.#positive.delete(key)
-      return undefined
-    }
-    return found
+    return this.#positive.get(key)
   }
 
   /** The reason of a recent rejection of this token, if any. */

@@ -31,6 +31,14 @@ import type {
 
 const silent: Explain = () => undefined
 
+/** How `forcegate explain` names each answer. */
+const OUTCOMES: Readonly<Record<number, string>> = {
+  400: 'malformed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  503: 'unavailable',
+}
+
 /**
  * Salesforce token enforcement for one org (DESIGN.md flow 1). In order:
  *
@@ -101,7 +109,7 @@ export function createSalesforceEnforcer(
       if (isGatewayError(failure)) {
         explain({
           step: 'decision',
-          outcome: 'deny',
+          outcome: OUTCOMES[failure.status] ?? 'error',
           status: failure.status,
           code: failure.code,
           reason: failure.reason,

@@ -31,9 +31,11 @@ describe('the org cannot answer: fail closed', () => {
       const enforcer = enforcerFor(org, clock.now)
       const token = org.issueOpaque()
       org.mode = mode
-      const err = await rejection(enforcer.authenticate(bearer(token)))
+      const steps: Record<string, unknown>[] = []
+      const err = await rejection(enforcer.authenticate(bearer(token), (s) => steps.push(s)))
       assertUnavailable(err)
       assert.equal(err.reason, reason)
+      assert.equal(steps.at(-1)?.outcome, 'unavailable')
       org.mode = 'ok'
       const identity = await enforcer.authenticate(bearer(token))
       assert.equal(identity.fromCache, false)

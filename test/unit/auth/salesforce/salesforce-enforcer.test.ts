@@ -62,7 +62,7 @@ describe('createSalesforceEnforcer', () => {
     await rejection(enforcer.authenticate(['Bearer 00D5g000009ZzZz!AQotherOrg'], (s) => steps.push(s)))
     assert.deepEqual(steps.at(-1), {
       step: 'decision',
-      outcome: 'deny',
+      outcome: 'unauthorized',
       status: 401,
       code: 'GW_TOKEN_INVALID',
       reason: 'sf.org_mismatch',
@@ -72,7 +72,7 @@ describe('createSalesforceEnforcer', () => {
     assert.deepEqual(missing, [
       {
         step: 'decision',
-        outcome: 'deny',
+        outcome: 'unauthorized',
         status: 401,
         code: 'GW_IDENTITY_MISSING',
         reason: 'sf.identity_missing',
