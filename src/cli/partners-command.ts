@@ -1,0 +1,206 @@
+import { dirname, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DcrClient } from '../partners/dcr-client.ts'
+import { isDcrError } from '../partners/dcr-error.ts'
+import { loadOrCreateEncryptionKey } from '../partners/encryption-key-file.ts'
+import { isPartnerError } from '../partners/partner-error.ts'
+import { PartnerService } from '../partners/partner-service.ts'
+import { credentialsText, partnerDetails, partnerTable } from '../partners/partner-text.ts'
+import { PARTNERS_DEFAULTS } from '../partners/partners-config.ts'
+import { SecretBox } from '../store/secret-box.ts'
+import { SqlitePartnerStore } from '../store/sqlite-partner-store.ts'
+import { isStoreError } from '../store/store-error.ts'
+
+export interface PartnersIo {
+  out(text: string): void
+  err(text: string): void
+}
+
+export const PARTNERS_USAGE = `forcegate partners <verb> [options]
+  register --name <name> --redirect-uri <uri> [--redirect-uri <uri>]… --api <api> [--api <api>]…
+           [--scopes "api refresh_token"] [--plan <usage plan>] [--contact <email>]
+  list
+  show <clientId>
+  suspend <clientId> | resume <clientId>
+  rotate <clientId>     new client id and secret; the old client is deleted at the org
+  delete <clientId> [--force]   --force removes it locally even when the org refuses
+Options:
+  --org <url>           the org (default FORCEGATE_ORG_URL); register, rotate and delete need it
+  --store <file>        partner database (default ${PARTNERS_DEFAULTS.store.path})
+  --json                machine-readable output
+Environment:
+  FORCEGATE_INITIAL_ACCESS_TOKEN  the org's initial access token for registration
+  FORCEGATE_ENCRYPTION_KEY        32 bytes, base64; when unset, encryption.key beside the store
+                                  is used, or generated (0600) for a new store
+`
+
+class UsageProblem extends Error {}
+
+const OPTIONS = {
+  org: { type: 'string' },
+  store: { type: 'string' },
+  json: { type: 'boolean' },
+  name: { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  api: { type: 'string', multiple: true },
+  scopes: { type: 'string' },
+  plan: { type: 'string' },
+  contact: { type: 'string' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
+
+/**
+ * `forcegate partners …`: the partner service on the command line, over the same store the
+ * gateway uses. Exit codes: 0 done, 1 the org or the store failed, 2 wrong usage.
+ */
+export async function partnersCommand(
+  argv: readonly string[],
+  io: PartnersIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  let values: Values
+  let positionals: string[]
+  try {
+    ;({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    }))
+  } catch (error) {
+    io.err(`forcegate partners: ${(error as Error).message}\n\n${PARTNERS_USAGE}`)
+    return 2
+  }
+  const [verb, clientId, ...extra] = positionals
+  if (values.help === true || verb === undefined) {
+    ;(verb === undefined && values.help !== true ? io.err : io.out)(PARTNERS_USAGE)
+    return values.help === true ? 0 : 2
+  }
+  try {
+    if (extra.length > 0) throw new UsageProblem(`unexpected argument '${extra[0]}'`)
+    return await run(verb, clientId, values, io, env)
+  } catch (error) {
+    return report(error, values.json === true, io)
+  }
+}
+
+async function run(
+  verb: string,
+  clientId: string | undefined,
+  values: Values,
+  io: PartnersIo,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const needsId = ['show', 'suspend', 'resume', 'rotate', 'delete']
+  if (!['register', 'list', ...needsId].includes(verb)) throw new UsageProblem(`unknown verb '${verb}'`)
+  if (needsId.includes(verb) && clientId === undefined) throw new UsageProblem(`${verb} needs a <clientId>`)
+  if (!needsId.includes(verb) && clientId !== undefined)
+    throw new UsageProblem(`unexpected argument '${clientId}'`)
+  const json = values.json === true
+  const print = (value: unknown, text: string) => io.out(json ? `${JSON.stringify(value, null, 2)}\n` : text)
+
+  const storePath = values.store ?? PARTNERS_DEFAULTS.store.path
+  const keyFile = join(dirname(storePath), 'encryption.key')
+  const loaded = loadOrCreateEncryptionKey(env.FORCEGATE_ENCRYPTION_KEY, keyFile, storePath)
+  if (loaded.source === 'generated')
+    io.err(
+      `Generated a new encryption key in ${keyFile} (mode 0600). Keep it: stored secrets cannot be read without it.\n`,
+    )
+  if (loaded.warning !== undefined) io.err(`warning: ${loaded.warning}\n`)
+
+  const orgUrl = values.org ?? env.FORCEGATE_ORG_URL
+  if (['register', 'rotate', 'delete'].includes(verb) && orgUrl === undefined)
+    throw new UsageProblem(`${verb} needs --org <url> or FORCEGATE_ORG_URL`)
+  const store = new SqlitePartnerStore({ path: storePath, secretBox: SecretBox.fromBase64(loaded.key) })
+  try {
+    const service = new PartnerService({
+      store,
+      registrar: new DcrClient({
+        orgUrl: orgUrl ?? 'http://127.0.0.1',
+        initialAccessToken: () => env.FORCEGATE_INITIAL_ACCESS_TOKEN,
+      }),
+    })
+    switch (verb) {
+      case 'register': {
+        if (values.name === undefined) throw new UsageProblem('register needs --name')
+        if (values['redirect-uri'] === undefined) throw new UsageProblem('register needs --redirect-uri')
+        if (values.api === undefined) throw new UsageProblem('register needs --api')
+        const scopes = (values.scopes ?? 'api refresh_token').split(/\s+/).filter(Boolean)
+        const result = await service.register({
+          name: values.name,
+          redirectUris: values['redirect-uri'],
+          contracts: values.api.map((api) => ({ api, scopes, usagePlan: values.plan })),
+          contact: values.contact,
+        })
+        print(
+          result,
+          `Registered partner client.\n${credentialsText(result.credentials)}\n${partnerDetails(result.partner)}`,
+        )
+        return 0
+      }
+      case 'list': {
+        const partners = await service.list()
+        print({ partners }, partnerTable(partners))
+        return 0
+      }
+      case 'show': {
+        const partner = await service.show(clientId!)
+        print({ partner }, partnerDetails(partner))
+        return 0
+      }
+      case 'suspend':
+      case 'resume': {
+        const partner =
+          verb === 'suspend' ? await service.suspend(clientId!) : await service.resume(clientId!)
+        print({ partner }, `${partner.clientId} is now ${partner.status}.\n`)
+        return 0
+      }
+      case 'rotate': {
+        const result = await service.rotate(clientId!)
+        const old = result.previousClientRemoved
+          ? `The old client ${result.previousClientId} was deleted at the org.`
+          : `The org did not delete the old client ${result.previousClientId}; it is kept suspended. Retry: forcegate partners delete ${result.previousClientId}`
+        print(
+          result,
+          `Rotated: the client id and secret both changed.\n${credentialsText(result.credentials)}${old}\n`,
+        )
+        return 0
+      }
+      default: {
+        const result = await service.delete(clientId!, { force: values.force === true })
+        print(
+          result,
+          result.removedAtOrg
+            ? `Deleted ${result.clientId} at the org and locally.\n`
+            : `Deleted ${result.clientId} locally; the org refused to delete it.\n`,
+        )
+        return 0
+      }
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+function report(error: unknown, json: boolean, io: PartnersIo): number {
+  let code = 'ERROR'
+  let field: string | undefined
+  let exit = 1
+  if (error instanceof UsageProblem) {
+    code = 'USAGE'
+    exit = 2
+  } else if (isPartnerError(error)) {
+    code = error.code
+    field = error.field
+    exit = error.code === 'PARTNER_INVALID_INPUT' ? 2 : 1
+  } else if (isDcrError(error) || isStoreError(error)) code = error.code
+  else if (!(error instanceof Error)) throw error
+  const message = (error as Error).message
+  if (json) io.err(`${JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } })}\n`)
+  else io.err(`forcegate partners: ${message}${code === 'USAGE' || code === 'ERROR' ? '' : ` [${code}]`}\n`)
+  if (code === 'USAGE' && !json) io.err(`\n${PARTNERS_USAGE}`)
+  return exit
+}

@@ -1,0 +1,57 @@
+import type { Contract } from '../store/partner-store.ts'
+import type { PartnerCredentials, PartnerView } from './partner-service.ts'
+
+/** Plain-text renderings of partners for terminals; `--json` output bypasses these. */
+
+function contractLine(c: Contract): string {
+  const scopes = c.scopes.length > 0 ? c.scopes.join(' ') : '(none)'
+  return `${c.api} [${c.status}] scopes: ${scopes}; plan: ${c.usagePlan ?? '(none)'}`
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+export function partnerDetails(p: PartnerView): string {
+  const lines = [
+    `client_id:      ${p.clientId}`,
+    `name:           ${p.name}`,
+    `status:         ${p.status}`,
+    `redirect URIs:  ${p.redirectUris.join(', ')}`,
+    `granted scopes: ${p.grantedScopes.join(' ') || '(none)'}`,
+  ]
+  if (p.contact !== undefined) lines.push(`contact:        ${p.contact}`)
+  if (p.rotatedFrom !== undefined) lines.push(`rotated from:   ${p.rotatedFrom}`)
+  lines.push(`created:        ${iso(p.createdAt)}`, `updated:        ${iso(p.updatedAt)}`, 'contracts:')
+  for (const c of p.contracts) lines.push(`  ${contractLine(c)}`)
+  return `${lines.join('\n')}\n`
+}
+
+export function credentialsText(c: PartnerCredentials): string {
+  const expiry =
+    c.clientSecretExpiresAt === undefined || c.clientSecretExpiresAt === 0
+      ? 'never expires'
+      : `expires ${new Date(c.clientSecretExpiresAt * 1000).toISOString()}`
+  return [
+    `client_id:     ${c.clientId}`,
+    `client_secret: ${c.clientSecret ?? '(none issued)'}`,
+    `               shown only now (${expiry}); hand both to the partner over a secure channel`,
+    '',
+  ].join('\n')
+}
+
+export function partnerTable(partners: readonly PartnerView[]): string {
+  if (partners.length === 0) return 'No partner clients.\n'
+  const rows = partners.map((p) => [
+    p.clientId,
+    p.status,
+    p.name,
+    p.contracts.map((c) => `${c.api}${c.status === 'active' ? '' : ` (${c.status})`}`).join(', '),
+  ])
+  const header = ['CLIENT ID', 'STATUS', 'NAME', 'CONTRACTS']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
+  return `${[header, ...rows].map(line).join('\n')}\n`
+}
