@@ -49,6 +49,15 @@ export interface CodeFlowStart {
   readonly as?: ClientCredentials
 }
 
+/** How a callback is checked: the flow it must belong to and the client that exchanges the code. */
+export interface FlowCompletion {
+  readonly purpose: string
+  /** Exactly the URI the flow was started with. */
+  readonly redirectUri: string
+  readonly as?: (tx: LoginTransaction) => ClientCredentials | undefined
+  readonly expectIdToken?: (tx: LoginTransaction) => boolean
+}
+
 export interface CompletedFlow {
   readonly transaction: LoginTransaction
   readonly accessToken: string
@@ -119,8 +128,7 @@ export class BrowserLogin {
   async completeCodeFlow(
     req: IncomingMessage,
     query: URLSearchParams,
-    redirectUri: string,
-    as?: (tx: LoginTransaction) => ClientCredentials | undefined,
+    flow: FlowCompletion,
   ): Promise<CompletedFlow> {
     const state = query.get('state')
     if (state === null || state === '') throw new LoginError('invalid', 'login.state_missing')
@@ -129,16 +137,21 @@ export class BrowserLogin {
     const binding = parseCookies(req.headers.cookie).get(this.cookies.loginName)
     if (binding === undefined || sha256(binding) !== tx.binding)
       throw new LoginError('invalid', 'login.browser_mismatch')
-    const callback = new URL(redirectUri)
+    if (tx.purpose !== flow.purpose) throw new LoginError('invalid', 'login.wrong_purpose')
+    const callback = new URL(flow.redirectUri)
     callback.search = query.toString()
-    const result = await this.#o.org.completeCodeFlow(callback, tx, as?.(tx))
+    const result = await this.#o.org.completeCodeFlow(
+      callback,
+      tx,
+      flow.as?.(tx),
+      flow.expectIdToken?.(tx) ?? true,
+    )
     return { transaction: tx, ...result }
   }
 
   /** Completes a `login` flow: a new session (new id, old one discarded) and its cookie. */
   async finishLogin(req: IncomingMessage, query: URLSearchParams): Promise<Redirect> {
-    const flow = await this.completeCodeFlow(req, query, this.redirectUri)
-    if (flow.transaction.purpose !== 'login') throw new LoginError('invalid', 'login.wrong_purpose')
+    const flow = await this.completeCodeFlow(req, query, { purpose: 'login', redirectUri: this.redirectUri })
     const subject = flow.claims.sub
     if (typeof subject !== 'string') throw new LoginError('invalid', 'oidc.sub_missing')
     const info = await this.#o.org.userinfo(flow.accessToken, subject)

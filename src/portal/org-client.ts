@@ -60,7 +60,12 @@ export interface OrgClient {
     as?: ClientCredentials,
   ): Promise<URL>
   /** `callbackUrl` is the configured redirect URI plus the query the browser brought back. */
-  completeCodeFlow(callbackUrl: URL, checks: CodeFlowChecks, as?: ClientCredentials): Promise<CodeFlowResult>
+  completeCodeFlow(
+    callbackUrl: URL,
+    checks: CodeFlowChecks,
+    as?: ClientCredentials,
+    expectIdToken?: boolean,
+  ): Promise<CodeFlowResult>
   /** Userinfo whose `sub` must equal the ID token's. */
   userinfo(accessToken: string, subject: string): Promise<Readonly<Record<string, unknown>>>
   /** Undefined when the org advertises no `end_session_endpoint`. */
@@ -141,17 +146,17 @@ export function createOrgClient(settings: OrgClientSettings, deps: OrgClientDeps
         code_challenge_method: 'S256',
       })
     },
-    async completeCodeFlow(callbackUrl, checks, as) {
+    async completeCodeFlow(callbackUrl, checks, as, expectIdToken = true) {
       const config = await configFor(as)
       try {
         const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
           pkceCodeVerifier: checks.codeVerifier,
           expectedState: checks.state,
-          expectedNonce: checks.nonce,
-          idTokenExpected: true,
+          // Without `openid` granted (a partner app in "try it") there is no ID token to check.
+          ...(expectIdToken ? { expectedNonce: checks.nonce, idTokenExpected: true } : {}),
         })
         const claims = tokens.claims()
-        if (claims === undefined) throw new LoginError('invalid', 'oidc.id_token_missing')
+        if (claims === undefined && expectIdToken) throw new LoginError('invalid', 'oidc.id_token_missing')
         return { accessToken: tokens.access_token, idToken: tokens.id_token, claims: { ...claims } }
       } catch (err) {
         throw classify(err)

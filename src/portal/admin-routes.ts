@@ -1,0 +1,62 @@
+import { isPartnerError } from '../partners/partner-error.ts'
+import { sendHtml, sendRedirect } from './http-io.ts'
+import { adminPage } from './pages/admin-pages.ts'
+import {
+  fail,
+  isAdmin,
+  type PortalContext,
+  type PortalRequest,
+  signedIn,
+  signedInForm,
+} from './portal-context.ts'
+
+/** Administrators (a configured list of Salesforce usernames) approve contracts and suspend partners. */
+
+export async function adminRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
+  const who = await signedIn(ctx, r)
+  if (who === undefined) return
+  if (!isAdmin(ctx, who)) return fail(ctx, r, 'forbidden', who.viewer)
+  const done = r.url.searchParams.get('done')
+  sendHtml(
+    r.res,
+    200,
+    adminPage(who.viewer, await ctx.deps.partners.list(), done?.slice(0, 200)),
+    ctx.headers,
+  )
+}
+
+export type AdminAction = 'approve' | 'suspend' | 'resume'
+
+export async function adminActionRoute(
+  ctx: PortalContext,
+  r: PortalRequest,
+  action: AdminAction,
+): Promise<void> {
+  const who = await signedInForm(ctx, r)
+  if (who === undefined) return
+  if (!isAdmin(ctx, who)) return fail(ctx, r, 'forbidden', who.viewer)
+  const clientId = r.params[0] ?? ''
+  try {
+    let done: string
+    if (action === 'approve') {
+      const api = who.form.get('api') ?? ''
+      const partner = await ctx.deps.partners.approveContract(clientId, api)
+      done = `Approved ${api} for ${partner.name}.`
+    } else {
+      const partner = await (action === 'suspend'
+        ? ctx.deps.partners.suspend(clientId)
+        : ctx.deps.partners.resume(clientId))
+      done = `${partner.name} is ${partner.status}.`
+    }
+    ctx.deps.log?.({ action, clientId, admin: who.session.username }, 'portal admin action')
+    sendRedirect(
+      r.res,
+      { location: `/portal/admin?done=${encodeURIComponent(done)}`, cookies: [] },
+      ctx.headers,
+    )
+  } catch (err) {
+    if (isPartnerError(err) && err.code !== 'PARTNER_INVALID_INPUT')
+      return fail(ctx, r, 'not-found', who.viewer)
+    throw err
+  }
+}

@@ -1,0 +1,46 @@
+import { type Html, html } from '../html.ts'
+
+/** Who is looking, for the header; absent on pages seen before sign-in. */
+export interface Viewer {
+  readonly displayName: string
+  readonly username: string
+  readonly csrfToken: string
+  readonly isAdmin: boolean
+}
+
+/** A hidden field every state-changing form carries. */
+export function csrfField(viewer: Viewer): Html {
+  return html`<input type="hidden" name="csrf" value="${viewer.csrfToken}">`
+}
+
+export function page(title: string, body: Html, viewer?: Viewer): Html {
+  return html`<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · forcegate developer portal</title>
+<link rel="stylesheet" href="/portal/static/portal.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <a href="/portal/">forcegate developer portal</a>
+  ${
+    viewer === undefined
+      ? html`<nav aria-label="Account"><a href="/portal/login">Sign in with Salesforce</a></nav>`
+      : html`<nav aria-label="Main">
+    <a href="/portal/apps">My apps</a>
+    <a href="/portal/apps/new">Register an app</a>
+    <a href="/portal/try">Try it</a>
+    ${viewer.isAdmin && html`<a href="/portal/admin">Admin</a>`}
+    <span>${viewer.displayName}</span>
+    <form method="post" action="/portal/logout">${csrfField(viewer)}<button type="submit">Sign out</button></form>
+  </nav>`
+  }
+</header>
+<main id="main" tabindex="-1">
+${body}
+</main>
+</body>
+</html>`
+}
