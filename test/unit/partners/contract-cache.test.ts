@@ -29,7 +29,9 @@ function fakeStore() {
           scopes: ['api'],
           usagePlan: 'gold',
           status: state.contractStatus,
-        } as Contract,
+          createdAt: 0,
+          updatedAt: 0,
+        } satisfies Contract,
       ]
     },
   } as unknown as PartnerStore
