@@ -1,0 +1,113 @@
+import type { Clock } from '../cache/ttl-lru.ts'
+import { resolveSecret } from '../config/secret-ref.ts'
+import { ConfigError } from '../errors/config-error.ts'
+import type { PartnerStore } from '../store/partner-store.ts'
+import { SecretBox } from '../store/secret-box.ts'
+import { SqlitePartnerStore } from '../store/sqlite-partner-store.ts'
+import { type AdminHandler, createPartnersAdminApi } from './admin-api.ts'
+import { DcrClient, type FetchLike } from './dcr-client.ts'
+import { PartnerService } from './partner-service.ts'
+import type { PartnersConfig } from './partners-config.ts'
+import { InProcessUsageLimiter, type UsageLimiter } from './usage-limiter.ts'
+import { compileUsagePlans, type UsagePlan } from './usage-plans.ts'
+
+export interface PartnersRuntime {
+  readonly service: PartnerService
+  readonly store: PartnerStore
+  readonly plans: ReadonlyMap<string, UsagePlan>
+  readonly limiter: UsageLimiter
+  /** Present when `admin.token` is configured. */
+  readonly adminApi: AdminHandler | undefined
+  close(): Promise<void>
+}
+
+export interface OpenPartnersOptions {
+  /** The configuration file, for error messages. */
+  readonly file: string
+  /** JSON pointer of the partners section in that file. */
+  readonly pointer?: string
+  readonly env?: NodeJS.ProcessEnv
+  readonly fetch?: FetchLike
+  readonly clock?: Clock
+  readonly onAdminError?: (error: unknown) => void
+}
+
+/**
+ * Builds the partners service from its configuration section: resolves the secret references,
+ * opens the store (failing at start-up on a wrong encryption key), compiles the usage plans.
+ * The initial access token is resolved at each registration, so the gateway starts without it
+ * and picks up a regenerated one.
+ */
+export function openPartners(config: PartnersConfig, options: OpenPartnersOptions): PartnersRuntime {
+  const env = options.env ?? process.env
+  const at = options.pointer ?? '/partners'
+  const secret = (ref: Parameters<typeof resolveSecret>[0], pointer: string) =>
+    resolveSecret(ref, options.file, `${at}${pointer}`, env)
+
+  let plans: ReadonlyMap<string, UsagePlan>
+  try {
+    plans = compileUsagePlans(config.usagePlans)
+  } catch (error) {
+    throw new ConfigError(options.file, `${at}/usagePlans`, (error as Error).message)
+  }
+  let box: SecretBox
+  try {
+    box = SecretBox.fromBase64(
+      secret(config.encryption.key, '/encryption/key'),
+      config.encryption.previousKeys.map((ref, i) => secret(ref, `/encryption/previousKeys/${i}`)),
+    )
+  } catch (error) {
+    if (error instanceof ConfigError) throw error
+    throw new ConfigError(options.file, `${at}/encryption`, (error as Error).message)
+  }
+  // Resolved before the store opens, so a bad reference leaves no open database behind.
+  const adminToken = config.admin.token === undefined ? undefined : secret(config.admin.token, '/admin/token')
+  if (adminToken !== undefined && adminToken.length < 16)
+    throw new ConfigError(
+      options.file,
+      `${at}/admin/token`,
+      'the admin token must have at least 16 characters',
+    )
+  const store = new SqlitePartnerStore({ path: config.store.path, secretBox: box })
+  const registrar = new DcrClient({
+    orgUrl: config.org.url,
+    initialAccessToken: () => {
+      try {
+        return secret(config.org.initialAccessToken, '/org/initialAccessToken')
+      } catch {
+        return undefined
+      }
+    },
+    timeoutMs: config.org.timeoutMs,
+    redirectUriLimits: {
+      maxCount: config.registration.maxRedirectUris,
+      maxLength: config.registration.maxRedirectUriLength,
+    },
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  })
+  const service = new PartnerService({
+    store,
+    registrar,
+    usagePlanNames: new Set(plans.keys()),
+    defaultScopes: config.registration.defaultScopes,
+    contractApproval: config.registration.contractApproval,
+    contractCacheTtlMs: config.contractCacheTtlSeconds * 1000,
+    contractCacheMaxEntries: config.contractCacheMaxEntries,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  })
+  const adminApi =
+    adminToken === undefined
+      ? undefined
+      : createPartnersAdminApi({
+          service,
+          adminToken,
+          maxBodyBytes: config.admin.maxBodyBytes,
+          ...(options.onAdminError === undefined ? {} : { onError: options.onAdminError }),
+        })
+  const limiter = new InProcessUsageLimiter({
+    maxKeys: config.limiterMaxKeys,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  })
+  return { service, store, plans, limiter, adminApi, close: () => store.close() }
+}
