@@ -1,17 +1,17 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
+import { DatabaseSync } from 'node:sqlite'
 import type {
   ClientSecrets,
   ClientStatus,
   Contract,
-  ContractStatus,
   PartnerClient,
   PartnerEvent,
   PartnerStore,
 } from './partner-store.ts'
 import type { SecretBox } from './secret-box.ts'
 import { migrate } from './sqlite-migrations.ts'
+import { optionalText, type Row, text, toClient, toContract } from './sqlite-rows.ts'
 import { StoreError } from './store-error.ts'
 
 export interface SqlitePartnerStoreOptions {
@@ -20,56 +20,7 @@ export interface SqlitePartnerStoreOptions {
   readonly secretBox: SecretBox
 }
 
-type Row = Record<string, SQLInputValue>
-
 const aad = (clientId: string, field: string) => `partner_clients:${clientId}:${field}`
-
-function text(row: Row, column: string): string {
-  return String(row[column])
-}
-
-function optionalText(row: Row, column: string): string | undefined {
-  const value = row[column]
-  return value === null || value === undefined ? undefined : String(value)
-}
-
-function optionalNumber(row: Row, column: string): number | undefined {
-  const value = row[column]
-  return value === null || value === undefined ? undefined : Number(value)
-}
-
-function list(row: Row, column: string): readonly string[] {
-  return Object.freeze(JSON.parse(text(row, column)) as string[])
-}
-
-function toClient(row: Row): PartnerClient {
-  return Object.freeze({
-    clientId: text(row, 'client_id'),
-    name: text(row, 'name'),
-    redirectUris: list(row, 'redirect_uris'),
-    contact: optionalText(row, 'contact'),
-    grantedScopes: list(row, 'granted_scopes'),
-    status: text(row, 'status') as ClientStatus,
-    registrationClientUri: text(row, 'registration_client_uri'),
-    clientIdIssuedAt: optionalNumber(row, 'client_id_issued_at'),
-    clientSecretExpiresAt: optionalNumber(row, 'client_secret_expires_at'),
-    rotatedFrom: optionalText(row, 'rotated_from'),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  })
-}
-
-function toContract(row: Row): Contract {
-  return Object.freeze({
-    clientId: text(row, 'client_id'),
-    api: text(row, 'api'),
-    scopes: list(row, 'scopes'),
-    usagePlan: optionalText(row, 'usage_plan'),
-    status: text(row, 'status') as ContractStatus,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  })
-}
 
 const CLIENT_COLUMNS = `client_id, name, redirect_uris, contact, granted_scopes, status, registration_client_uri,
   client_id_issued_at, client_secret_expires_at, rotated_from, created_at, updated_at`
