@@ -6,7 +6,7 @@ import { parseEncryptionKey } from '../store/secret-box.ts'
 export interface LoadedKey {
   readonly key: string
   /** Where the key came from, for the one line the CLI prints. */
-  readonly source: 'env' | 'file' | 'generated'
+  readonly source: 'env' | 'file' | 'generated' | 'ephemeral'
   /** Set when the key file can be read by other users. */
   readonly warning?: string
 }
@@ -33,7 +33,9 @@ export function loadOrCreateEncryptionKey(
       ? { key, source: 'file' }
       : { key, source: 'file', warning: `${keyFile} is readable by other users; chmod 600 it` }
   }
-  if (storeFile !== ':memory:' && existsSync(storeFile))
+  // An in-memory store dies with the process, and so may its key.
+  if (storeFile === ':memory:') return { key: randomBytes(32).toString('base64'), source: 'ephemeral' }
+  if (existsSync(storeFile))
     throw new Error(
       `no encryption key: FORCEGATE_ENCRYPTION_KEY is not set and ${keyFile} does not exist, but ${storeFile} does; restore the key that sealed it`,
     )
