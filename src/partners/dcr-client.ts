@@ -38,6 +38,8 @@ export interface RegisteredClient {
 
 type Json = Record<string, unknown>
 
+const MAX_ANSWER_BYTES = 1_048_576
+
 const ERROR_BY_STATUS: Readonly<Record<number, DcrErrorCode>> = {
   401: 'DCR_UNAUTHORIZED',
   403: 'DCR_FORBIDDEN',
@@ -153,6 +155,13 @@ export class DcrClient {
     } catch (cause) {
       const reason = cause instanceof Error && cause.name === 'TimeoutError' ? 'timed out' : 'failed'
       throw new DcrError('DCR_ORG_UNAVAILABLE', `${what} request to the org ${reason}`, { cause })
+    }
+    // Registration answers are a few kilobytes; a huge body is not one, and is not buffered.
+    if (Number(response.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) {
+      await response.body?.cancel()
+      throw new DcrError('DCR_BAD_RESPONSE', `the org's ${what} answer is too large`, {
+        status: response.status,
+      })
     }
     const text = await response.text().catch(() => '')
     let parsed: Json | undefined

@@ -137,4 +137,10 @@ describe('DcrClient wire format and error mapping', () => {
     assert.equal(seen[0]?.init?.method, 'DELETE')
     assert.equal((seen[0]!.init!.headers as Record<string, string>).authorization, 'Bearer rat')
   })
+
+  it('refuses an answer larger than 1 MiB without reading it', async () => {
+    const huge: FetchLike = async () =>
+      new Response('{}', { status: 201, headers: { 'content-length': String(2 * 1024 * 1024) } })
+    await assert.rejects(client(huge).register(request), rejectsWith('DCR_BAD_RESPONSE'))
+  })
 })
