@@ -4,8 +4,9 @@ import type { Html } from './html.ts'
 
 /**
  * Writing portal responses with the same protective headers every time: no caching (pages
- * show identities and secrets), no framing, no referrer (codes and states must not leak),
- * and a CSP that allows only our own stylesheet and forms posted to us or to the org (Chrome
+ * show identities and secrets), no framing, referrers only within the portal (a browser sends
+ * `Origin: null` on forms from a `no-referrer` page, which would defeat the Origin check;
+ * callbacks, whose URLs carry codes, send `no-referrer` themselves), and a CSP that allows only our own stylesheet and forms posted to us or to the org (Chrome
  * applies `form-action` to the redirect that follows a post).
  */
 export function securityHeaders(orgOrigin: string): Record<string, string> {
@@ -14,7 +15,7 @@ export function securityHeaders(orgOrigin: string): Record<string, string> {
     pragma: 'no-cache',
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
+    'referrer-policy': 'same-origin',
     'content-security-policy': [
       "default-src 'none'",
       "style-src 'self'",
@@ -68,4 +69,9 @@ export async function readForm(req: IncomingMessage, maxBytes = 16 * 1024): Prom
   }
   if (type !== 'application/x-www-form-urlencoded') return new URLSearchParams()
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+}
+
+/** For responses to URLs that carry a code or state: nothing of them may leak onwards. */
+export function noReferrer(headers: Record<string, string>): Record<string, string> {
+  return { ...headers, 'referrer-policy': 'no-referrer' }
 }

@@ -1,4 +1,4 @@
-import { sendHtml, sendRedirect } from './http-io.ts'
+import { noReferrer, sendHtml, sendRedirect } from './http-io.ts'
 import { LoginError } from './org-client.ts'
 import { landingPage, signedOutPage } from './pages/admin-pages.ts'
 import { fail, type PortalContext, type PortalRequest, signedInForm } from './portal-context.ts'
@@ -29,7 +29,7 @@ export async function loginRoute(ctx: PortalContext, r: PortalRequest): Promise<
 export async function callbackRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
   try {
     const redirect = await ctx.login.finishLogin(r.req, r.url.searchParams)
-    sendRedirect(r.res, redirect, ctx.headers)
+    sendRedirect(r.res, redirect, noReferrer(ctx.headers))
   } catch (err) {
     if (!(err instanceof LoginError)) throw err
     ctx.deps.log?.({ reason: err.reason, kind: err.kind }, 'sign-in failed')

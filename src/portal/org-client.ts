@@ -141,7 +141,8 @@ export function createOrgClient(settings: OrgClientSettings, deps: OrgClientDeps
         redirect_uri: params.redirectUri,
         scope: params.scope,
         state: params.state,
-        nonce: params.nonce,
+        // A nonce is an OpenID parameter: orgs refuse it when `openid` is not requested.
+        ...(params.scope.split(' ').includes('openid') ? { nonce: params.nonce } : {}),
         code_challenge: challenge,
         code_challenge_method: 'S256',
       })

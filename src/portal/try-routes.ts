@@ -1,5 +1,5 @@
 import { myApps, ownApp } from './app-routes.ts'
-import { sendHtml, sendRedirect } from './http-io.ts'
+import { noReferrer, sendHtml, sendRedirect } from './http-io.ts'
 import { LoginError } from './org-client.ts'
 import { type TryResult, tryPage, tryResultPage } from './pages/try-pages.ts'
 import { fail, type PortalContext, type PortalRequest, signedIn, signedInForm } from './portal-context.ts'
@@ -64,7 +64,8 @@ export async function tryAuthorizeRoute(ctx: PortalContext, r: PortalRequest): P
   }
 }
 
-export async function tryCallbackRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
+export async function tryCallbackRoute(base: PortalContext, r: PortalRequest): Promise<void> {
+  const ctx = { ...base, headers: noReferrer(base.headers) }
   const who = await signedIn(ctx, r)
   if (who === undefined) return
   try {

@@ -23,7 +23,8 @@ export function tryPage(viewer: Viewer, apps: readonly PartnerView[], state: Try
   if (app === undefined)
     return page(
       'Try it',
-      html`<h1>Try it</h1>${
+      html`<h1>Try it</h1>
+      ${state.error !== undefined && html`<div class="alert" role="alert"><p>${state.error}</p></div>`}${
         apps.length === 0
           ? html`<p>Register an app first: <a href="/portal/apps/new">register an app</a>.</p>`
           : step1

@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { PARTNER, SCREENSHOTS } from './portal-env.ts'
+
+/** Debian's Chromium, never a downloaded browser; every request off loopback is refused. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    timeout: 30_000,
+  })
+}
+
+export async function newContext(browser: Browser, phone = false): Promise<BrowserContext> {
+  const context = await browser.newContext(
+    phone
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+      : { viewport: { width: 1200, height: 900 } },
+  )
+  context.setDefaultTimeout(15_000)
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname
+    return host === '127.0.0.1' ? route.continue() : route.abort()
+  })
+  return context
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+/** Logs in on the dev org's page and allows access when asked; ends where the flow returns. */
+export async function salesforceLogin(page: Page, decision: 'allow' | 'deny' = 'allow'): Promise<void> {
+  await page.waitForURL(/\/interaction\//, { waitUntil: 'domcontentloaded' })
+  if (await page.locator('#username').count()) {
+    await page.fill('#username', PARTNER.username)
+    await page.fill('#password', PARTNER.password)
+    await page.click('button[type=submit]')
+    await page.waitForURL(
+      (url) => url.pathname.startsWith('/interaction/') || url.pathname.startsWith('/portal/'),
+      {
+        waitUntil: 'domcontentloaded',
+      },
+    )
+  }
+  if (await page.getByRole('button', { name: 'Allow' }).count()) {
+    await page.getByRole('button', { name: decision === 'allow' ? 'Allow' : 'Deny' }).click()
+    await page.waitForURL(/\/portal\//, { waitUntil: 'domcontentloaded' })
+  }
+}
