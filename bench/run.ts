@@ -122,7 +122,10 @@ const FORCEGATE = [
 ]
 const ROUTES = [routeScenario(10), routeScenario(1_000), routeScenario(10_000)]
 const IDENTITIES = [forcegateJwtCached, forcegateJwt10k]
-const BODIES = bodyScenarios()
+// Quick mode keeps the 1 MB bodies only.
+const BODIES = bodyScenarios().filter(
+  (s) => !quick || (s.bodyBytes ?? Number(s.path.split('/').pop())) > 1024,
+)
 const SECTIONS = {
   main: [...BASELINES, ...PEERS, ...FORCEGATE],
   routes: ROUTES,
@@ -196,7 +199,11 @@ async function setup() {
   let loadgen: LoadGenerator
   const loadgenThreads = cpus.loadgen === undefined ? 1 : cpus.loadgen.split(',').length
   if (opts.loadgen !== 'autocannon' && which('wrk') !== undefined) {
-    loadgen = wrkGenerator(commandVersion('wrk', ['-v'], /wrk (?:debian\/)?([\d.]+)/), cpus.loadgen, loadgenThreads)
+    loadgen = wrkGenerator(
+      commandVersion('wrk', ['-v'], /wrk (?:debian\/)?([\d.]+)/),
+      cpus.loadgen,
+      loadgenThreads,
+    )
   } else {
     const dir = await ensureNpmPeer('autocannon', ['autocannon@8.0.0'], log)
     loadgen = autocannonGenerator(dir, installedVersion(dir, 'autocannon'), cpus.loadgen)
@@ -214,21 +221,21 @@ function estimateSeconds(): number {
 
 // ---- running a section -----------------------------------------------------------------------
 
-const servers = new Map<string, Started | Error>()
+const servers = new Map<string, Promise<Started | Error>>()
 
-async function startServer(ctx: BenchContext, scenario: Scenario): Promise<Started | Error> {
+/** Starts a scenario's server once (scenarios may share one); failures come back as errors. */
+function startServer(ctx: BenchContext, scenario: Scenario): Promise<Started | Error> {
   const key = scenario.server ?? scenario.id
-  const known = servers.get(key)
-  if (known !== undefined) return known
-  let result: Started | Error
-  try {
-    result = await scenario.start(ctx)
-  } catch (err) {
-    result = err instanceof Error ? err : new Error(String(err))
-    log(`  ${scenario.id}: unavailable: ${result.message.split('\n')[0]}`)
+  let pending = servers.get(key)
+  if (pending === undefined) {
+    pending = scenario.start(ctx).catch((err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err))
+      log(`  ${scenario.id}: unavailable: ${error.message.split('\n')[0]}`)
+      return error
+    })
+    servers.set(key, pending)
   }
-  servers.set(key, result)
-  return result
+  return pending
 }
 
 function requestFor(ctx: BenchContext, scenario: Scenario, started: Started): LoadRequest {
@@ -276,7 +283,9 @@ async function runSection(
   log(`section ${name}: starting ${scenarios.length} scenario(s)`)
   const results: VariantResult[] = []
   const live: { v: VariantResult; request: LoadRequest; started: Started }[] = []
-  for (const scenario of scenarios) {
+  // Servers start side by side; each is measured only once all are up.
+  const starts = scenarios.map((s) => (s.unavailable === undefined ? startServer(ctx, s) : undefined))
+  for (const [index, scenario] of scenarios.entries()) {
     const rows = connections.map(
       (c) => ({ scenario, connections: c, runs: [] as Measured[] }) as VariantResult,
     )
@@ -285,7 +294,7 @@ async function runSection(
       for (const r of rows) r.unavailable = scenario.unavailable
       continue
     }
-    const started = await startServer(ctx, scenario)
+    const started = (await starts[index])!
     if (started instanceof Error) {
       const why =
         started instanceof Unavailable ? started.message : `setup failed: ${started.message.split('\n')[0]}`
@@ -371,7 +380,10 @@ async function main(): Promise<void> {
   const routes = await runSection(ctx, loadgen, 'routes', selected('routes'), growth)
   const identities = await runSection(ctx, loadgen, 'identities', selected('identities'), growth)
   const bodies = await runSection(ctx, loadgen, 'bodies', selected('bodies'), growth)
-  for (const s of servers.values()) if (!(s instanceof Error)) for (const h of s.owned) await stop(h)
+  for (const pending of servers.values()) {
+    const s = await pending
+    if (!(s instanceof Error)) for (const h of s.owned) await stop(h)
+  }
   let memory: Awaited<ReturnType<typeof measureCacheMemory>> = []
   if (runMemory) {
     log('section memory: in-process cache fill')

@@ -43,7 +43,7 @@ const result = await autocannon({
           {
             setupRequest: (req: { headers: Record<string, string> }) => {
               i = (i + 1) % tokens.length
-              req.headers = { ...req.headers, authorization: `Bearer ${tokens[i]}` }
+              req.headers = { ...req.headers, Authorization: `Bearer ${tokens[i]}` }
               return req
             },
           },

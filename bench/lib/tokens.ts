@@ -77,7 +77,7 @@ export async function ensureIdentity(
   const tokensFile = join(dir, 'tokens.txt')
   const tokenFile = join(dir, 'token.txt')
   const now = Math.floor(Date.now() / 1000)
-  let meta: { issuer?: string; count?: number; exp?: number } = {}
+  let meta: { issuer?: string; count?: number; exp?: number; lifetime?: number } = {}
   try {
     meta = JSON.parse(readFileSync(metaFile, 'utf8'))
   } catch {
@@ -85,6 +85,7 @@ export async function ensureIdentity(
   }
   const fresh =
     meta.issuer === issuer &&
+    meta.lifetime === LIFETIME_S &&
     (meta.count ?? 0) >= tokenCount &&
     (meta.exp ?? 0) > now + 2 * 3600 &&
     existsSync(tokensFile) &&
@@ -103,7 +104,10 @@ export async function ensureIdentity(
     }
     writeFileSync(tokenFile, token)
     writeFileSync(tokensFile, `${list.join('\n')}\n`)
-    writeFileSync(metaFile, JSON.stringify({ issuer, count: tokenCount, exp: now + LIFETIME_S }))
+    writeFileSync(
+      metaFile,
+      JSON.stringify({ issuer, count: tokenCount, exp: now + LIFETIME_S, lifetime: LIFETIME_S }),
+    )
     log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   }
   return {

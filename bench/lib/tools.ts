@@ -4,7 +4,7 @@
  * bench/.work/peers, each with its own package.json, so the project's lock file stays as it is.
  * Everything it installs is printed.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runBounded } from './proc.ts'
@@ -103,11 +103,7 @@ export function installedVersion(peerDir: string, pkg: string): string {
 }
 
 export function commandVersion(command: string, args: readonly string[], pattern: RegExp): string {
-  try {
-    const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    return pattern.exec(out)?.[1] ?? '?'
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string }
-    return pattern.exec(`${e.stdout ?? ''}${e.stderr ?? ''}`)?.[1] ?? '?'
-  }
+  // Some tools print their version on stderr (nginx) or exit non-zero after printing it (wrk).
+  const res = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 })
+  return pattern.exec(`${res.stdout ?? ''}${res.stderr ?? ''}`)?.[1] ?? '?'
 }
