@@ -278,13 +278,19 @@ async function runSection(
   name: string,
   scenarios: readonly Scenario[],
   connections: readonly number[],
+  options: { sequentialStart?: boolean } = {},
 ): Promise<VariantResult[]> {
   if (scenarios.length === 0) return []
   log(`section ${name}: starting ${scenarios.length} scenario(s)`)
   const results: VariantResult[] = []
   const live: { v: VariantResult; request: LoadRequest; started: Started }[] = []
-  // Servers start side by side; each is measured only once all are up.
-  const starts = scenarios.map((s) => (s.unavailable === undefined ? startServer(ctx, s) : undefined))
+  // Servers start side by side (one by one where start-up time is reported); runs begin once all are up.
+  const starts: (Promise<Started | Error> | undefined)[] = []
+  for (const s of scenarios) {
+    const pending = s.unavailable === undefined ? startServer(ctx, s) : undefined
+    if (options.sequentialStart === true) await pending
+    starts.push(pending)
+  }
   for (const [index, scenario] of scenarios.entries()) {
     const rows = connections.map(
       (c) => ({ scenario, connections: c, runs: [] as Measured[] }) as VariantResult,
@@ -308,7 +314,10 @@ async function runSection(
       for (const r of rows) r.unavailable = bad
       continue
     }
-    for (const v of rows) live.push({ v, request, started })
+    for (const v of rows) {
+      if (started.startupMs !== undefined) v.startupMs = started.startupMs
+      live.push({ v, request, started })
+    }
   }
   for (let round = 0; round < settings.rounds; round++) {
     const order = live.map((_, i) => live[(i + round * 3) % live.length]!)
@@ -377,7 +386,9 @@ async function main(): Promise<void> {
   }
   const main = await runSection(ctx, loadgen, 'main', selected('main'), settings.connections)
   const growth = [settings.growthConnections]
-  const routes = await runSection(ctx, loadgen, 'routes', selected('routes'), growth)
+  const routes = await runSection(ctx, loadgen, 'routes', selected('routes'), growth, {
+    sequentialStart: true,
+  })
   const identities = await runSection(ctx, loadgen, 'identities', selected('identities'), growth)
   const bodies = await runSection(ctx, loadgen, 'bodies', selected('bodies'), growth)
   for (const pending of servers.values()) {
@@ -405,7 +416,12 @@ async function main(): Promise<void> {
     sections.push(`## Targets (100 connections unless noted)\n\n${targetsTable(targets)}`)
   if (routes.length > 0) {
     const ref = find(routes, 'fg-routes-10', settings.growthConnections)
-    sections.push(`## Cost of the number of routes\n\n${growthTable(routes, () => ref, '× 10 routes')}`)
+    sections.push(
+      `## Cost of the number of routes\n\n${growthTable(routes, () => ref, '× 10 routes', {
+        title: 'start-up s',
+        cell: (v) => (v.startupMs === undefined ? '—' : (v.startupMs / 1000).toFixed(1)),
+      })}`,
+    )
   }
   if (identities.length > 0 || memory.length > 0) {
     const ref = find(identities, 'fg-jwt-cached', settings.growthConnections)
@@ -498,7 +514,10 @@ function describeEnvironment(e: {
   const model = osCpus()[0]?.model ?? 'unknown CPU'
   const commit = (() => {
     try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR, encoding: 'utf8' }).trim()
+      return execFileSync('git', ['describe', '--always', '--dirty'], {
+        cwd: REPO_DIR,
+        encoding: 'utf8',
+      }).trim()
     } catch {
       return '?'
     }

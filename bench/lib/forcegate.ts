@@ -83,6 +83,7 @@ export async function startForcegate(
   const configFile = join(dir, 'forcegate.yaml')
   writeFileSync(configFile, stringify({ log: { level: 'warn', access: false } }))
   const port = await ctx.nextPort()
+  const spawnedAt = Date.now()
   const handle = spawnBounded(
     NODE,
     [
@@ -107,5 +108,10 @@ export async function startForcegate(
     },
   )
   await waitForPort(handle, port, options.readyTimeoutMs ?? 30_000)
-  return { url: `http://127.0.0.1:${port}`, measured: [handle], owned: [handle] }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    measured: [handle],
+    owned: [handle],
+    startupMs: Date.now() - spawnedAt,
+  }
 }

@@ -19,6 +19,8 @@ export interface VariantResult {
   readonly connections: number
   readonly runs: Measured[]
   unavailable?: string
+  /** The server's start-up time (spawn to listening), where known. */
+  startupMs?: number
 }
 
 export interface Summary {

@@ -31,6 +31,8 @@ export interface Started {
   readonly measured: readonly Bounded[]
   /** Processes to stop at the end (measured ones included). */
   readonly owned: readonly Bounded[]
+  /** From spawn to accepting connections, where measured. */
+  readonly startupMs?: number
 }
 
 export interface Scenario {
