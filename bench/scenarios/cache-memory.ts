@@ -1,11 +1,11 @@
 /**
  * Memory and lookup cost per cached decision, in-process (no HTTP): fills forcegate's JWT
- * verified-token cache or its Lambda authorizer result cache with N distinct identities, with
- * entries shaped as the gateway stores them (frozen claims; parsed output with a compiled
- * policy), and reports the heap and RSS growth per entry and the hit lookups per second.
+ * verified-token cache, its Lambda authorizer result cache or the Salesforce enforcer's
+ * identity cache with N distinct identities, with entries shaped as the gateway stores them
+ * (frozen claims; parsed output with a compiled policy; a resolved identity), and reports the heap and RSS growth per entry and the hit lookups per second.
  * Each (cache, N) runs in a fresh process, pinned like the servers.
  *
- *   node --expose-gc bench/scenarios/cache-memory.ts <jwt|lambda> <N>   (prints one JSON line)
+ *   node --expose-gc bench/scenarios/cache-memory.ts <jwt|lambda|salesforce> <N>   (prints one JSON line)
  */
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -14,12 +14,13 @@ import { claimsForEvent } from '../../src/auth/jwt/claims-for-event.ts'
 import { VerifiedTokenCache } from '../../src/auth/jwt/verified-token-cache.ts'
 import { parseAuthorizerOutput } from '../../src/auth/lambda-authorizer/output.ts'
 import { AuthorizerResultCache, resultCacheKey } from '../../src/auth/lambda-authorizer/result-cache.ts'
+import { IdentityCache } from '../../src/auth/salesforce/identity-cache.ts'
 import { runBounded } from '../lib/proc.ts'
 import type { BenchContext } from '../lib/scenario.ts'
 import { NODE } from '../lib/tools.ts'
 
 export interface CacheMemoryResult {
-  readonly cache: 'jwt' | 'lambda'
+  readonly cache: CacheKind
   readonly entries: number
   readonly heapBytesPerEntry: number
   readonly rssBytesPerEntry: number
@@ -30,7 +31,9 @@ export interface CacheMemoryResult {
 export const CACHE_LABELS = {
   jwt: 'JWT verified-token cache',
   lambda: 'Lambda authorizer result cache',
+  salesforce: 'Salesforce identity cache (introspection answers)',
 } as const
+type CacheKind = keyof typeof CACHE_LABELS
 
 /** Runs each measurement in its own bounded, pinned process. */
 export async function measureCacheMemory(
@@ -39,7 +42,7 @@ export async function measureCacheMemory(
 ): Promise<(CacheMemoryResult | { cache: string; entries: number; error: string })[]> {
   const out: (CacheMemoryResult | { cache: string; entries: number; error: string })[] = []
   const self = fileURLToPath(import.meta.url)
-  for (const cache of ['jwt', 'lambda'] as const) {
+  for (const cache of Object.keys(CACHE_LABELS) as CacheKind[]) {
     for (const n of sizes) {
       const args = ['--expose-gc', '--max-old-space-size=8192', self, cache, String(n)]
       const command = ctx.cpus.server === undefined ? NODE : 'taskset'
@@ -132,12 +135,45 @@ async function fillLambda(n: number): Promise<{ lookup: (i: number) => Promise<u
   }
 }
 
-async function main(kind: 'jwt' | 'lambda', n: number): Promise<void> {
+/**
+ * The Salesforce enforcer's identity cache, filled with identities shaped as an introspection
+ * answer resolves them; a hit is the enforcer's lookup (token digest, then the positive map).
+ */
+async function fillSalesforce(
+  n: number,
+): Promise<{ lookup: (i: number) => Promise<unknown>; keep: unknown }> {
+  const cache = new IdentityCache(Date.now, { ttlMs: 3_600_000, negativeTtlMs: 10_000, maxEntries: n })
+  const expiresAt = Date.now() + 3_600_000
+  for (let i = 0; i < n; i++) {
+    const identity = Object.freeze({
+      userId: `005xx000001${String(i).padStart(7, '0')}`,
+      orgId: '00Dxx0000001gPLEAY',
+      username: `user${i}@example.com`,
+      clientId: '3MVG9benchclientid',
+      scopes: Object.freeze(['api', 'refresh_token']),
+      tokenKind: 'opaque' as const,
+      expiresAt,
+    })
+    cache.remember(IdentityCache.keyOf(tokenOf(i)), identity)
+  }
+  return {
+    lookup: async (i) => {
+      const hit = cache.identity(IdentityCache.keyOf(tokenOf(i)))
+      if (hit === undefined) throw new Error(`miss at ${i}`)
+      return hit
+    },
+    keep: cache,
+  }
+}
+
+const FILL = { jwt: fillJwt, lambda: fillLambda, salesforce: fillSalesforce }
+
+async function main(kind: CacheKind, n: number): Promise<void> {
   // Warm the code paths on a throw-away cache so JIT code is not counted as cache memory.
-  await (kind === 'jwt' ? fillJwt(1000) : fillLambda(1000))
+  await FILL[kind](1000)
   const before = settle()
   const started = performance.now()
-  const filled = await (kind === 'jwt' ? fillJwt(n) : fillLambda(n))
+  const filled = await FILL[kind](n)
   const fillSeconds = (performance.now() - started) / 1000
   const after = settle()
   let hits = 0
@@ -163,6 +199,7 @@ async function main(kind: 'jwt' | 'lambda', n: number): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const kind = process.argv[2] === 'lambda' ? 'lambda' : 'jwt'
+  const kind = (process.argv[2] ?? 'jwt') as CacheKind
+  if (!(kind in FILL)) throw new Error(`unknown cache ${kind}`)
   await main(kind, Number(process.argv[3] ?? 1000))
 }

@@ -1,7 +1,8 @@
 /**
  * forcegate: Salesforce enforcement (opaque tokens checked by introspection, decisions cached).
- * Not measurable until the enforcement lands in src/auth/salesforce and the pipeline; the row
- * says so instead of showing a number.
+ * The enforcer exists (src/auth/salesforce) but routes cannot name it yet, so there is nothing
+ * to send HTTP requests to: the row says so instead of showing a number. Its identity cache is
+ * measured in-process by cache-memory.ts.
  */
 import { type Scenario, Unavailable } from '../lib/scenario.ts'
 
@@ -10,6 +11,7 @@ export const forcegateSalesforce: Scenario = {
   label: 'forcegate Salesforce enforcement, cached introspection (TODO)',
   kind: 'forcegate',
   path: '/api/items',
-  unavailable: 'not yet available (Salesforce enforcement has not landed)',
+  unavailable:
+    'not yet available (routes cannot use the Salesforce enforcer yet; its cache is measured in-process below)',
   start: () => Promise.reject(new Unavailable('not yet available')),
 }
