@@ -5,6 +5,7 @@ import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
 import { readApiDocument } from './config/openapi/read-api-document.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
+import { resolveSalesforceOrgs } from './config/resolve-salesforce-orgs.ts'
 import { loadSourceDocument } from './config/source-document.ts'
 import { createHttpServer } from './http/server.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
@@ -56,7 +57,14 @@ export async function prepareGateway(
   const table = await compileRoutes(api, config, {
     invoker,
     loadFunction,
-    compileAuth: createRouteAuthCompiler({ invoker, clock, loadFunction, lineOf: (p) => apiDoc.lineOf(p) }),
+    compileAuth: createRouteAuthCompiler({
+      invoker,
+      clock,
+      loadFunction,
+      lineOf: (p) => apiDoc.lineOf(p),
+      salesforceOrgs: resolveSalesforceOrgs(config.salesforce.orgs, configDoc?.file ?? '(defaults)'),
+      partners: undefined,
+    }),
   })
   // The route table owns everything that holds connections, so one close() releases them all.
   const closeTable = table.close

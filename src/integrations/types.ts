@@ -16,6 +16,8 @@ export interface IntegrationCall {
   readonly authorizer: Readonly<Record<string, unknown>> | undefined
   /** Identity headers the gateway vouches for, added after client copies were stripped. */
   readonly identityHeaders: readonly (readonly [string, string])[]
+  /** Headers the gateway adds to the client's response (rate-limit state, …). */
+  readonly responseHeaders: Readonly<Record<string, string>> | undefined
   /** Raw request and response, for integrations that stream. */
   readonly incoming: IncomingMessage
   readonly outgoing: ServerResponse

@@ -1,12 +1,19 @@
 import { createJwtAuthorizer, type JwtAuthorizer } from '../auth/jwt/jwt-authorizer.ts'
 import { AuthorizerConfigError } from '../auth/lambda-authorizer/authorizer-config.ts'
 import { createLambdaAuthorizer, type LambdaAuthorizer } from '../auth/lambda-authorizer/lambda-authorizer.ts'
+import {
+  createSalesforceEnforcer,
+  type SalesforceEnforcer,
+  type SalesforceOrgConfig,
+} from '../auth/salesforce/index.ts'
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
-import type { ApiDefinition, RouteSpec } from '../config/openapi/api-definition.ts'
+import type { ApiDefinition, RouteSpec, SecuritySchemeSpec } from '../config/openapi/api-definition.ts'
 import { type AuthorizerSpec, readAuthorizerScheme } from '../config/openapi/read-authorizer-scheme.ts'
+import { hasSalesforceExtension, readSalesforceScheme } from '../config/openapi/read-salesforce-scheme.ts'
 import { ConfigError } from '../errors/config-error.ts'
 import { jwtRouteAuth } from './jwt-route-auth.ts'
 import { invokeByName, lambdaRouteAuth } from './lambda-route-auth.ts'
+import { type PartnerChecks, salesforceRouteAuth } from './salesforce-route-auth.ts'
 import type { RouteAuth } from './types.ts'
 
 export interface AuthDeps {
@@ -15,6 +22,9 @@ export interface AuthDeps {
   readonly loadFunction: (name: string, arn: string, origin: string) => Promise<void>
   readonly lineOf: (pointer: string) => number | undefined
   readonly fetch?: typeof fetch
+  /** Trusted Salesforce orgs by name, secrets already resolved. */
+  readonly salesforceOrgs: ReadonlyMap<string, SalesforceOrgConfig & { readonly timeoutMs: number }>
+  readonly partners: PartnerChecks | undefined
 }
 
 /**
@@ -26,6 +36,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
   const lambdas = new Map<string, LambdaAuthorizer>()
   const jwts = new Map<string, JwtAuthorizer>()
   const arns = new Map<string, string>()
+  const salesforce = new Map<string, SalesforceEnforcer>()
   const invoke = invokeByName(deps.invoker, arns)
 
   return async function compileRouteAuth(
@@ -44,9 +55,10 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     }
     const { scheme: name, scopes } = requirement[0]!
     const scheme = api.securitySchemes.get(name)!
-    const spec = readAuthorizerScheme(api.file, scheme, api.kind, deps.lineOf)
     const payload =
       route.integration.type === 'aws_proxy' ? route.integration.payloadFormatVersion : undefined
+    if (hasSalesforceExtension(scheme)) return salesforceAuth(name, scheme, scopes, api, payload)
+    const spec = readAuthorizerScheme(api.file, scheme, api.kind, deps.lineOf)
     if (spec.type === 'jwt') {
       let authorizer = jwts.get(name)
       if (authorizer === undefined) {
@@ -70,6 +82,54 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
       api.kind,
       payload,
     )
+  }
+
+  function salesforceAuth(
+    name: string,
+    scheme: SecuritySchemeSpec,
+    scopes: readonly string[],
+    api: ApiDefinition,
+    payload: '1.0' | '2.0' | undefined,
+  ): RouteAuth {
+    const sf = readSalesforceScheme(
+      api.file,
+      scheme,
+      api.title,
+      new Set(deps.salesforceOrgs.keys()),
+      deps.lineOf,
+    )
+    if (sf.contract && deps.partners === undefined) {
+      throw new ConfigError(
+        api.file,
+        sf.pointer,
+        'contract: required needs the partners section in forcegate.yaml (or set contract: none)',
+        deps.lineOf(sf.pointer),
+      )
+    }
+    let enforcer = salesforce.get(name)
+    if (enforcer === undefined) {
+      const org = deps.salesforceOrgs.get(sf.org)!
+      try {
+        enforcer = createSalesforceEnforcer(
+          {
+            id: name,
+            org,
+            accept: sf.accept,
+            requiredScopes: [],
+            scopeMode: sf.scopeMatch,
+            cache: { ttlSeconds: sf.cacheTtlSeconds, negativeTtlSeconds: sf.negativeCacheTtlSeconds },
+            timeoutMs: org.timeoutMs,
+          },
+          { clock: deps.clock, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) },
+        )
+      } catch (err) {
+        throw new ConfigError(api.file, sf.pointer, (err as Error).message, deps.lineOf(sf.pointer))
+      }
+      salesforce.set(name, enforcer)
+    }
+    // One enforcer per scheme: every route shares its caches and in-flight introspections.
+    const routeEnforcer = enforcer.forRoute({ requiredScopes: scopes, scopeMode: sf.scopeMatch })
+    return salesforceRouteAuth(routeEnforcer, sf, scopes, deps.partners, api.kind, payload)
   }
 
   async function buildLambdaAuthorizer(

@@ -5,6 +5,7 @@ import { renderError } from '../errors/render-error.ts'
 import type { RequestView } from '../events/request-view.ts'
 import type { GatewayRequest } from '../http/gateway-request.ts'
 import { readBody } from '../http/read-body.ts'
+import type { BufferedResponse } from '../lib/buffered-response.ts'
 import type { Logger } from '../observability/logger.ts'
 import { receive } from './stages/receive.ts'
 import { respond } from './stages/respond.ts'
@@ -74,11 +75,13 @@ export async function runPipeline(
       view,
       authorizer: outcome?.authorizerContext,
       identityHeaders: outcome?.identityHeaders ?? [],
+      responseHeaders: outcome?.responseHeaders,
       incoming,
       outgoing: res,
     })
     integrationLatency = options.clock() - integrationStart
-    if (result.kind === 'buffered') respond(res, result.response, requestId)
+    if (result.kind === 'buffered')
+      respond(res, withHeaders(result.response, outcome?.responseHeaders), requestId)
   } catch (err) {
     failure =
       err instanceof GatewayError
@@ -88,6 +91,14 @@ export async function runPipeline(
     const scope = templateScopeOf(view ?? fallbackView(req, requestId, table))
     respond(res, renderError(failure, table.gatewayResponses, scope), requestId)
   }
+}
+
+function withHeaders(
+  response: BufferedResponse,
+  extra: Readonly<Record<string, string>> | undefined,
+): BufferedResponse {
+  if (extra === undefined) return response
+  return { ...response, headers: [...response.headers, ...Object.entries(extra)] }
 }
 
 /** The view of a request that failed before routing (or before it was even parsed). */

@@ -11,6 +11,8 @@ export interface AuthOutcome {
   /** Identity headers the gateway vouches for toward HTTP upstreams. */
   readonly identityHeaders: readonly (readonly [string, string])[]
   readonly usageIdentifierKey: string | undefined
+  /** Headers for the client's response (e.g. rate-limit state), whatever the integration. */
+  readonly responseHeaders?: Readonly<Record<string, string>> | undefined
 }
 
 /** Receives what each step decided, for `forcegate explain`; identity values only as hashes. */

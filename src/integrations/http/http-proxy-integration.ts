@@ -49,7 +49,7 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
           { path, method, headers, body: hasBody ? call.incoming : null, opaque: call.outgoing },
           ({ statusCode, headers: upstream, opaque }) => {
             const res = opaque as IntegrationCall['outgoing']
-            res.writeHead(statusCode, downstreamHeaders(upstream))
+            res.writeHead(statusCode, { ...downstreamHeaders(upstream), ...call.responseHeaders })
             return res
           },
         )
