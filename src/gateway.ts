@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
 import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
@@ -7,8 +7,11 @@ import { readApiDocument } from './config/openapi/read-api-document.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
 import { resolveSalesforceOrgs } from './config/resolve-salesforce-orgs.ts'
 import { loadSourceDocument } from './config/source-document.ts'
+import { type FrontRoute, frontRouteFor } from './http/front-routes.ts'
 import { createHttpServer } from './http/server.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
+import { openPartners, type PartnersRuntime } from './partners/open-partners.ts'
+import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
 import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
 import { compileRoutes } from './pipeline/compile-routes.ts'
 import { runPipeline } from './pipeline/run.ts'
@@ -23,19 +26,30 @@ export interface GatewayOptions {
   readonly stage?: string
   readonly logger?: Logger
   readonly clock?: () => number
+  /** More paths the gateway serves itself (the portal), built once the gateway is prepared. */
+  readonly frontRoutes?: (prepared: PreparedGateway) => FrontRoute[]
+}
+
+export interface PreparedGateway {
+  readonly table: RouteTable
+  readonly config: GatewayFile
+  readonly log: Logger
+  /** Present when forcegate.yaml has a partners section. */
+  readonly partners: PartnersRuntime | undefined
+  /** Paths the gateway serves itself (admin API, portal), before the API's routes. */
+  readonly front: FrontRoute[]
 }
 
 export interface Gateway {
   readonly url: string
   readonly table: RouteTable
   readonly config: GatewayFile
+  readonly partners: PartnersRuntime | undefined
   close(): Promise<void>
 }
 
 /** Loads and compiles everything first, then listens: a gateway that starts is fully configured. */
-export async function prepareGateway(
-  options: GatewayOptions,
-): Promise<{ table: RouteTable; config: GatewayFile; log: Logger }> {
+export async function prepareGateway(options: GatewayOptions): Promise<PreparedGateway> {
   const configDoc =
     options.configFile === undefined ? undefined : await loadSourceDocument(options.configFile)
   const config = readGatewayFile(configDoc)
@@ -52,6 +66,27 @@ export async function prepareGateway(
     ...config.functions.map((f) => (configDoc === undefined ? f : join(dirname(configDoc.file), f))),
   ]
   if (folders.length === 0) folders.push(join(dirname(options.apiFile), 'functions'))
+  const configFile = configDoc?.file ?? '(defaults)'
+  const partners =
+    config.partners === undefined
+      ? undefined
+      : openPartners(
+          {
+            ...config.partners,
+            store: {
+              ...config.partners.store,
+              path: besideConfig(config.partners.store.path, configDoc?.file),
+            },
+          },
+          {
+            file: configFile,
+            pointer: '/partners',
+            clock,
+            onAdminError: (err) => log.error({ err }, 'partners admin API failed'),
+          },
+        )
+  const front: FrontRoute[] = []
+  if (partners?.adminApi !== undefined) front.push({ prefix: ADMIN_BASE_PATH, handle: partners.adminApi })
   const loadFunction = (name: string, arn: string, origin: string) =>
     invoker.load({ name, arn }, folders, origin)
   const table = await compileRoutes(api, config, {
@@ -62,8 +97,15 @@ export async function prepareGateway(
       clock,
       loadFunction,
       lineOf: (p) => apiDoc.lineOf(p),
-      salesforceOrgs: resolveSalesforceOrgs(config.salesforce.orgs, configDoc?.file ?? '(defaults)'),
-      partners: undefined,
+      salesforceOrgs: resolveSalesforceOrgs(config.salesforce.orgs, configFile),
+      partners:
+        partners === undefined
+          ? undefined
+          : {
+              contractFor: (clientId, api) => partners.service.contractFor(clientId, api),
+              plans: partners.plans,
+              limiter: partners.limiter,
+            },
     }),
   })
   // The route table owns everything that holds connections, so one close() releases them all.
@@ -73,17 +115,31 @@ export async function prepareGateway(
     async close() {
       await closeTable()
       await invoker.close()
+      await partners?.close()
     },
   })
-  return { table: owned, config, log }
+  return { table: owned, config, log, partners, front }
+}
+
+/** Relative paths in forcegate.yaml are relative to the file, like the functions folders. */
+function besideConfig(path: string, configFile: string | undefined): string {
+  if (path === ':memory:' || isAbsolute(path) || configFile === undefined) return path
+  return join(dirname(configFile), path)
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const { table, config, log } = await prepareGateway(options)
+  const prepared = await prepareGateway(options)
+  const { table, config, log } = prepared
+  const front = [...prepared.front, ...(options.frontRoutes?.(prepared) ?? [])]
   const clock = options.clock ?? Date.now
+  const run = { table, log, accessLog: config.log.access, clock }
   const server = createHttpServer(
     config.server,
-    (req, res) => runPipeline(req, res, { table, log, accessLog: config.log.access, clock }),
+    async (req, res) => {
+      const claimed = frontRouteFor(front, req.url)
+      if (claimed !== undefined && (await claimed.handle(req, res))) return
+      await runPipeline(req, res, run)
+    },
     (err) => log.error({ err }, 'request handler failed'),
   )
   await new Promise<void>((resolve, reject) => {
@@ -99,6 +155,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url: `http://${host}:${address.port}`,
     table,
     config,
+    partners: prepared.partners,
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

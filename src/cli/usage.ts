@@ -4,6 +4,7 @@ export function usage(): string {
 Commands:
   serve     Serve an API Gateway definition (OpenAPI 3 with AWS extensions)
   explain   Show why a request would be allowed or refused (the decision trail)
+  partners  Register and manage partner client apps (dynamic client registration)
   login     Get an access token for an app by the code flow with PKCE
   devorg    Run the dev org, a local Salesforce-compatible org
   --help    Show this help

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { LambdaSchema } from './lambda-schema.ts'
+import { PartnersSchema } from './partners-schema.ts'
 import { SalesforceSchema } from './salesforce-schema.ts'
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one.' })
@@ -96,6 +97,7 @@ export const GatewayFileSchema = Type.Object(
     lambda: LambdaSchema,
     log: LogSchema,
     salesforce: SalesforceSchema,
+    partners: Type.Optional(PartnersSchema),
   },
   { additionalProperties: false },
 )
