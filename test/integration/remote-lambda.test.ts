@@ -58,7 +58,14 @@ async function startPipeline(api: TempApi, endpoint: string) {
   const table = await compileRoutes(readApiDocument(doc), config, {
     invoker,
     loadFunction,
-    compileAuth: createRouteAuthCompiler({ invoker, clock: Date.now, loadFunction, lineOf: () => undefined }),
+    compileAuth: createRouteAuthCompiler({
+      invoker,
+      clock: Date.now,
+      loadFunction,
+      lineOf: () => undefined,
+      salesforceOrgs: new Map(),
+      partners: undefined,
+    }),
   })
   const log = createLogger('silent')
   const server = createHttpServer(
