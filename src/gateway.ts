@@ -26,6 +26,8 @@ export interface GatewayOptions {
   readonly stage?: string
   readonly logger?: Logger
   readonly clock?: () => number
+  /** Adjusts the validated configuration before it is compiled (e.g. the dev org's actual URL). */
+  readonly configPatch?: (config: GatewayFile) => void
   /** More paths the gateway serves itself (the portal), built once the gateway is prepared. */
   readonly frontRoutes?: (prepared: PreparedGateway) => FrontRoute[]
 }
@@ -56,6 +58,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   if (options.port !== undefined) config.server.port = options.port
   if (options.host !== undefined) config.server.host = options.host
   if (options.stage !== undefined) config.api.stage = options.stage
+  options.configPatch?.(config)
   const log = options.logger ?? createLogger(config.log.level)
   const apiDoc = await loadSourceDocument(options.apiFile)
   const api = readApiDocument(apiDoc)

@@ -25,7 +25,13 @@ const json = (statusCode: number, body: unknown) => ({
 })
 
 export async function handler(event: ProxyEvent) {
-  const caller = event.requestContext.authorizer?.principalId ?? null
+  // The Salesforce identity the gateway vouched for (principalId is the user id).
+  const authorizer = event.requestContext.authorizer ?? {}
+  const caller = {
+    userId: authorizer.principalId ?? null,
+    username: authorizer.username ?? null,
+    clientId: authorizer.clientId ?? null,
+  }
   if (event.resource === '/orders') {
     const status = event.queryStringParameters?.status
     const list = status === undefined ? orders : orders.filter((o) => o.status === status.toUpperCase())
