@@ -36,6 +36,20 @@ process.env.FORCEGATE_ENCRYPTION_KEY ??= loadOrCreateEncryptionKey(
 ).key
 process.env.FORCEGATE_ADMIN_TOKEN ??= persistentToken(join(home, 'admin-token'))
 
+// Other commands (serve, explain, partners) need the same secrets: one file to source.
+writeFileSync(
+  join(home, 'forcegate.env'),
+  [
+    'FORCEGATE_SF_CLIENT_SECRET',
+    'FORCEGATE_INITIAL_ACCESS_TOKEN',
+    'FORCEGATE_ENCRYPTION_KEY',
+    'FORCEGATE_ADMIN_TOKEN',
+  ]
+    .map((name) => `${name}=${process.env[name]}\n`)
+    .join(''),
+  { mode: 0o600 },
+)
+
 const gateway = await startGateway({
   apiFile: 'examples/order-status/openapi.yaml',
   configFile: 'examples/order-status/forcegate.yaml',
@@ -58,6 +72,7 @@ process.stderr.write(formatRouteTable(gateway.table, gateway.url))
 process.stderr.write(`
 Admin token (partners API): ${process.env.FORCEGATE_ADMIN_TOKEN}
 Gateway: ${gateway.url}   Dev org: ${org.url}   State: ${home}
+Secrets for other commands: set -a; . ${join(home, 'forcegate.env')}; set +a
 
 Try it (README "Walkthrough" has every step):
   curl ${gateway.url}/health

@@ -53,9 +53,9 @@ export function formatExplanation(e: Explanation): string {
     const parts = Object.entries(detail)
       .filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    lines.push(`  ${step.padEnd(10)} ${parts.join('  ')}`)
+    lines.push(`  ${step.padEnd(13)} ${parts.join('  ')}`)
   }
-  lines.push(`  ${'decision'.padEnd(10)} ${e.status} ${e.outcome}`)
+  lines.push(`  ${'decision'.padEnd(13)} ${e.status} ${e.outcome}`)
   return `${lines.join('\n')}\n`
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type DevOrg, startDevOrg } from '../../devorg/index.ts'
+import { explainRequest } from '../../src/pipeline/explain-request.ts'
 import { type EchoUpstream, startEchoUpstream } from '../helpers/echo-upstream.ts'
 import { lambdaOp } from '../helpers/temp-api.ts'
 import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
@@ -112,6 +113,26 @@ describe('x-forcegate-salesforce against the dev org over real HTTP', () => {
     const res = await call('/orders', '00DZZ0000000001!AQ4AQFakeTokenValue')
     assert.equal(res.status, 401)
     assert.equal(org.counters.introspection, before)
+  })
+
+  test('explain shows the Salesforce steps and never the token', async () => {
+    const token = await passwordToken(org, 'Order Portal')
+    const allowed = await explainRequest(
+      gw.gateway.table,
+      { method: 'GET', target: '/orders', headers: [['Authorization', `Bearer ${token}`]] },
+      Date.now,
+    )
+    assert.equal(allowed.status, 200)
+    const steps = allowed.steps.map((s) => s.step)
+    assert.ok(steps.includes('introspection') || steps.includes('cache'), steps.join(','))
+    assert.equal(JSON.stringify(allowed).includes(token), false)
+    const foreign = await explainRequest(
+      gw.gateway.table,
+      { method: 'GET', target: '/orders', headers: [['Authorization', 'Bearer 00DZZ0000000001!AQ4AQFake']] },
+      Date.now,
+    )
+    assert.equal(foreign.status, 401)
+    assert.match(foreign.outcome, /sf\.org_mismatch/)
   })
 
   test('a JWT access token is verified locally: no introspection', async () => {
