@@ -15,7 +15,16 @@ test('forcegate login runs the code flow with PKCE and prints the access token',
   const app = org.seed.connectedApps.find((a) => a.name === 'Order Portal')!
   const child = spawn(
     process.execPath,
-    [BIN, 'login', '--org', org.issuer, '--client-id', app.clientId, '--redirect-uri', 'http://127.0.0.1:8765/callback'],
+    [
+      BIN,
+      'login',
+      '--org',
+      org.issuer,
+      '--client-id',
+      app.clientId,
+      '--redirect-uri',
+      'http://127.0.0.1:8765/callback',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCEGATE_CLIENT_SECRET: app.clientSecret } },
   )
   let stdout = ''
@@ -33,7 +42,10 @@ test('forcegate login runs the code flow with PKCE and prints the access token',
     })
   })
   assert.match(url, /code_challenge_method=S256/)
-  const callback = await authorizeInteractively(new Browser(), url, { username: 'admin@partner.example.com', password: 'Partner-Admin-1' })
+  const callback = await authorizeInteractively(new Browser(), url, {
+    username: 'admin@partner.example.com',
+    password: 'Partner-Admin-1',
+  })
   assert.equal(callback.origin, 'http://127.0.0.1:8765')
   const page = await fetch(callback)
   assert.equal(page.status, 200)

@@ -66,7 +66,7 @@ test('the README walkthrough: health, 401, register a partner, code flow, API ca
     '--name',
     'Acme',
     '--redirect-uri',
-    'http://127.0.0.1:8765/callback',
+    'http://127.0.0.1:8766/callback',
     '--api',
     'order-status',
     '--plan',
@@ -80,7 +80,18 @@ test('the README walkthrough: health, 401, register a partner, code flow, API ca
 
   const login = spawn(
     process.execPath,
-    [BIN, 'login', '--org', orgUrl, '--client-id', credentials.clientId, '--scope', 'api'],
+    [
+      BIN,
+      'login',
+      '--org',
+      orgUrl,
+      '--client-id',
+      credentials.clientId,
+      '--scope',
+      'api',
+      '--redirect-uri',
+      'http://127.0.0.1:8766/callback',
+    ],
     {
       env: { ...process.env, FORCEGATE_CLIENT_SECRET: credentials.clientSecret },
       stdio: ['ignore', 'pipe', 'pipe'],
