@@ -45,6 +45,13 @@ export const ServerSchema = Type.Object(
       default: 8_192,
       description: 'Request target limit (414 above).',
     }),
+    trustedProxyHops: Type.Integer({
+      minimum: 0,
+      maximum: 10,
+      default: 0,
+      description:
+        'Proxies in front of the gateway whose X-Forwarded-For entries are trusted; 0 ignores the client-sent header.',
+    }),
   },
   { additionalProperties: false, default: {} },
 )

@@ -14,7 +14,10 @@ export interface GatewayRequest {
   readonly rawHeaders: readonly (readonly [name: string, value: string])[]
   /** Lower-cased header name → every value in arrival order. */
   readonly headers: ReadonlyMap<string, readonly string[]>
+  /** The caller's address: the peer, or the hop `trustedProxyHops` back in X-Forwarded-For. */
   readonly sourceIp: string
+  /** X-Forwarded-For to send upstream when proxies are trusted (their chain plus the peer). */
+  readonly forwardedFor?: string
   readonly protocol: string
   /** Milliseconds since the epoch when the request arrived (from the injected clock). */
   readonly receivedAt: number

@@ -73,7 +73,11 @@ export async function compileRoutes(
     router,
     routes: Object.freeze(routes),
     gatewayResponses: api.gatewayResponses,
-    limits: { maxBodyBytes: gateway.server.maxBodyBytes, maxUrlBytes: gateway.server.maxUrlBytes },
+    limits: {
+      maxBodyBytes: gateway.server.maxBodyBytes,
+      maxUrlBytes: gateway.server.maxUrlBytes,
+      trustedProxyHops: gateway.server.trustedProxyHops,
+    },
     async close() {
       await Promise.all(integrations.map((i) => i.close?.()))
     },

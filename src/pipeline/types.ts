@@ -46,6 +46,10 @@ export interface RouteTable {
   readonly router: Router<CompiledRoute>
   readonly routes: readonly CompiledRoute[]
   readonly gatewayResponses: GatewayResponses
-  readonly limits: { readonly maxBodyBytes: number; readonly maxUrlBytes: number }
+  readonly limits: {
+    readonly maxBodyBytes: number
+    readonly maxUrlBytes: number
+    readonly trustedProxyHops: number
+  }
   close(): Promise<void>
 }

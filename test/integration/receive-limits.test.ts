@@ -141,3 +141,37 @@ describe('gateway responses', () => {
     assert.deepEqual(await res.json(), { oops: 'Internal server error' })
   })
 })
+
+describe('trusted proxies', () => {
+  let gw: TestGateway
+  before(async () => {
+    gw = await startTestGateway(
+      openapi({ '/ip': { get: lambdaOp('ip') } }),
+      { 'ip.mjs': 'export const handler = async (e) => ({ statusCode: 200, body: e.requestContext.identity.sourceIp })\n' },
+      'server:\n  trustedProxyHops: 1\n',
+    )
+  })
+  after(() => gw.close())
+
+  test('with one trusted hop, the source IP is the address that proxy saw; earlier entries are ignored', async () => {
+    const res = await fetch(`${gw.url}/ip`, { headers: { 'x-forwarded-for': '10.0.0.1, 203.0.113.9' } })
+    assert.equal(await res.text(), '203.0.113.9')
+    const direct = await fetch(`${gw.url}/ip`)
+    assert.equal(await direct.text(), '127.0.0.1')
+  })
+})
+
+describe('untrusted X-Forwarded-For (the default)', () => {
+  let gw: TestGateway
+  before(async () => {
+    gw = await startTestGateway(openapi({ '/ip': { get: lambdaOp('ip') } }), {
+      'ip.mjs': 'export const handler = async (e) => ({ statusCode: 200, body: e.requestContext.identity.sourceIp })\n',
+    })
+  })
+  after(() => gw.close())
+
+  test('a client-sent X-Forwarded-For never changes the source IP', async () => {
+    const res = await fetch(`${gw.url}/ip`, { headers: { 'x-forwarded-for': '10.0.0.1' } })
+    assert.equal(await res.text(), '127.0.0.1')
+  })
+})

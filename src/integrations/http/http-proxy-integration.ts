@@ -93,7 +93,7 @@ function upstreamHeaders(call: IntegrationCall, host: string, trusted: ReadonlyS
     out.push(name, value)
   }
   out.push('host', host)
-  out.push('x-forwarded-for', req.sourceIp)
+  out.push('x-forwarded-for', req.forwardedFor ?? req.sourceIp)
   out.push('x-forwarded-proto', 'http')
   const clientHost = req.headers.get('host')?.[0]
   if (clientHost !== undefined) out.push('x-forwarded-host', clientHost)

@@ -6,6 +6,7 @@ import { normalizeTarget } from '../../http/normalize-path.ts'
 export interface ReceiveLimits {
   readonly maxBodyBytes: number
   readonly maxUrlBytes: number
+  readonly trustedProxyHops: number
 }
 
 /**
@@ -50,6 +51,9 @@ export function receive(
   const normalized = normalizeTarget(target)
   if (!normalized.ok)
     throw new GatewayError('GW_BAD_PATH', { reason: 'receive.path', detail: normalized.reason })
+  const peer = incoming.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'
+  const forwarded =
+    limits.trustedProxyHops > 0 ? forwardedChain(headers.get('x-forwarded-for'), peer) : undefined
   return {
     requestId,
     method: incoming.method ?? 'GET',
@@ -57,9 +61,26 @@ export function receive(
     rawQuery: normalized.rawQuery,
     rawHeaders,
     headers,
-    sourceIp: incoming.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+    // Only the hops the operator vouches for count: a client can prepend anything it likes.
+    sourceIp:
+      forwarded === undefined
+        ? peer
+        : (forwarded[forwarded.length - 1 - limits.trustedProxyHops] ?? forwarded[0]!),
+    ...(forwarded === undefined ? {} : { forwardedFor: forwarded.join(', ') }),
     protocol: `HTTP/${incoming.httpVersion}`,
     receivedAt,
     body: undefined,
   }
+}
+
+function forwardedChain(values: readonly string[] | undefined, peer: string): string[] {
+  const chain: string[] = []
+  for (const value of values ?? []) {
+    for (const hop of value.split(',')) {
+      const address = hop.trim()
+      if (address !== '') chain.push(address)
+    }
+  }
+  chain.push(peer)
+  return chain
 }
