@@ -26,10 +26,12 @@ export async function loginRoute(ctx: PortalContext, r: PortalRequest): Promise<
   }
 }
 
-export async function callbackRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
+/** Its URL carries the code and state: every answer sends `no-referrer`. */
+export async function callbackRoute(base: PortalContext, r: PortalRequest): Promise<void> {
+  const ctx = { ...base, headers: noReferrer(base.headers) }
   try {
     const redirect = await ctx.login.finishLogin(r.req, r.url.searchParams)
-    sendRedirect(r.res, redirect, noReferrer(ctx.headers))
+    sendRedirect(r.res, redirect, ctx.headers)
   } catch (err) {
     if (!(err instanceof LoginError)) throw err
     ctx.deps.log?.({ reason: err.reason, kind: err.kind }, 'sign-in failed')

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 import { PARTNER, SCREENSHOTS } from './portal-env.ts'
 
 /** Debian's Chromium, never a downloaded browser; every request off loopback is refused. */
@@ -56,4 +56,34 @@ export async function salesforceLogin(page: Page, decision: 'allow' | 'deny' = '
     await page.getByRole('button', { name: decision === 'allow' ? 'Allow' : 'Deny' }).click()
     await page.waitForURL(/\/portal\//, { waitUntil: 'domcontentloaded' })
   }
+}
+
+/** The text of an element as the DOM holds it. */
+export async function text(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').trim()
+}
+
+/**
+ * Signs in at the dev org with the context's own cookie jar (shared with its pages), following
+ * redirects by hand, and stops before the portal's callback: returns the callback URL (code,
+ * state, iss) for tests that tamper with or replay it. Playwright does not let a route stop a
+ * navigation that arrives by redirect, so the browser itself cannot be paused there.
+ */
+export async function captureCallback(context: BrowserContext, origin: string): Promise<URL> {
+  const http = context.request
+  let next = new URL(`${origin}/portal/login`)
+  for (let hop = 0; hop < 12; hop++) {
+    if (next.origin === origin && next.pathname === '/portal/callback') return next
+    let answer = await http.get(next.href, { maxRedirects: 0 })
+    if (/^\/interaction\/[^/]+$/.test(next.pathname)) {
+      const page = await answer.text()
+      answer = page.includes('name="username"')
+        ? await http.post(`${next.href}/login`, { form: PARTNER, maxRedirects: 0 })
+        : await http.post(`${next.href}/approve`, { form: { decision: 'allow' }, maxRedirects: 0 })
+    }
+    const location = answer.headers().location
+    if (location === undefined) throw new Error(`no redirect from ${next.pathname}: ${answer.status()}`)
+    next = new URL(location, next)
+  }
+  throw new Error('too many redirects before the callback')
 }

@@ -6,14 +6,11 @@ import { join } from 'node:path'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
 import { type Gateway, startGateway } from '../../../src/gateway.ts'
 import { createLogger } from '../../../src/observability/logger.ts'
-import { DcrClient } from '../../../src/partners/dcr-client.ts'
-import { PartnerService } from '../../../src/partners/partner-service.ts'
+import type { PartnerService } from '../../../src/partners/partner-service.ts'
 import { explainRequest } from '../../../src/pipeline/explain-request.ts'
 import { createPortal, type Portal } from '../../../src/portal/portal.ts'
 import type { PortalDeps } from '../../../src/portal/portal-deps.ts'
 import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
-import { SecretBox } from '../../../src/store/secret-box.ts'
-import { SqlitePartnerStore } from '../../../src/store/sqlite-partner-store.ts'
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..')
 export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots')
@@ -61,55 +58,70 @@ function listen(handler: (req: IncomingMessage, res: ServerResponse) => void) {
   })
 }
 
-/** The dev org, the order-status gateway, and the portal on its own loopback server. */
+/**
+ * The dev org, the order-status example (Salesforce tokens required, contracts checked) on the
+ * gateway, and the portal on its own loopback server sharing the gateway's partners service.
+ */
 export async function startPortalEnv(overrides: Partial<PortalDeps> = {}): Promise<PortalEnv> {
   mkdirSync(SCREENSHOTS, { recursive: true })
-  const org = await startDevOrg({ port: 0 })
-  let portal: Portal | undefined
-  const { server, port } = await listen((req, res) => {
-    void (async () => {
-      if (portal === undefined || !(await portal.handle(req, res))) res.writeHead(404).end()
-    })()
-  })
-  const origin = `http://127.0.0.1:${port}`
-  const client = await registerPortalClient(org, origin)
-  const store = new SqlitePartnerStore({ path: ':memory:', secretBox: new SecretBox(randomBytes(32)) })
-  const partners = new PartnerService({
-    store,
-    registrar: new DcrClient({ orgUrl: org.url, initialAccessToken: () => org.seed.initialAccessToken }),
-    contractApproval: 'manual',
-  })
-  const gateway = await startGateway({
-    apiFile: join(ROOT, 'examples', 'order-status', 'openapi.yaml'),
-    port: 0,
-    logger: createLogger('silent'),
-  })
-  const sessions = new SqliteSessionStore({ path: ':memory:' })
-  portal = createPortal({
-    org: { issuer: org.issuer, ...client },
-    publicOrigin: origin,
-    partners,
-    sessions,
-    admins: [PARTNER.username],
-    gatewayUrl: gateway.url,
-    apis: [{ name: 'order-status', title: 'Order Status API', scopes: ['api'], tryPath: '/orders' }],
-    explain: (input) => explainRequest(gateway.table, input, Date.now),
-    ...overrides,
-  })
-  return {
-    org,
-    origin,
-    gateway,
-    portal,
-    sessions,
-    partners,
-    async close() {
+  const closers: (() => Promise<void>)[] = []
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined)
+  }
+  try {
+    const org = await startDevOrg({ port: 0 })
+    closers.push(() => org.close())
+    let portal: Portal | undefined
+    const { server, port } = await listen((req, res) => {
+      void (async () => {
+        if (portal === undefined || !(await portal.handle(req, res))) res.writeHead(404).end()
+      })()
+    })
+    closers.push(async () => {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      await gateway.close()
-      await sessions.close()
-      await store.close()
-      await org.close()
-    },
+    })
+    const origin = `http://127.0.0.1:${port}`
+    const client = await registerPortalClient(org, origin)
+    const gatewayApp = org.seed.connectedApps.find((a) => a.introspectAll === true)!
+    process.env.FORCEGATE_SF_CLIENT_SECRET = gatewayApp.clientSecret
+    process.env.FORCEGATE_INITIAL_ACCESS_TOKEN = org.seed.initialAccessToken ?? ''
+    process.env.FORCEGATE_ENCRYPTION_KEY = randomBytes(32).toString('base64')
+    process.env.FORCEGATE_ADMIN_TOKEN = randomBytes(24).toString('base64url')
+    const gateway = await startGateway({
+      apiFile: join(ROOT, 'examples', 'order-status', 'openapi.yaml'),
+      configFile: join(ROOT, 'examples', 'order-status', 'forcegate.yaml'),
+      port: 0,
+      logger: createLogger('silent'),
+      configPatch(config) {
+        const devorg = config.salesforce.orgs.devorg
+        if (devorg !== undefined) Object.assign(devorg, { issuer: org.issuer, orgId: org.orgId })
+        if (config.partners !== undefined) {
+          config.partners.org.url = org.url
+          config.partners.store.path = ':memory:'
+          Object.assign(config.partners.registration, { contractApproval: 'manual' })
+        }
+      },
+    })
+    closers.push(() => gateway.close())
+    const partners = gateway.partners!
+    const sessions = new SqliteSessionStore({ path: ':memory:' })
+    closers.push(() => sessions.close())
+    portal = createPortal({
+      org: { issuer: org.issuer, ...client },
+      publicOrigin: origin,
+      partners: partners.service,
+      sessions,
+      admins: [PARTNER.username],
+      gatewayUrl: gateway.url,
+      apis: [{ name: 'order-status', title: 'Order Status API', scopes: ['api'], tryPath: '/orders' }],
+      usagePlans: partners.plans,
+      explain: (input) => explainRequest(gateway.table, input, Date.now),
+      ...overrides,
+    })
+    return { org, origin, gateway, portal, sessions, partners: partners.service, close: closeAll }
+  } catch (err) {
+    await closeAll()
+    throw err
   }
 }

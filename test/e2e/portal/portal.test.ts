@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, salesforceLogin, shot } from './browser.ts'
+import { launchChromium, newContext, salesforceLogin, shot, text } from './browser.ts'
 import { type PortalEnv, startPortalEnv } from './portal-env.ts'
 
 describe('developer portal in Chromium', { timeout: 180_000 }, () => {
@@ -36,7 +36,7 @@ describe('developer portal in Chromium', { timeout: 180_000 }, () => {
     await page.getByRole('link', { name: 'Sign in with Salesforce' }).first().click()
     await salesforceLogin(page)
     await page.waitForURL(`${env.origin}/portal/apps`)
-    assert.match(await page.locator('h1').innerText(), /My apps/)
+    assert.match(await text(page.locator('h1')), /My apps/)
     await shot(page, '02-my-apps-empty')
     const cookie = (await context.cookies(env.origin)).find((c) => c.name === 'forcegate-session')
     assert.ok(cookie)
@@ -58,43 +58,49 @@ describe('developer portal in Chromium', { timeout: 180_000 }, () => {
     await shot(page, '03-register')
     await page.getByRole('button', { name: 'Register' }).click()
     await page.waitForURL(`${env.origin}/portal/apps`)
-    assert.match(await page.locator('h1').innerText(), /App registered: Acme <Orders> Sync/)
+    assert.match(await text(page.locator('h1')), /App registered: Acme <Orders> Sync/)
     clientId = await page.inputValue('#client-id')
-    secret = (await page.getByTestId('client-secret').innerText()).trim()
+    secret = (await text(page.getByTestId('client-secret'))).trim()
     assert.match(secret, /^[A-Za-z0-9]{20,}$/)
     await shot(page, '04-secret-once')
     await page.getByRole('link', { name: /go to the app/ }).click()
     await page.waitForURL(`${env.origin}/portal/apps/${clientId}`)
     assert.doesNotMatch(await page.content(), new RegExp(secret))
-    assert.match(await page.locator('main').innerText(), /order-status[\s\S]*pending/)
+    assert.match(await text(page.locator('main')), /order-status[\s\S]*pending/)
     await shot(page, '05-app')
   })
 
-  it('approves the contract as an admin', async () => {
-    await page.goto(`${env.origin}/portal/admin`)
-    await page.getByRole('button', { name: 'Approve order-status' }).click()
-    await page.waitForURL(/\/portal\/admin\?done=/)
-    assert.match(await page.getByRole('status').innerText(), /Approved order-status/)
-    await shot(page, '06-admin')
-  })
-
-  it('gets a token through the code flow and calls the API from "try it"', async () => {
+  it('gets a token through the code flow and calls the API from "try it": 403 until the contract is approved', async () => {
     await page.goto(`${env.origin}/portal/try?app=${clientId}`)
     await page.fill('#client-secret', secret)
-    await shot(page, '07-try-it')
+    await shot(page, '06-try-it')
     await page.getByRole('button', { name: 'Get a token' }).click()
     await salesforceLogin(page)
     await page.waitForURL(new RegExp(`/portal/try\\?app=${clientId}`))
-    assert.match(await page.getByRole('status').innerText(), /token for this app is ready/)
+    assert.match(await text(page.getByRole('status')), /token for this app is ready/)
     assert.equal(await page.inputValue('#path'), '/orders')
     await page.getByRole('button', { name: 'Send GET' }).click()
     await page.waitForURL(`${env.origin}/portal/try/call`)
-    const request = await page.getByTestId('try-request').innerText()
+    const request = await text(page.getByTestId('try-request'))
     assert.match(request, new RegExp(`GET ${env.gateway.url}/orders`))
     assert.match(request, /authorization: Bearer .{6}…\(redacted\)/)
-    assert.match(await page.getByTestId('try-response').innerText(), /^HTTP 200/)
-    assert.match(await page.getByTestId('try-trail').innerText(), /route/)
-    await shot(page, '08-try-result')
+    assert.match(await text(page.getByTestId('try-response')), /^HTTP 403/)
+    assert.match(await text(page.getByTestId('try-trail')), /contract/)
+    await shot(page, '07-try-refused-pending-contract')
+  })
+
+  it('approves the contract as an admin; the same call then goes through', async () => {
+    await page.goto(`${env.origin}/portal/admin`)
+    await page.getByRole('button', { name: 'Approve order-status' }).click()
+    await page.waitForURL(/\/portal\/admin\?done=/)
+    assert.match(await text(page.getByRole('status')), /Approved order-status/)
+    await shot(page, '08-admin')
+    await page.goto(`${env.origin}/portal/try?app=${clientId}`)
+    await page.getByRole('button', { name: 'Send GET' }).click()
+    await page.waitForURL(`${env.origin}/portal/try/call`)
+    assert.match(await text(page.getByTestId('try-response')), /^HTTP 200/)
+    assert.match(await text(page.getByTestId('try-response')), /"orderId":"1001"/)
+    await shot(page, '09-try-result')
   })
 
   it('rotates the secret: a new client and secret, shown once', async () => {
@@ -102,11 +108,11 @@ describe('developer portal in Chromium', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Rotate the secret' }).click()
     await page.waitForURL(`${env.origin}/portal/apps/${clientId}/rotate`)
     const newId = await page.inputValue('#client-id')
-    const newSecret = (await page.getByTestId('client-secret').innerText()).trim()
+    const newSecret = (await text(page.getByTestId('client-secret'))).trim()
     assert.notEqual(newId, clientId)
     assert.notEqual(newSecret, secret)
-    assert.match(await page.locator('main').innerText(), /previous client .* was removed at the org/)
-    await shot(page, '09-rotated')
+    assert.match(await text(page.locator('main')), /previous client .* was removed at the org/)
+    await shot(page, '10-rotated')
     clientId = newId
   })
 
@@ -120,7 +126,7 @@ describe('developer portal in Chromium', { timeout: 180_000 }, () => {
       await small.goto(`${env.origin}/portal/apps/${clientId}`)
       const width = await small.evaluate('document.documentElement.scrollWidth')
       assert.ok(typeof width === 'number' && width <= 390, `no horizontal scrolling (scrollWidth ${width})`)
-      await shot(small, '10-app-phone')
+      await shot(small, '11-app-phone')
     } finally {
       await phone.close()
     }
@@ -139,11 +145,11 @@ describe('developer portal in Chromium', { timeout: 180_000 }, () => {
     })
     assert.equal(wrong.status(), 403)
     await page.goto(`${env.origin}/portal/apps/${clientId}`)
-    assert.match(await page.locator('h1').innerText(), /Acme <Orders> Sync/) // still there
+    assert.match(await text(page.locator('h1')), /Acme <Orders> Sync/) // still there
     await page.setContent(
       (await wrong.text()).replace('/portal/static/portal.css', `${env.origin}/portal/static/portal.css`),
     )
-    await shot(page, '11-csrf-refused')
+    await shot(page, '12-csrf-refused')
   })
 
   it('refuses a cross-site GET of logout; signs out here and at Salesforce with a POST', async () => {
@@ -154,8 +160,8 @@ describe('developer portal in Chromium', { timeout: 180_000 }, () => {
     await page.waitForURL(/\/services\/auth\/idp\/oidc\/logout/, { waitUntil: 'domcontentloaded' })
     await page.getByRole('button', { name: 'Log Out' }).click()
     await page.waitForURL(`${env.origin}/portal/signed-out`)
-    assert.match(await page.locator('h1').innerText(), /You are signed out/)
-    await shot(page, '12-signed-out')
+    assert.match(await text(page.locator('h1')), /You are signed out/)
+    await shot(page, '13-signed-out')
     // The Salesforce session is over too: signing in asks for the password again.
     await page.goto(`${env.origin}/portal/apps`)
     await page.waitForURL(/\/interaction\//, { waitUntil: 'domcontentloaded' })
