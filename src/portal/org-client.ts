@@ -85,7 +85,10 @@ export function createOrgClient(settings: OrgClientSettings, deps: OrgClientDeps
     throw new TypeError(`org issuer must use https (plain http only on loopback), got ${settings.issuer}`)
   const fetchImpl = deps.fetch
   const timeout = deps.timeoutSeconds ?? 10
-  const execute = insecure ? [oidc.allowInsecureRequests] : []
+  // openid-client trusts an ID token from the token endpoint on the strength of TLS alone
+  // (OIDC Core 3.1.3.7 allows it); we verify its signature with the org's keys as well, so a
+  // token signed by anyone else is refused even if transport trust were ever broken.
+  const execute = [oidc.enableNonRepudiationChecks, ...(insecure ? [oidc.allowInsecureRequests] : [])]
   let discovered: Promise<oidc.Configuration> | undefined
 
   function tune(config: oidc.Configuration): oidc.Configuration {
