@@ -65,12 +65,15 @@ export interface CompletedFlow {
   readonly claims: Readonly<Record<string, unknown>>
 }
 
+const SWEEP_EVERY_MS = 600_000
+
 export class BrowserLogin {
   readonly cookies: CookiePolicy
   readonly redirectUri: string
   readonly postLogoutRedirectUri: string
   readonly #o: BrowserLoginOptions
   readonly #clock: () => number
+  #sweptAt = 0
 
   constructor(options: BrowserLoginOptions) {
     this.#o = options
@@ -94,6 +97,12 @@ export class BrowserLogin {
   /** Any code flow of this site (login, or a page's own, e.g. a partner app's in "try it"). */
   async beginCodeFlow(req: IncomingMessage, start: CodeFlowStart): Promise<Redirect> {
     const now = this.#clock()
+    // Expired sessions and abandoned logins are removed here, at most every ten minutes, so
+    // the store stays bounded without a timer of its own.
+    if (now - this.#sweptAt > SWEEP_EVERY_MS) {
+      this.#sweptAt = now
+      await this.#o.sessions.sweep(now)
+    }
     const existing = parseCookies(req.headers.cookie).get(this.cookies.loginName)
     const binding = existing !== undefined && existing.length >= 32 ? existing : randomToken()
     const lifetime = this.#o.loginSeconds ?? 600

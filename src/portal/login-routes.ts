@@ -49,6 +49,9 @@ export async function callbackRoute(base: PortalContext, r: PortalRequest): Prom
 
 /** POST only, with the CSRF token: a cross-site link or image cannot sign anyone out. */
 export async function logoutRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
+  // Without a live session there is nothing to protect: clear the cookie and say so.
+  if ((await ctx.login.lookup(r.req.headers.cookie)).kind !== 'active')
+    return sendRedirect(r.res, await ctx.login.logout(undefined), ctx.headers)
   const who = await signedInForm(ctx, r)
   if (who === undefined) return
   sendRedirect(r.res, await ctx.login.logout(who.session), ctx.headers)
