@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict'
 import { join } from 'node:path'
+import axe from 'axe-core'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 import { PARTNER, SCREENSHOTS } from './portal-env.ts'
 
@@ -34,8 +36,18 @@ export async function newContext(browser: Browser, phone = false): Promise<Brows
   return context
 }
 
+/** Saves a screenshot of a portal page, after checking it against WCAG 2.1 A/AA with axe. */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  assert.deepEqual(await accessibilityViolations(page), [], `accessibility of ${name}`)
+}
+
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  // Evaluated through the debugging protocol, which the pages' CSP does not govern.
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axe.source)
+  return (await page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[]
 }
 
 /** Logs in on the dev org's page and allows access when asked; ends where the flow returns. */
