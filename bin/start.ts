@@ -28,6 +28,8 @@ const gatewayApp = org.seed.connectedApps.find((a) => a.introspectAll === true)
 if (gatewayApp === undefined) throw new Error('the dev org seed has no introspectAll app for the gateway')
 
 process.env.FORCEGATE_SF_CLIENT_SECRET ??= gatewayApp.clientSecret
+process.env.FORCEGATE_PORTAL_CLIENT_SECRET ??=
+  org.seed.connectedApps.find((a) => a.name === 'Order Portal')?.clientSecret ?? ''
 process.env.FORCEGATE_INITIAL_ACCESS_TOKEN ??= org.seed.initialAccessToken ?? ''
 process.env.FORCEGATE_ENCRYPTION_KEY ??= loadOrCreateEncryptionKey(
   undefined,
@@ -50,10 +52,11 @@ writeFileSync(
   { mode: 0o600 },
 )
 
+const port = Number(process.env.FORCEGATE_PORT ?? 8080)
 const gateway = await startGateway({
   apiFile: 'examples/order-status/openapi.yaml',
   configFile: 'examples/order-status/forcegate.yaml',
-  port: Number(process.env.FORCEGATE_PORT ?? 8080),
+  port,
   configPatch(config) {
     // The example names the dev org's default address; follow the one actually in use.
     const devorg = config.salesforce.orgs.devorg
@@ -61,6 +64,10 @@ const gateway = await startGateway({
     if (config.partners !== undefined) {
       config.partners.org.url = org.url
       config.partners.store.path = storePath
+    }
+    if (config.portal !== undefined) {
+      config.portal.sessions.path = join(home, 'sessions.db')
+      if (port !== 0) config.portal.publicOrigin = `http://127.0.0.1:${port}`
     }
   },
 })
@@ -72,6 +79,7 @@ process.stderr.write(formatRouteTable(gateway.table, gateway.url))
 process.stderr.write(`
 Admin token (partners API): ${process.env.FORCEGATE_ADMIN_TOKEN}
 Gateway: ${gateway.url}   Dev org: ${org.url}   State: ${home}
+Developer portal: ${gateway.url}/portal   (sign in as admin@partner.example.com / Partner-Admin-1)
 Secrets for other commands: set -a; . ${join(home, 'forcegate.env')}; set +a
 
 Try it (README "Walkthrough" has every step):

@@ -14,6 +14,7 @@ import { openPartners, type PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
 import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
 import { compileRoutes } from './pipeline/compile-routes.ts'
+import { openPortal } from './pipeline/open-portal.ts'
 import { runPipeline } from './pipeline/run.ts'
 import type { RouteTable } from './pipeline/types.ts'
 
@@ -88,6 +89,16 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
             onAdminError: (err) => log.error({ err }, 'partners admin API failed'),
           },
         )
+  const salesforceOrgs = resolveSalesforceOrgs(config.salesforce.orgs, configFile)
+  const portal = openPortal(
+    config,
+    salesforceOrgs,
+    partners,
+    configFile,
+    (path) => besideConfig(path, configDoc?.file),
+    clock,
+    (entry, message) => log.info(entry, message),
+  )
   const front: FrontRoute[] = []
   if (partners?.adminApi !== undefined) front.push({ prefix: ADMIN_BASE_PATH, handle: partners.adminApi })
   const loadFunction = (name: string, arn: string, origin: string) =>
@@ -100,7 +111,8 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       clock,
       loadFunction,
       lineOf: (p) => apiDoc.lineOf(p),
-      salesforceOrgs: resolveSalesforceOrgs(config.salesforce.orgs, configFile),
+      salesforceOrgs,
+      sessionAuth: portal === undefined ? undefined : () => portal.sessionAuth(),
       partners:
         partners === undefined
           ? undefined
@@ -119,8 +131,10 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       await closeTable()
       await invoker.close()
       await partners?.close()
+      await portal?.close()
     },
   })
+  if (portal !== undefined) front.push(portal.front(owned))
   return { table: owned, config, log, partners, front }
 }
 

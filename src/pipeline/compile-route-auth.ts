@@ -25,6 +25,8 @@ export interface AuthDeps {
   /** Trusted Salesforce orgs by name, secrets already resolved. */
   readonly salesforceOrgs: ReadonlyMap<string, SalesforceOrgConfig & { readonly timeoutMs: number }>
   readonly partners: PartnerChecks | undefined
+  /** Browser-session auth from the portal's store; undefined when no portal is configured. */
+  readonly sessionAuth?: (() => RouteAuth) | undefined
 }
 
 /**
@@ -58,6 +60,18 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     const payload =
       route.integration.type === 'aws_proxy' ? route.integration.payloadFormatVersion : undefined
     if (hasSalesforceExtension(scheme)) return salesforceAuth(name, scheme, scopes, api, payload)
+    if (scheme.raw['x-forcegate-session'] !== undefined) {
+      if (deps.sessionAuth === undefined) {
+        const pointer = `${scheme.pointer}/x-forcegate-session`
+        throw new ConfigError(
+          api.file,
+          pointer,
+          'browser sessions need the portal section in forcegate.yaml',
+          deps.lineOf(pointer),
+        )
+      }
+      return deps.sessionAuth()
+    }
     const spec = readAuthorizerScheme(api.file, scheme, api.kind, deps.lineOf)
     if (spec.type === 'jwt') {
       let authorizer = jwts.get(name)

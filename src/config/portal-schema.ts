@@ -1,0 +1,54 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { SecretRefSchema } from './secret-ref.ts'
+
+/** The `portal` section: browser login with Salesforce and the developer portal at /portal. */
+export const PortalSchema = Type.Object(
+  {
+    publicOrigin: Type.String({
+      pattern: '^https?://[^/]+$',
+      description: 'The origin browsers use (https, or http on loopback); never taken from Host.',
+    }),
+    org: Type.String({ description: 'Name of the org under salesforce.orgs that users sign in at.' }),
+    client: Type.Object(
+      {
+        clientId: Type.String({ minLength: 1 }),
+        clientSecret: SecretRefSchema,
+      },
+      {
+        additionalProperties: false,
+        description: "The portal's connected app; {publicOrigin}/portal/callback must be registered.",
+      },
+    ),
+    sessions: Type.Object(
+      {
+        path: Type.String({
+          minLength: 1,
+          default: '.forcegate/sessions.db',
+          description: 'SQLite file, relative to this file.',
+        }),
+        sessionSeconds: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 28_800 }),
+        idleSeconds: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 3600 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    admins: Type.Array(Type.String(), {
+      default: [],
+      description: 'Salesforce usernames that approve contracts and suspend partners.',
+    }),
+    apis: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          title: Type.String(),
+          scopes: Type.Array(Type.String(), { default: [] }),
+          tryPath: Type.Optional(Type.String({ pattern: '^/' })),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [], description: 'APIs offered on the registration form and in "try it".' },
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export type PortalConfig = Static<typeof PortalSchema>

@@ -1,0 +1,75 @@
+import type { GatewayFile } from '../config/gateway-file-schema.ts'
+import type { ResolvedSalesforceOrg } from '../config/resolve-salesforce-orgs.ts'
+import { resolveSecret } from '../config/secret-ref.ts'
+import { ConfigError } from '../errors/config-error.ts'
+import type { FrontRoute } from '../http/front-routes.ts'
+import type { PartnersRuntime } from '../partners/open-partners.ts'
+import { cookiePolicyFor } from '../portal/cookie-policy.ts'
+import { createPortal, SqliteSessionStore, sessionRouteAuth } from '../portal/index.ts'
+import { explainRequest } from './explain-request.ts'
+import type { RouteAuth, RouteTable } from './types.ts'
+
+export interface PortalRuntime {
+  /** Route auth for operations whose scheme carries `x-forcegate-session`. */
+  sessionAuth(): RouteAuth
+  /** The /portal front route, built once the route table exists (for "try it" explanations). */
+  front(table: RouteTable): FrontRoute
+  close(): Promise<void>
+}
+
+/**
+ * Opens the portal's session store and checks its configuration before routes compile, so
+ * session-guarded routes and the portal share one store and one cookie name.
+ */
+export function openPortal(
+  config: GatewayFile,
+  orgs: ReadonlyMap<string, ResolvedSalesforceOrg>,
+  partners: PartnersRuntime | undefined,
+  file: string,
+  resolvePath: (path: string) => string,
+  clock: () => number,
+  log: (entry: Readonly<Record<string, unknown>>, message: string) => void,
+): PortalRuntime | undefined {
+  const portal = config.portal
+  if (portal === undefined) return undefined
+  const org = orgs.get(portal.org)
+  if (org === undefined)
+    throw new ConfigError(file, '/portal/org', `org '${portal.org}' is not defined under salesforce.orgs`)
+  if (partners === undefined)
+    throw new ConfigError(
+      file,
+      '/portal',
+      'the portal registers apps through the partners service: add a partners section',
+    )
+  let cookies: ReturnType<typeof cookiePolicyFor>
+  try {
+    cookies = cookiePolicyFor(portal.publicOrigin)
+  } catch (err) {
+    throw new ConfigError(file, '/portal/publicOrigin', (err as Error).message)
+  }
+  const clientSecret = resolveSecret(portal.client.clientSecret, file, '/portal/client/clientSecret')
+  const sessions = new SqliteSessionStore({ path: resolvePath(portal.sessions.path) })
+  const timing = { sessionSeconds: portal.sessions.sessionSeconds, idleSeconds: portal.sessions.idleSeconds }
+  return {
+    sessionAuth: () =>
+      sessionRouteAuth(sessions, cookies.sessionName, { origins: [portal.publicOrigin], ...timing }),
+    front(table) {
+      const handler = createPortal({
+        org: { issuer: org.issuer, clientId: portal.client.clientId, clientSecret },
+        publicOrigin: portal.publicOrigin,
+        partners: partners.service,
+        sessions,
+        admins: portal.admins,
+        gatewayUrl: portal.publicOrigin,
+        apis: portal.apis,
+        usagePlans: partners.plans,
+        explain: (input) => explainRequest(table, input, clock),
+        clock,
+        log,
+        ...timing,
+      })
+      return { prefix: '/portal', handle: (req, res) => handler.handle(req, res) }
+    },
+    close: () => sessions.close(),
+  }
+}
