@@ -147,7 +147,10 @@ describe('trusted proxies', () => {
   before(async () => {
     gw = await startTestGateway(
       openapi({ '/ip': { get: lambdaOp('ip') } }),
-      { 'ip.mjs': 'export const handler = async (e) => ({ statusCode: 200, body: e.requestContext.identity.sourceIp })\n' },
+      {
+        'ip.mjs':
+          'export const handler = async (e) => ({ statusCode: 200, body: e.requestContext.identity.sourceIp })\n',
+      },
       'server:\n  trustedProxyHops: 1\n',
     )
   })
@@ -165,7 +168,8 @@ describe('untrusted X-Forwarded-For (the default)', () => {
   let gw: TestGateway
   before(async () => {
     gw = await startTestGateway(openapi({ '/ip': { get: lambdaOp('ip') } }), {
-      'ip.mjs': 'export const handler = async (e) => ({ statusCode: 200, body: e.requestContext.identity.sourceIp })\n',
+      'ip.mjs':
+        'export const handler = async (e) => ({ statusCode: 200, body: e.requestContext.identity.sourceIp })\n',
     })
   })
   after(() => gw.close())

@@ -6,7 +6,12 @@ import { lambdaOp, tempApi } from '../helpers/temp-api.ts'
 describe('forcegate serve on the order-status example', () => {
   let gw: ServingCli
   before(async () => {
-    gw = await serveCli(['--api', 'test/fixtures/order-status-open.yaml', '--functions', 'examples/order-status/functions'])
+    gw = await serveCli([
+      '--api',
+      'test/fixtures/order-status-open.yaml',
+      '--functions',
+      'examples/order-status/functions',
+    ])
   })
   after(async () => {
     await gw.stop()

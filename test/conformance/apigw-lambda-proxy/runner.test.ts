@@ -158,7 +158,14 @@ function integrationFor(
 
 function call(view: RequestView, authorizer: Readonly<Record<string, unknown>> | undefined) {
   const incoming = new IncomingMessage(new Socket())
-  return { view, authorizer, identityHeaders: [], responseHeaders: undefined, incoming, outgoing: new ServerResponse(incoming) }
+  return {
+    view,
+    authorizer,
+    identityHeaders: [],
+    responseHeaders: undefined,
+    incoming,
+    outgoing: new ServerResponse(incoming),
+  }
 }
 
 /** Header pairs ordered by name only; pairs of one name keep their relative order. */
