@@ -481,13 +481,14 @@ async function main(): Promise<void> {
   writeFileSync(file, markdown)
   log(`results written to bench/results/${file.split('/').pop()} (${elapsed.toFixed(0)} s)`)
   if (everything && opts['no-readme'] !== true) {
+    const name = file.split('/').pop()
+    const machine =
+      environment
+        .split('\n')
+        .find((l) => l.startsWith('- Machine: '))
+        ?.slice(11) ?? ''
     const summary = [
-      `Latest full run (${startedAt.toISOString().slice(0, 10)}, ${
-        environment
-          .split('\n')
-          .find((l) => l.startsWith('- Machine'))
-          ?.slice(2) ?? ''
-      }; full tables in [bench/results/${file.split('/').pop()}](bench/results/${file.split('/').pop()})), produced by:`,
+      `Latest full run: ${startedAt.toISOString().slice(0, 10)}, ${machine}, load average ${loadBefore[0]!.toFixed(2)} before and ${loadAfter[0]!.toFixed(2)} after; full tables in [bench/results/${name}](bench/results/${name}). Produced by:`,
       '',
       '```sh',
       command,

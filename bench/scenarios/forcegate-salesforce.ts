@@ -11,7 +11,6 @@ export const forcegateSalesforce: Scenario = {
   label: 'forcegate Salesforce enforcement, cached introspection (TODO)',
   kind: 'forcegate',
   path: '/api/items',
-  unavailable:
-    'not yet available (routes cannot use the Salesforce enforcer yet; its cache is measured in-process below)',
+  unavailable: 'not yet available (routes cannot use the Salesforce enforcer yet)',
   start: () => Promise.reject(new Unavailable('not yet available')),
 }
