@@ -101,6 +101,8 @@ export async function startPortalEnv(overrides: Partial<PortalDeps> = {}): Promi
           config.partners.store.path = ':memory:'
           Object.assign(config.partners.registration, { contractApproval: 'manual' })
         }
+        // This test serves its own portal beside the gateway; the gateway's stays off.
+        delete config.portal
       },
     })
     closers.push(() => gateway.close())
