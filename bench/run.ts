@@ -247,7 +247,7 @@ function requestFor(ctx: BenchContext, scenario: Scenario, started: Started): Lo
         : tokenSubset(ctx.identity, scenario.rotate)
   return {
     url: `${started.url}${scenario.path}`,
-    headers: { Authorization: `Bearer ${ctx.identity.token}` },
+    headers: started.headers ?? { Authorization: `Bearer ${ctx.identity.token}` },
     ...(tokensFile === undefined ? {} : { tokensFile }),
     ...(scenario.method === undefined ? {} : { method: scenario.method }),
     ...(scenario.bodyBytes === undefined ? {} : { bodyBytes: scenario.bodyBytes }),

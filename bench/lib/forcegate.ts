@@ -74,14 +74,14 @@ export async function startForcegate(
   ctx: BenchContext,
   name: string,
   document: Record<string, unknown>,
-  options: { readyTimeoutMs?: number } = {},
+  options: { readyTimeoutMs?: number; config?: Record<string, unknown>; env?: Record<string, string> } = {},
 ): Promise<Started> {
   const dir = join(ctx.workDir, 'forcegate', name)
   mkdirSync(dir, { recursive: true })
   const apiFile = join(dir, 'openapi.yaml')
   writeFileSync(apiFile, stringify(document))
   const configFile = join(dir, 'forcegate.yaml')
-  writeFileSync(configFile, stringify({ log: { level: 'warn', access: false } }))
+  writeFileSync(configFile, stringify({ log: { level: 'warn', access: false }, ...options.config }))
   const port = await ctx.nextPort()
   const spawnedAt = Date.now()
   const handle = spawnBounded(
@@ -103,7 +103,7 @@ export async function startForcegate(
       lifetimeSeconds: ctx.lifetimeSeconds,
       cpus: ctx.cpus.server,
       cwd: REPO_DIR,
-      env: { BENCH_JWKS_FILE: ctx.identity.jwksFile },
+      env: { BENCH_JWKS_FILE: ctx.identity.jwksFile, ...options.env },
       logFile: join(ctx.logDir, `forcegate-${name}.log`),
     },
   )

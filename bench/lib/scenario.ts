@@ -33,6 +33,8 @@ export interface Started {
   readonly owned: readonly Bounded[]
   /** From spawn to accepting connections, where measured. */
   readonly startupMs?: number
+  /** Request headers replacing the defaults (another credential, for instance). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 export interface Scenario {
