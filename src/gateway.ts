@@ -48,7 +48,8 @@ export interface Gateway {
   readonly table: RouteTable
   readonly config: GatewayFile
   readonly partners: PartnersRuntime | undefined
-  close(): Promise<void>
+  /** Drains requests in flight (up to `drainMs`, default 10 s), then releases everything. */
+  close(drainMs?: number): Promise<void>
 }
 
 /** Loads and compiles everything first, then listens: a gateway that starts is fully configured. */
@@ -103,26 +104,35 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   if (partners?.adminApi !== undefined) front.push({ prefix: ADMIN_BASE_PATH, handle: partners.adminApi })
   const loadFunction = (name: string, arn: string, origin: string) =>
     invoker.load({ name, arn }, folders, origin)
-  const table = await compileRoutes(api, config, {
-    invoker,
-    loadFunction,
-    compileAuth: createRouteAuthCompiler({
+  let table: RouteTable
+  try {
+    table = await compileRoutes(api, config, {
       invoker,
-      clock,
       loadFunction,
-      lineOf: (p) => apiDoc.lineOf(p),
-      salesforceOrgs,
-      sessionAuth: portal === undefined ? undefined : () => portal.sessionAuth(),
-      partners:
-        partners === undefined
-          ? undefined
-          : {
-              contractFor: (clientId, api) => partners.service.contractFor(clientId, api),
-              plans: partners.plans,
-              limiter: partners.limiter,
-            },
-    }),
-  })
+      compileAuth: createRouteAuthCompiler({
+        invoker,
+        clock,
+        loadFunction,
+        lineOf: (p) => apiDoc.lineOf(p),
+        salesforceOrgs,
+        sessionAuth: portal === undefined ? undefined : () => portal.sessionAuth(),
+        partners:
+          partners === undefined
+            ? undefined
+            : {
+                contractFor: (clientId, api) => partners.service.contractFor(clientId, api),
+                plans: partners.plans,
+                limiter: partners.limiter,
+              },
+      }),
+    })
+  } catch (err) {
+    // A start that fails releases what it opened (stores, pools) before reporting.
+    await invoker.close()
+    await partners?.close()
+    await portal?.close()
+    throw err
+  }
   // The route table owns everything that holds connections, so one close() releases them all.
   const closeTable = table.close
   const owned: RouteTable = Object.freeze({
@@ -159,13 +169,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     (err) => log.error({ err }, 'request handler failed'),
   )
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.server.port, config.server.host, () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.server.port, config.server.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (err) {
+    await table.close()
+    throw err
+  }
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
@@ -173,9 +188,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     table,
     config,
     partners: prepared.partners,
-    async close() {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+    async close(drainMs = 10_000) {
+      // Stop accepting, let requests in flight finish, then cut whatever is left.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const deadline = setTimeout(() => server.closeAllConnections(), drainMs)
+      await closed
+      clearTimeout(deadline)
       await table.close()
     },
   }

@@ -19,6 +19,9 @@ export function parseServeArgs(argv: readonly string[]) {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port expects an integer from 0 to 65535, found '${values.port}'`)
   }
+  if (values.stage !== undefined && !/^[A-Za-z0-9_$-]{1,128}$/.test(values.stage)) {
+    throw new UsageError(`--stage expects letters, digits, _, - or $, found '${values.stage}'`)
+  }
   return {
     apiFile: values.api,
     configFile: values.config,

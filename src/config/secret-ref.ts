@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, join } from 'node:path'
 import { type Static, Type } from '@sinclair/typebox'
 import { ConfigError } from '../errors/config-error.ts'
 
@@ -30,8 +31,10 @@ export function resolveSecret(
     }
     return value
   }
+  // Like every other path in forcegate.yaml, a relative secret file is relative to that file.
+  const path = isAbsolute(ref.file) || file.startsWith('(') ? ref.file : join(dirname(file), ref.file)
   try {
-    return readFileSync(ref.file, 'utf8').trim()
+    return readFileSync(path, 'utf8').trim()
   } catch {
     throw new ConfigError(file, pointer, `the secret file ${ref.file} cannot be read`)
   }

@@ -68,6 +68,7 @@ export const ERRORS = {
     message: 'Missing Authentication Token',
     errorType: 'MissingAuthenticationTokenException',
   },
+  GW_ROUTE_NOT_FOUND_HTTP_API: { status: 404, responseType: 'DEFAULT_4XX', message: 'Not Found' },
   GW_BAD_PATH: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request path' },
   GW_BAD_REQUEST: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request' },
   GW_URI_TOO_LONG: { status: 414, responseType: 'DEFAULT_4XX', message: 'Request-URI Too Long' },

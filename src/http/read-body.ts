@@ -1,9 +1,24 @@
 import type { IncomingMessage } from 'node:http'
+import { Readable } from 'node:stream'
 import { GatewayError } from '../errors/gateway-error.ts'
 
-/** Reads the whole body, refusing (413) as soon as it passes the limit rather than after buffering it. */
+/**
+ * Reads the whole body, refusing (413) as soon as it passes the limit rather than after
+ * buffering it. A client that went away (before or while reading) rejects at once: a stream
+ * destroyed early never emits `end`, and waiting for it would hold the request forever.
+ */
 export function readBody(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    if (incoming.readableEnded) {
+      resolve(Buffer.alloc(0))
+      return
+    }
+    if (incoming.destroyed) {
+      reject(
+        new GatewayError('GW_BAD_REQUEST', { reason: 'receive.body_aborted', detail: 'client went away' }),
+      )
+      return
+    }
     const chunks: Buffer[] = []
     let size = 0
     const onData = (chunk: Buffer): void => {
@@ -20,17 +35,45 @@ export function readBody(incoming: IncomingMessage, maxBytes: number): Promise<B
       cleanup()
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
     }
-    const onError = (err: Error): void => {
+    const onAbort = (err?: Error): void => {
       cleanup()
-      reject(new GatewayError('GW_BAD_REQUEST', { reason: 'receive.body_aborted', detail: err.message }))
+      reject(
+        new GatewayError('GW_BAD_REQUEST', {
+          reason: 'receive.body_aborted',
+          detail: err?.message ?? 'client went away',
+        }),
+      )
+    }
+    const onClose = (): void => {
+      if (!incoming.complete) onAbort()
     }
     const cleanup = (): void => {
       incoming.off('data', onData)
       incoming.off('end', onEnd)
-      incoming.off('error', onError)
+      incoming.off('error', onAbort)
+      incoming.off('close', onClose)
     }
     incoming.on('data', onData)
     incoming.on('end', onEnd)
-    incoming.on('error', onError)
+    incoming.on('error', onAbort)
+    incoming.on('close', onClose)
   })
+}
+
+/**
+ * Passes a streamed body through while counting it; past the limit the stream fails with a
+ * 413 so an upstream never receives more than a buffered integration would accept.
+ */
+export function limitBody(incoming: IncomingMessage, maxBytes: number): Readable {
+  return Readable.from(
+    (async function* counted() {
+      let size = 0
+      for await (const chunk of incoming as AsyncIterable<Buffer>) {
+        size += chunk.length
+        if (size > maxBytes) throw new GatewayError('GW_BODY_TOO_LARGE', { reason: 'receive.body_size' })
+        yield chunk
+      }
+    })(),
+    { objectMode: false },
+  )
 }

@@ -138,9 +138,10 @@ export class Router<T> {
   }
 }
 
+/** Parameter values reach integrations decoded, as API Gateway passes them [inferred]. */
 function toRecord(params: readonly [string, string][]): Record<string, string> | null {
   if (params.length === 0) return null
   const out: Record<string, string> = {}
-  for (const [k, v] of params) out[k] = v
+  for (const [k, v] of params) out[k] = v.includes('%') ? decodeURIComponent(v) : v
   return out
 }

@@ -43,6 +43,7 @@ export async function compileRoutes(
       api,
       deps,
       auth?.trustedHeaderNames ?? NONE,
+      gateway.server.maxBodyBytes,
     )
     integrations.push(integration)
     const routeKey = spec.method === '$default' ? '$default' : `${spec.method} ${spec.resourcePath}`
@@ -91,6 +92,7 @@ async function compileIntegration(
   api: ApiDefinition,
   deps: CompileDeps,
   trustedHeaderNames: ReadonlySet<string>,
+  maxBodyBytes: number,
 ): Promise<Integration> {
   switch (spec.type) {
     case 'aws_proxy': {
@@ -111,6 +113,7 @@ async function compileIntegration(
         httpMethod: spec.httpMethod,
         timeoutMs: spec.timeoutMs,
         trustedHeaderNames,
+        maxBodyBytes,
       })
     case 'mock':
       return createMockIntegration({

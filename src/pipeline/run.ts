@@ -43,7 +43,7 @@ export async function runPipeline(
       log.info({
         requestId,
         method: incoming.method,
-        path: req?.path ?? incoming.url,
+        path: req?.path ?? incoming.url?.split('?')[0],
         routeKey: route?.routeKey ?? null,
         status: res.statusCode,
         latencyMs: options.clock() - started,
@@ -57,7 +57,12 @@ export async function runPipeline(
   try {
     req = receive(incoming, requestId, started, table.limits)
     const match = table.router.find(req.method, req.path)
-    if (match === undefined) throw new GatewayError('GW_ROUTE_NOT_FOUND', { reason: 'route.none' })
+    if (match === undefined) {
+      // REST APIs answer an unknown route 403 Missing Authentication Token; HTTP APIs 404.
+      throw new GatewayError(table.kind === 'http' ? 'GW_ROUTE_NOT_FOUND_HTTP_API' : 'GW_ROUTE_NOT_FOUND', {
+        reason: 'route.none',
+      })
+    }
     route = match.value
     view = {
       request: req,
@@ -81,7 +86,10 @@ export async function runPipeline(
     })
     integrationLatency = options.clock() - integrationStart
     if (result.kind === 'buffered')
-      respond(res, withHeaders(result.response, outcome?.responseHeaders), requestId)
+      respond(res, withHeaders(result.response, outcome?.responseHeaders), {
+        requestId,
+        invalidHeader: table.kind === 'http' ? INVALID_HEADER_HTTP_API : INVALID_HEADER_REST,
+      })
   } catch (err) {
     failure =
       err instanceof GatewayError
@@ -89,9 +97,18 @@ export async function runPipeline(
         : new GatewayError('GW_INTERNAL', { reason: 'internal', detail: String(err), cause: err })
     if (failure.code === 'GW_INTERNAL') log.error({ requestId, err }, 'unexpected failure')
     const scope = templateScopeOf(view ?? fallbackView(req, requestId, table))
-    respond(res, renderError(failure, table.gatewayResponses, scope), requestId)
+    // After a framing problem or a refused body the rest of the connection cannot be trusted.
+    const close = failure.reason?.startsWith('receive.') === true || failure.code === 'GW_BODY_TOO_LARGE'
+    respond(res, withHeaders(renderError(failure, table.gatewayResponses, scope), outcome?.responseHeaders), {
+      requestId,
+      invalidHeader: INVALID_HEADER_REST,
+      close,
+    })
   }
 }
+
+const INVALID_HEADER_REST = { status: 502, body: '{"message":"Internal server error"}' }
+const INVALID_HEADER_HTTP_API = { status: 500, body: '{"message":"Internal Server Error"}' }
 
 function withHeaders(
   response: BufferedResponse,

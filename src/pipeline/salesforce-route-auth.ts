@@ -65,6 +65,13 @@ export function salesforceRouteAuth(
         if (contract.status !== 'active')
           throw new GatewayError('GW_FORBIDDEN', { reason: `contract.${contract.status}` })
         const plan = contract.usagePlan === undefined ? undefined : partners.plans.get(contract.usagePlan)
+        if (contract.usagePlan !== undefined && plan === undefined) {
+          // A contract naming a plan the configuration no longer has must not mean "unlimited".
+          throw new GatewayError('GW_INTERNAL', {
+            reason: 'usage.plan_unknown',
+            detail: `contract of ${clientId} for ${spec.api} names usage plan '${contract.usagePlan}', which is not configured`,
+          })
+        }
         if (plan !== undefined) {
           const usage = await partners.limiter.consume(clientId, plan)
           explain?.({ step: 'usage', plan: plan.name, allowed: usage.allowed })

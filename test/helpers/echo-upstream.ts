@@ -11,6 +11,8 @@ export interface SeenRequest {
 export interface EchoUpstream {
   readonly url: string
   readonly seen: SeenRequest[]
+  /** Requests whose client (the gateway) went away before the answer was sent. */
+  readonly abandoned: () => number
   close(): Promise<void>
 }
 
@@ -20,7 +22,11 @@ export interface EchoUpstream {
  */
 export async function startEchoUpstream(): Promise<EchoUpstream> {
   const seen: SeenRequest[] = []
+  let abandoned = 0
   const server: Server = createServer((req, res) => {
+    res.once('close', () => {
+      if (!res.writableFinished) abandoned++
+    })
     let bodyLength = 0
     req.on('data', (c: Buffer) => (bodyLength += c.length))
     req.on('end', () => {
@@ -46,6 +52,7 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    abandoned: () => abandoned,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()

@@ -105,3 +105,55 @@ describe('http_proxy', () => {
     assert.equal(res.status, 400)
   })
 })
+
+describe('http_proxy limits and identity hygiene', () => {
+  let upstream: EchoUpstream
+  let gw: TestGateway
+  before(async () => {
+    upstream = await startEchoUpstream()
+    gw = await startTestGateway(
+      openapi({
+        '/up': { post: proxy(`${upstream.url}/up`) },
+        '/open': { get: proxy(`${upstream.url}/open`) },
+        '/slow': { get: proxy(`${upstream.url}/slow`, { timeoutInMillis: 5000 }) },
+      }),
+      {},
+      'server:\n  maxBodyBytes: 1024\n',
+    )
+  })
+  after(async () => {
+    await gw.close()
+    await upstream.close()
+  })
+
+  test('a chunked body over the limit is 413 and the connection closes', async () => {
+    const chunk = 'a'.repeat(4096)
+    const res = await rawRequest(
+      gw.url,
+      `POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(4096).toString(16)}\r\n${chunk}\r\n${(4096).toString(16)}\r\n${chunk}\r\n0\r\n\r\n`,
+    )
+    assert.equal(res.status, 413)
+  })
+
+  test('x-forcegate-* headers from a client never reach an upstream, whatever the route', async () => {
+    const res = await fetch(`${gw.url}/open`, {
+      headers: { 'x-forcegate-user-id': '005ADMIN', 'x-forcegate-anything': '1' },
+    })
+    const seen = (await res.json()) as { headers: Record<string, string> }
+    assert.equal(seen.headers['x-forcegate-user-id'], undefined)
+    assert.equal(seen.headers['x-forcegate-anything'], undefined)
+  })
+
+  test('a client that goes away cancels its upstream request', async () => {
+    const before = upstream.abandoned()
+    const controller = new AbortController()
+    const pending = fetch(`${gw.url}/slow`, { signal: controller.signal }).catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 150))
+    controller.abort()
+    await pending
+    const deadline = Date.now() + 2_000
+    while (upstream.abandoned() === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25))
+    assert.equal(upstream.abandoned(), before + 1)
+  })
+})

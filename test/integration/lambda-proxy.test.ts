@@ -22,6 +22,8 @@ const FUNCTIONS = {
     body: 'aGVsbG8=', isBase64Encoded: true,
   })\n`,
   'badheader.mjs': `export const handler = async () => ({ statusCode: 200, headers: { 'x-evil': 'a\\r\\nInjected: yes' }, body: '' })\n`,
+  'framing.mjs': `export const handler = async () => ({ statusCode: 200, headers: { 'Transfer-Encoding': 'chunked', 'Content-Length': '999', Connection: 'close', Server: 'mine' }, body: 'hello' })\n`,
+  'nocontent.mjs': `export const handler = async () => ({ statusCode: 204, body: 'ignored' })\n`,
 }
 
 describe('aws_proxy on a REST API (payload 1.0)', () => {
@@ -39,6 +41,8 @@ describe('aws_proxy on a REST API (payload 1.0)', () => {
           '/callback': { get: lambdaOp('callback') },
           '/multi': { get: lambdaOp('multi') },
           '/badheader': { get: lambdaOp('badheader') },
+          '/framing': { get: lambdaOp('framing') },
+          '/nocontent': { get: lambdaOp('nocontent') },
         },
         { 'x-amazon-apigateway-binary-media-types': ['application/octet-stream'] },
       ),
@@ -134,6 +138,30 @@ describe('aws_proxy on a REST API (payload 1.0)', () => {
     assert.equal(await res.text(), 'hello')
   })
 
+  test("a function's framing headers travel as x-amzn-Remapped-*; the gateway frames the body", async () => {
+    const res = await rawRequest(gw.url, 'GET /framing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    assert.equal(res.status, 200)
+    assert.match(res.head, /\r\ncontent-length: 5\r\n/i)
+    assert.doesNotMatch(res.head, /\r\ntransfer-encoding:/i)
+    assert.match(res.head, /\r\nx-amzn-remapped-transfer-encoding: chunked/i)
+    assert.match(res.head, /\r\nx-amzn-remapped-content-length: 999/i)
+    assert.match(res.head, /\r\nx-amzn-remapped-server: mine/i)
+    assert.equal(res.body, 'hello')
+  })
+
+  test('a 204 carries no body and no content-length', async () => {
+    const res = await rawRequest(gw.url, 'GET /nocontent HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    assert.equal(res.status, 204)
+    assert.doesNotMatch(res.head, /content-length/i)
+  })
+
+  test('path parameters arrive decoded', async () => {
+    const res = await fetch(`${gw.url}/echo/a%20b%C3%A9`)
+    const { event } = (await res.json()) as Record<string, any>
+    assert.deepEqual(event.pathParameters, { id: 'a bé' })
+    assert.equal(event.path, '/echo/a%20b%C3%A9')
+  })
+
   test('a header value with CR/LF from a function is refused with 502, never sent', async () => {
     const res = await fetch(`${gw.url}/badheader`)
     assert.equal(res.status, 502)
@@ -153,6 +181,7 @@ describe('aws_proxy on an HTTP API (payload 2.0)', () => {
           '/cookies': { get: lambdaOp('cookies') },
           '/thrower': { get: lambdaOp('thrower') },
           '/v1': { get: lambdaOp('echo2', { payloadFormatVersion: '1.0' }) },
+          '/badheader': { get: lambdaOp('badheader') },
         },
         { 'x-amazon-apigateway-importexport-version': '1.0' },
       ),
@@ -164,6 +193,7 @@ describe('aws_proxy on an HTTP API (payload 2.0)', () => {
         'cookies.mjs':
           "export const handler = async () => ({ statusCode: 200, cookies: ['a=1; Secure', 'b=2'], body: 'ok' })\n",
         'thrower.mjs': FUNCTIONS['thrower.mjs'],
+        'badheader.mjs': FUNCTIONS['badheader.mjs'],
       },
     )
   })
@@ -207,6 +237,18 @@ describe('aws_proxy on an HTTP API (payload 2.0)', () => {
 
   test('a failing function is 500 Internal Server Error on HTTP APIs', async () => {
     const res = await fetch(`${gw.url}/thrower`)
+    assert.equal(res.status, 500)
+    assert.deepEqual(await res.json(), { message: 'Internal Server Error' })
+  })
+
+  test('an unknown route on an HTTP API is 404 Not Found', async () => {
+    const res = await fetch(`${gw.url}/nope`)
+    assert.equal(res.status, 404)
+    assert.deepEqual(await res.json(), { message: 'Not Found' })
+  })
+
+  test('a header HTTP cannot carry is 500 Internal Server Error on HTTP APIs', async () => {
+    const res = await fetch(`${gw.url}/badheader`)
     assert.equal(res.status, 500)
     assert.deepEqual(await res.json(), { message: 'Internal Server Error' })
   })

@@ -48,6 +48,16 @@ describe('receive stage limits and framing', () => {
     assert.equal(res.status, 414)
   })
 
+  test('a framing refusal closes the connection: a pipelined request behind it is never served', async () => {
+    const res = await rawRequest(
+      gw.url,
+      'POST /public HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity, chunked\r\n\r\n0\r\n\r\nGET /public HTTP/1.1\r\nHost: a\r\n\r\n',
+    )
+    assert.equal(res.status, 400)
+    assert.match(res.head, /\r\nconnection: close/i)
+    assert.equal(res.body.includes('HTTP/1.1 200'), false)
+  })
+
   test('framing Node accepts but a gateway must refuse is 400', async () => {
     const cases = [
       'GET /public HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n',

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Pool } from 'undici'
-import { GatewayError } from '../../errors/gateway-error.ts'
+import { GatewayError, isGatewayError } from '../../errors/gateway-error.ts'
 import { connectionNominated, HOP_BY_HOP, SPOOFABLE_FORWARDING } from '../../http/hop-by-hop.ts'
+import { limitBody } from '../../http/read-body.ts'
 import type { Integration, IntegrationCall, IntegrationResult } from '../types.ts'
 import { compileUriTemplate, type UriTemplate } from './uri-template.ts'
 
@@ -11,6 +12,8 @@ export interface HttpProxyOptions {
   readonly timeoutMs: number
   /** Header names (lower case) the gateway strips from clients because it sets them itself. */
   readonly trustedHeaderNames: ReadonlySet<string>
+  /** Streamed request bodies fail with 413 past this many bytes. */
+  readonly maxBodyBytes: number
 }
 
 const UPSTREAM_ERRORS_TIMEOUT = new Set([
@@ -44,20 +47,43 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
         options.httpMethod === undefined || options.httpMethod === 'ANY' ? req.method : options.httpMethod
       const headers = upstreamHeaders(call, template.host, options.trustedHeaderNames)
       const hasBody = req.headers.has('content-length') || req.headers.has('transfer-encoding')
+      // A client that goes away cancels its upstream request, so it cannot hold a pooled connection.
+      const abort = new AbortController()
+      const onClose = (): void => {
+        if (!call.outgoing.writableFinished) abort.abort()
+      }
+      call.outgoing.once('close', onClose)
       try {
         await pool.stream(
-          { path, method, headers, body: hasBody ? call.incoming : null, opaque: call.outgoing },
+          {
+            path,
+            method,
+            headers,
+            body: hasBody ? limitBody(call.incoming, options.maxBodyBytes) : null,
+            opaque: call.outgoing,
+            signal: abort.signal,
+          },
           ({ statusCode, headers: upstream, opaque }) => {
             const res = opaque as IntegrationCall['outgoing']
-            res.writeHead(statusCode, { ...downstreamHeaders(upstream), ...call.responseHeaders })
+            res.writeHead(statusCode, {
+              ...downstreamHeaders(upstream),
+              ...call.responseHeaders,
+              'x-amzn-requestid': req.requestId,
+            })
             return res
           },
         )
       } catch (err) {
-        if (call.outgoing.headersSent) {
+        if (call.outgoing.headersSent || abort.signal.aborted) {
           call.outgoing.destroy()
           return { kind: 'streamed' }
         }
+        const limited = isGatewayError(err)
+          ? err
+          : isGatewayError((err as Error).cause)
+            ? (err as Error).cause
+            : undefined
+        if (limited !== undefined) throw limited
         const code = (err as { code?: string }).code ?? ''
         if (UPSTREAM_ERRORS_TIMEOUT.has(code)) {
           throw new GatewayError('GW_INTEGRATION_TIMEOUT', {
@@ -69,6 +95,8 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
           reason: 'upstream.unreachable',
           detail: `${template.origin}: ${code || (err as Error).message}`,
         })
+      } finally {
+        call.outgoing.off('close', onClose)
       }
       return { kind: 'streamed' }
     },
@@ -90,6 +118,8 @@ function upstreamHeaders(call: IntegrationCall, host: string, trusted: ReadonlyS
     )
       continue
     if (lower === 'host' || lower === 'expect') continue
+    // The gateway owns this namespace: identity headers are only ever its own.
+    if (lower.startsWith('x-forcegate-')) continue
     out.push(name, value)
   }
   out.push('host', host)

@@ -26,7 +26,7 @@ export function compileUriTemplate(uri: string): UriTemplate {
           const value = params?.[name] ?? params?.[`${name}+`] ?? ''
           path += value
             .split('/')
-            .map((s) => encodeURIComponent(decodeSafe(s)))
+            .map((s) => encodeURIComponent(s))
             .join('/')
         } else {
           path += encodeURI(part)
@@ -35,13 +35,5 @@ export function compileUriTemplate(uri: string): UriTemplate {
       const query = [baseQuery, rawQuery].filter((q) => q !== '').join('&')
       return query === '' ? path || '/' : `${path || '/'}?${query}`
     },
-  }
-}
-
-function decodeSafe(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
   }
 }

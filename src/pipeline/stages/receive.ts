@@ -51,7 +51,8 @@ export function receive(
   const normalized = normalizeTarget(target)
   if (!normalized.ok)
     throw new GatewayError('GW_BAD_PATH', { reason: 'receive.path', detail: normalized.reason })
-  const peer = incoming.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'
+  // A socket already gone has no address; never pretend it was loopback.
+  const peer = incoming.socket.remoteAddress?.replace(/^::ffff:/, '') ?? ''
   const forwarded =
     limits.trustedProxyHops > 0 ? forwardedChain(headers.get('x-forwarded-for'), peer) : undefined
   return {
