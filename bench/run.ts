@@ -9,7 +9,7 @@
  * bodies, memory. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, cpus as osCpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -254,22 +254,32 @@ function requestFor(ctx: BenchContext, scenario: Scenario, started: Started): Lo
   }
 }
 
-/** One request before measuring: a variant that does not answer 2xx is reported, not measured. */
+/**
+ * One request before measuring: a variant that does not answer 2xx is reported, not measured.
+ * A 5xx or a network error gets two more tries a second apart (a server warming up).
+ */
 async function probe(request: LoadRequest): Promise<string | undefined> {
   const token =
     request.tokensFile === undefined ? undefined : readFileSync(request.tokensFile, 'utf8').split('\n')[0]
-  try {
-    const res = await fetch(request.url, {
-      method: request.bodyBytes === undefined ? (request.method ?? 'GET') : 'POST',
-      headers: token === undefined ? request.headers : { Authorization: `Bearer ${token}` },
-      ...(request.bodyBytes === undefined ? {} : { body: 'x'.repeat(request.bodyBytes) }),
-      signal: AbortSignal.timeout(15_000),
-    })
-    const text = await res.text()
-    return res.status < 300 ? undefined : `answered ${res.status} ${text.slice(0, 120)}`
-  } catch (err) {
-    return `probe failed: ${(err as Error).message}`
+  let problem = ''
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1000))
+    try {
+      const res = await fetch(request.url, {
+        method: request.bodyBytes === undefined ? (request.method ?? 'GET') : 'POST',
+        headers: token === undefined ? request.headers : { Authorization: `Bearer ${token}` },
+        ...(request.bodyBytes === undefined ? {} : { body: 'x'.repeat(request.bodyBytes) }),
+        signal: AbortSignal.timeout(15_000),
+      })
+      const text = await res.text()
+      if (res.status < 300) return undefined
+      problem = `answered ${res.status} ${text.slice(0, 120)}`
+      if (res.status < 500) return problem
+    } catch (err) {
+      problem = `probe failed: ${(err as Error).message}`
+    }
   }
+  return problem
 }
 
 async function runSection(
@@ -364,6 +374,7 @@ async function main(): Promise<void> {
   const identity = await ensureIdentity(issuer, settings.rotatingTokens, log)
   const runDir = join(WORK_DIR, 'run')
   const logDir = join(runDir, 'logs')
+  rmSync(logDir, { recursive: true, force: true })
   mkdirSync(logDir, { recursive: true })
   const upstream = spawnBounded(NODE, [fixture('upstream.ts')], {
     name: 'upstream',

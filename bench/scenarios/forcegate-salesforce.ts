@@ -4,7 +4,7 @@
  * identity cache (300 s), in front of the http_proxy integration to the upstream: the same
  * route as the passthrough and JWT scenarios, so the ratios isolate the enforcement.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { apiDocument, httpProxy, startForcegate } from '../lib/forcegate.ts'
@@ -24,6 +24,7 @@ export const forcegateSalesforce: Scenario = {
   path: '/api/items',
   async start(ctx) {
     const out = join(ctx.workDir, 'devorg.json')
+    rmSync(out, { force: true })
     const org = await startNodeServer(ctx, 'devorg', fixture('devorg.ts'), { OUT: out }, ctx.cpus.helpers)
     for (let i = 0; i < 100 && !existsSync(out); i++) await sleep(100)
     if (!existsSync(out)) throw new Unavailable('the dev org did not mint a token')
