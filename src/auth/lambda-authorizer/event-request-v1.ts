@@ -1,29 +1,12 @@
-import { v1HeaderMaps } from '../../events/header-maps.ts'
-import { v1QueryMaps } from '../../events/query-maps.ts'
-import { requestContextV1 } from '../../events/request-context.ts'
-import { nonEmptyOrNull, type RequestView } from '../../events/request-view.ts'
+import { requestPartsV1 } from '../../events/request-parts-v1.ts'
+import type { RequestView } from '../../events/request-view.ts'
 
 /**
  * The REQUEST authorizer event of REST APIs (and, with `version: '1.0'`, of HTTP API
  * payload 1.0). It carries the request's parameters but never its body.
  */
 export function buildRequestEventV1(view: RequestView, methodArn: string): Record<string, unknown> {
-  const { headers, multiValueHeaders } = v1HeaderMaps(view.request)
-  const { queryStringParameters, multiValueQueryStringParameters } = v1QueryMaps(view.request.rawQuery)
-  return {
-    type: 'REQUEST',
-    methodArn,
-    resource: view.resourcePath,
-    path: view.request.path,
-    httpMethod: view.request.method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters,
-    multiValueQueryStringParameters,
-    pathParameters: nonEmptyOrNull(view.pathParameters),
-    stageVariables: nonEmptyOrNull(view.stageVariables),
-    requestContext: requestContextV1(view),
-  }
+  return { type: 'REQUEST', methodArn, ...requestPartsV1(view) }
 }
 
 /**
