@@ -6,6 +6,7 @@ import type { TemplateScope } from '../errors/template-scope.ts'
 import type { Deployment } from '../events/request-view.ts'
 import { DuplicateRouteError, Router } from '../http/router.ts'
 import { createHttpProxyIntegration } from '../integrations/http/http-proxy-integration.ts'
+import { UpstreamPools } from '../integrations/http/upstream-pools.ts'
 import { createLambdaProxyIntegration } from '../integrations/lambda/lambda-proxy-integration.ts'
 import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
 import type { Integration } from '../integrations/types.ts'
@@ -36,6 +37,7 @@ export async function compileRoutes(
   const router = new Router<CompiledRoute>()
   const routes: CompiledRoute[] = []
   const integrations: Integration[] = []
+  const pools = new UpstreamPools()
   for (const spec of api.routes) {
     const auth = await deps.compileAuth(spec, api)
     const integration = await compileIntegration(
@@ -44,6 +46,7 @@ export async function compileRoutes(
       deps,
       auth?.trustedHeaderNames ?? NONE,
       gateway.server.maxBodyBytes,
+      pools,
     )
     integrations.push(integration)
     const routeKey = spec.method === '$default' ? '$default' : `${spec.method} ${spec.resourcePath}`
@@ -81,6 +84,7 @@ export async function compileRoutes(
     },
     async close() {
       await Promise.all(integrations.map((i) => i.close?.()))
+      await pools.close()
     },
   })
 }
@@ -93,6 +97,7 @@ async function compileIntegration(
   deps: CompileDeps,
   trustedHeaderNames: ReadonlySet<string>,
   maxBodyBytes: number,
+  pools: UpstreamPools,
 ): Promise<Integration> {
   switch (spec.type) {
     case 'aws_proxy': {
@@ -114,6 +119,7 @@ async function compileIntegration(
         timeoutMs: spec.timeoutMs,
         trustedHeaderNames,
         maxBodyBytes,
+        pools,
       })
     case 'mock':
       return createMockIntegration({

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { Pool } from 'undici'
 import { GatewayError, isGatewayError } from '../../errors/gateway-error.ts'
 import { connectionNominated, HOP_BY_HOP, SPOOFABLE_FORWARDING } from '../../http/hop-by-hop.ts'
 import { limitBody } from '../../http/read-body.ts'
 import type { Integration, IntegrationCall, IntegrationResult } from '../types.ts'
+import type { UpstreamPools } from './upstream-pools.ts'
 import { compileUriTemplate, type UriTemplate } from './uri-template.ts'
 
 export interface HttpProxyOptions {
@@ -14,6 +14,7 @@ export interface HttpProxyOptions {
   readonly trustedHeaderNames: ReadonlySet<string>
   /** Streamed request bodies fail with 413 past this many bytes. */
   readonly maxBodyBytes: number
+  readonly pools: UpstreamPools
 }
 
 const UPSTREAM_ERRORS_TIMEOUT = new Set([
@@ -29,13 +30,7 @@ const UPSTREAM_ERRORS_TIMEOUT = new Set([
  */
 export function createHttpProxyIntegration(options: HttpProxyOptions): Integration {
   const template: UriTemplate = compileUriTemplate(options.uri)
-  const pool = new Pool(template.origin, {
-    connections: 128,
-    pipelining: 1,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connectTimeout: Math.min(options.timeoutMs, 10_000),
-  })
+  const pool = options.pools.get(template.origin, options.timeoutMs)
   return {
     type: 'http_proxy',
     description: `http ${options.httpMethod ?? 'ANY'} ${options.uri} (timeout ${options.timeoutMs} ms)`,
@@ -100,7 +95,6 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
       }
       return { kind: 'streamed' }
     },
-    close: () => pool.close(),
   }
 }
 
