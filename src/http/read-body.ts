@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { Readable } from 'node:stream'
+import { type Readable, Transform } from 'node:stream'
 import { GatewayError } from '../errors/gateway-error.ts'
 
 /**
@@ -62,18 +62,19 @@ export function readBody(incoming: IncomingMessage, maxBytes: number): Promise<B
 
 /**
  * Passes a streamed body through while counting it; past the limit the stream fails with a
- * 413 so an upstream never receives more than a buffered integration would accept.
+ * 413 so an upstream never receives more than a buffered integration would accept. Only
+ * chunked bodies need this: a declared length was checked before, and Node's parser never
+ * reads past it.
  */
 export function limitBody(incoming: IncomingMessage, maxBytes: number): Readable {
-  return Readable.from(
-    (async function* counted() {
-      let size = 0
-      for await (const chunk of incoming as AsyncIterable<Buffer>) {
-        size += chunk.length
-        if (size > maxBytes) throw new GatewayError('GW_BODY_TOO_LARGE', { reason: 'receive.body_size' })
-        yield chunk
-      }
-    })(),
-    { objectMode: false },
-  )
+  let size = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length
+      if (size > maxBytes) done(new GatewayError('GW_BODY_TOO_LARGE', { reason: 'receive.body_size' }))
+      else done(null, chunk)
+    },
+  })
+  incoming.once('error', (err) => counter.destroy(err))
+  return incoming.pipe(counter)
 }

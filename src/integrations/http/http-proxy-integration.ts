@@ -58,7 +58,11 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
             path,
             method,
             headers,
-            body: hasBody ? limitBody(call.incoming, options.maxBodyBytes) : null,
+            body: !hasBody
+              ? null
+              : req.headers.has('content-length')
+                ? call.incoming
+                : limitBody(call.incoming, options.maxBodyBytes),
             opaque: call.outgoing,
             signal: call.outgoing,
           },
