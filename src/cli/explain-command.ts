@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { prepareGateway } from '../gateway.ts'
 import { createLogger } from '../observability/logger.ts'
 import { type Explanation, explainRequest } from '../pipeline/explain-request.ts'
+import { API_OPTIONS } from './api-options.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
 /**
@@ -65,10 +66,7 @@ function parse(argv: readonly string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      api: { type: 'string' },
-      config: { type: 'string' },
-      functions: { type: 'string', multiple: true },
-      stage: { type: 'string' },
+      ...API_OPTIONS,
       request: { type: 'string', short: 'X', multiple: true },
       header: { type: 'string', short: 'H', multiple: true },
       json: { type: 'boolean' },

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { startGateway } from '../gateway.ts'
+import { API_OPTIONS } from './api-options.ts'
 import { formatRouteTable } from './format-route-table.ts'
 import { guardProcess } from './guard-process.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
@@ -38,12 +39,9 @@ function parse(argv: readonly string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      api: { type: 'string' },
-      config: { type: 'string' },
-      functions: { type: 'string', multiple: true },
+      ...API_OPTIONS,
       port: { type: 'string' },
       host: { type: 'string' },
-      stage: { type: 'string' },
     },
   })
 }

@@ -1,4 +1,5 @@
 import { systemClock } from '../../cache/ttl-lru.ts'
+import { checkedInteger } from '../../lib/checked-integer.ts'
 import { checkAudience } from './audience.ts'
 import { checkUntrustedHeader, tokenTypeMatches } from './header-policy.ts'
 import { buildIssuerRegistry } from './issuer-registry.ts'
@@ -103,18 +104,4 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   }
 
   return { verify, hydrate }
-}
-
-function checkedInteger(
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-  name: string,
-): number {
-  if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${name} must be an integer between ${min} and ${max}`)
-  }
-  return value
 }

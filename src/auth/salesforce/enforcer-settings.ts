@@ -1,3 +1,4 @@
+import { checkedInteger } from '../../lib/checked-integer.ts'
 import { isScopeToken } from './header-safe.ts'
 import type { SalesforceEnforcerConfig, SalesforceTokenKind, ScopeRequirement } from './types.ts'
 
@@ -34,31 +35,43 @@ export function checkedSettings(config: SalesforceEnforcerConfig): EnforcerSetti
     accept: new Set(config.accept),
     ttlMs:
       1000 *
-      integer(config.cache?.ttlSeconds, ENFORCER_DEFAULTS.ttlSeconds, 0, 3600, `${where}: cache.ttlSeconds`),
+      checkedInteger(
+        config.cache?.ttlSeconds,
+        ENFORCER_DEFAULTS.ttlSeconds,
+        0,
+        3600,
+        `${where}: cache.ttlSeconds`,
+      ),
     negativeTtlMs:
       1000 *
-      integer(
+      checkedInteger(
         config.cache?.negativeTtlSeconds,
         ENFORCER_DEFAULTS.negativeTtlSeconds,
         0,
         300,
         `${where}: cache.negativeTtlSeconds`,
       ),
-    maxEntries: integer(
+    maxEntries: checkedInteger(
       config.cache?.maxEntries,
       ENFORCER_DEFAULTS.maxEntries,
       1,
       1_000_000,
       `${where}: cache.maxEntries`,
     ),
-    retryAfterSeconds: integer(
+    retryAfterSeconds: checkedInteger(
       config.failure?.retryAfterSeconds,
       ENFORCER_DEFAULTS.retryAfterSeconds,
       1,
       3600,
       `${where}: failure.retryAfterSeconds`,
     ),
-    timeoutMs: integer(config.timeoutMs, ENFORCER_DEFAULTS.timeoutMs, 1, 60_000, `${where}: timeoutMs`),
+    timeoutMs: checkedInteger(
+      config.timeoutMs,
+      ENFORCER_DEFAULTS.timeoutMs,
+      1,
+      60_000,
+      `${where}: timeoutMs`,
+    ),
   }
 }
 
@@ -73,18 +86,4 @@ export function checkedScopes(scopes: ScopeRequirement): ScopeRequirement {
     requiredScopes: Object.freeze([...scopes.requiredScopes]),
     scopeMode: scopes.scopeMode,
   })
-}
-
-function integer(
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-  name: string,
-): number {
-  if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${name} must be an integer between ${min} and ${max}`)
-  }
-  return value
 }
