@@ -75,14 +75,18 @@ export async function explainRequest(
       deployment: table.deployment,
     }
     try {
-      const outcome = await route.auth.authorize(view, (detail) => {
-        // Authorizers name their own sub-steps (credential, cache, introspection, contract …).
-        const { step, ...rest } = detail
-        steps.push({
-          step: typeof step === 'string' && step !== 'authorizer' ? step : 'authorize',
-          detail: rest,
-        })
-      })
+      const outcome = await route.auth.authorize(
+        view,
+        (detail) => {
+          // Authorizers name their own sub-steps (credential, cache, introspection, contract …).
+          const { step, ...rest } = detail
+          steps.push({
+            step: typeof step === 'string' && step !== 'authorizer' ? step : 'authorize',
+            detail: rest,
+          })
+        },
+        true,
+      )
       steps.push({
         step: 'enrich',
         detail: { principalId: outcome.principalId ?? null, authorizer: outcome.authorizerContext ?? null },

@@ -45,7 +45,7 @@ export function salesforceRouteAuth(
   return {
     description: `salesforce '${spec.schemeName}' org ${spec.org} (${spec.accept.join('/')})${describeScopes}${spec.contract ? ` contract ${spec.api}` : ''}`,
     trustedHeaderNames: TRUSTED,
-    async authorize(view, explain): Promise<AuthOutcome> {
+    async authorize(view, explain, dryRun): Promise<AuthOutcome> {
       const identity = await enforcer.authenticate(view.request.headers.get('authorization'), explain)
       let responseHeaders: Readonly<Record<string, string>> | undefined
       if (spec.contract && partners !== undefined) {
@@ -72,7 +72,9 @@ export function salesforceRouteAuth(
             detail: `contract of ${clientId} for ${spec.api} names usage plan '${contract.usagePlan}', which is not configured`,
           })
         }
-        if (plan !== undefined) {
+        if (plan !== undefined && dryRun === true) {
+          explain?.({ step: 'usage', plan: plan.name, counted: false })
+        } else if (plan !== undefined) {
           const usage = await partners.limiter.consume(clientId, plan)
           explain?.({ step: 'usage', plan: plan.name, allowed: usage.allowed })
           if (!usage.allowed) throw usageLimitError(usage)

@@ -24,7 +24,8 @@ export interface RouteAuth {
   readonly description: string
   /** Header names (lower case) stripped from clients because this route's authorizer sets them. */
   readonly trustedHeaderNames: ReadonlySet<string>
-  authorize(view: RequestView, explain?: ExplainSink): Promise<AuthOutcome>
+  /** `dryRun` (explain): decide as for real, but count nothing against usage plans. */
+  authorize(view: RequestView, explain?: ExplainSink, dryRun?: boolean): Promise<AuthOutcome>
 }
 
 export interface CompiledRoute {

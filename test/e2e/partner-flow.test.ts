@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import * as oidc from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../devorg/index.ts'
+import { explainRequest } from '../../src/pipeline/explain-request.ts'
 import { authorizeInteractively, Browser } from '../devorg/oauth/browser.ts'
 import { lambdaOp } from '../helpers/temp-api.ts'
 import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
@@ -169,6 +170,25 @@ describe('partner onboarding and Salesforce token enforcement, end to end', () =
     assert.equal((await admin(`/${partner.partner.clientId}/suspend`, { method: 'POST' })).status, 200)
     const suspended = await call('/orders', token)
     assert.equal(suspended.status, 403)
+  })
+
+  test('explain decides like a request but never counts against the usage plan', async () => {
+    const partner = await register('Explainer', 'order-status', 'tiny')
+    const token = await codeFlowToken(partner.credentials)
+    for (let i = 0; i < 4; i++) {
+      const explained = await explainRequest(
+        gw.gateway.table,
+        { method: 'GET', target: '/orders', headers: [['Authorization', `Bearer ${token}`]] },
+        Date.now,
+      )
+      assert.equal(explained.status, 200)
+      assert.deepEqual(explained.steps.find((s) => s.step === 'usage')?.detail, {
+        plan: 'tiny',
+        counted: false,
+      })
+    }
+    for (let i = 0; i < 3; i++) assert.equal((await call('/orders', token)).status, 200)
+    assert.equal((await call('/orders', token)).status, 429)
   })
 
   test('a client without a contract for this API is 403; without the route scope 403', async () => {
