@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { SingleFlight } from '../../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../../cache/ttl-lru.ts'
 
@@ -53,5 +53,5 @@ export class VerifiedTokenCache<V> {
 }
 
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token).digest('base64url')
+  return hash('sha256', token, 'base64url')
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /**
  * What one authorization did, for `forcegate explain` and debug logs. Identity values appear
@@ -31,7 +31,7 @@ export function createTrail(authorizerId: string): AuthorizerTrail {
 }
 
 export function fingerprint(untrustedValue: string): string {
-  return createHash('sha256').update(untrustedValue).digest('hex').slice(0, 16)
+  return hash('sha256', untrustedValue, 'hex').slice(0, 16)
 }
 
 /** One line per step, for the pipeline's string trail and `forcegate explain`. */

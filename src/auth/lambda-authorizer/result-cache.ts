@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { SingleFlight } from '../../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../../cache/ttl-lru.ts'
 import type { AuthorizerOutput } from './output.ts'
@@ -17,9 +17,8 @@ export function resultCacheKey(
   stage: string,
   identityValues: readonly string[],
 ): string {
-  return createHash('sha256')
-    .update(JSON.stringify([authorizerId, stage, ...identityValues]))
-    .digest('hex')
+  // One-shot hash(): about twice as fast as createHash() for inputs this small.
+  return hash('sha256', JSON.stringify([authorizerId, stage, ...identityValues]), 'hex')
 }
 
 export type ResultSource = 'cache' | 'invoke' | 'joined'
