@@ -25,9 +25,9 @@ export function lambdaRouteAuth(
     description,
     trustedHeaderNames: new Set(),
     async authorize(view, explain) {
-      const trail = createTrail(authorizer.id)
+      const trail = explain === undefined ? undefined : createTrail(authorizer.id)
       try {
-        const result = await authorizer.authorize(view, { trail })
+        const result = await authorizer.authorize(view, trail === undefined ? {} : { trail })
         return {
           principalId: result.principalId,
           authorizerContext: shape(result),
@@ -35,7 +35,7 @@ export function lambdaRouteAuth(
           usageIdentifierKey: result.usageIdentifierKey,
         }
       } finally {
-        explain?.({ step: 'authorizer', ...trail })
+        if (trail !== undefined) explain?.({ step: 'authorizer', ...trail })
       }
     },
   }

@@ -107,7 +107,11 @@ export function createLambdaAuthorizer(
     return decision.statementIndex
   }
 
-  async function run(view: RequestView, trail: AuthorizerTrail): Promise<AuthorizeResult> {
+  async function run(
+    view: RequestView,
+    trail: AuthorizerTrail,
+    explaining: boolean,
+  ): Promise<AuthorizeResult> {
     const arn = formatExecuteApiArn({
       region: view.deployment.region,
       accountId: view.deployment.accountId,
@@ -121,12 +125,15 @@ export function createLambdaAuthorizer(
       throw new GatewayError('GW_URI_TOO_LONG', { reason: 'authorizer.arn_too_long' })
 
     const identity = readIdentityValues(compiled.sources, view, kind)
-    trail.identity = compiled.sources.map((s, i) => {
-      const value = identity.values[i]
-      return value === undefined
-        ? { expression: s.expression, present: false }
-        : { expression: s.expression, present: true, sha256: fingerprint(value) }
-    })
+    // Hashing identity values for the trail is only worth it when someone reads the trail.
+    if (explaining) {
+      trail.identity = compiled.sources.map((s, i) => {
+        const value = identity.values[i]
+        return value === undefined
+          ? { expression: s.expression, present: false }
+          : { expression: s.expression, present: true, sha256: fingerprint(value) }
+      })
+    }
     if (!identity.ok)
       throw identityRejected('identity.missing', `identity source ${identity.missing} is missing or empty`)
     if (compiled.validation !== undefined && !compiled.validation.test(identity.values[0]!)) {
@@ -169,7 +176,7 @@ export function createLambdaAuthorizer(
     async authorize(view, options) {
       const trail = options?.trail ?? createTrail(config.id)
       try {
-        const result = await run(view, trail)
+        const result = await run(view, trail, options?.trail !== undefined)
         trail.outcome = 'allow'
         return result
       } catch (err) {
