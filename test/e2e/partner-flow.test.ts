@@ -5,6 +5,7 @@ import * as oidc from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../devorg/index.ts'
 import { explainRequest } from '../../src/pipeline/explain-request.ts'
 import { authorizeInteractively, Browser } from '../devorg/oauth/browser.ts'
+import { devorgSalesforceYaml, WHOAMI_HANDLER } from '../helpers/devorg-gateway-config.ts'
 import { lambdaOp } from '../helpers/temp-api.ts'
 import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
@@ -39,9 +40,7 @@ describe('partner onboarding and Salesforce token enforcement, end to end', () =
   let gw: TestGateway
   before(async () => {
     org = await startDevOrg({ port: 0 })
-    const gatewayApp = org.seed.connectedApps.find((a) => a.name === 'forcegate Gateway')!
     Object.assign(process.env, {
-      E2E_SF_SECRET: gatewayApp.clientSecret,
       E2E_IAT: org.seed.initialAccessToken,
       E2E_KEY: randomBytes(32).toString('base64'),
       E2E_ADMIN: ADMIN_TOKEN,
@@ -56,18 +55,10 @@ describe('partner onboarding and Salesforce token enforcement, end to end', () =
         { components: { securitySchemes: { salesforce: scheme('required'), open: scheme('none') } } },
       ),
       {
-        'whoami.mjs':
-          'export const handler = async (e) => ({ statusCode: 200, body: JSON.stringify(e.requestContext.authorizer) })\n',
+        'whoami.mjs': WHOAMI_HANDLER,
       },
       [
-        'salesforce:',
-        '  orgs:',
-        '    devorg:',
-        `      issuer: ${org.issuer}`,
-        `      orgId: ${org.orgId}`,
-        '      introspection:',
-        `        clientId: ${gatewayApp.clientId}`,
-        '        clientSecret: { env: E2E_SF_SECRET }',
+        ...devorgSalesforceYaml(org, 'E2E_SF_SECRET'),
         'partners:',
         '  org:',
         `    url: ${org.url}`,

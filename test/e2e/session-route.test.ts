@@ -6,6 +6,7 @@ import { type DevOrg, startDevOrg } from '../../devorg/index.ts'
 import { type Gateway, startGateway } from '../../src/gateway.ts'
 import { createLogger } from '../../src/observability/logger.ts'
 import { authorizeInteractively, Browser } from '../devorg/oauth/browser.ts'
+import { devorgSalesforceYaml } from '../helpers/devorg-gateway-config.ts'
 import { lambdaOp, type TempApi, tempApi } from '../helpers/temp-api.ts'
 import { openapi } from '../helpers/test-gateway.ts'
 
@@ -41,9 +42,7 @@ before(async () => {
   })
   assert.equal(registered.status, 201)
   const client = (await registered.json()) as { client_id: string; client_secret: string }
-  const gatewayApp = org.seed.connectedApps.find((a) => a.introspectAll === true)!
   Object.assign(process.env, {
-    SR_SF: gatewayApp.clientSecret,
     SR_PORTAL: client.client_secret,
     SR_IAT: org.seed.initialAccessToken,
     SR_KEY: randomBytes(32).toString('base64'),
@@ -67,13 +66,7 @@ before(async () => {
   const config = await api.file(
     'forcegate.yaml',
     [
-      'salesforce:',
-      '  orgs:',
-      '    devorg:',
-      `      issuer: ${org.issuer}`,
-      '      introspection:',
-      `        clientId: ${gatewayApp.clientId}`,
-      '        clientSecret: { env: SR_SF }',
+      ...devorgSalesforceYaml(org, 'SR_SF', { orgId: false }),
       'partners:',
       `  org: { url: ${org.url}, initialAccessToken: { env: SR_IAT } }`,
       '  store: { path: ":memory:" }',

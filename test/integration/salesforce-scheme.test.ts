@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type DevOrg, startDevOrg } from '../../devorg/index.ts'
 import { explainRequest } from '../../src/pipeline/explain-request.ts'
+import { devorgSalesforceYaml, WHOAMI_HANDLER } from '../helpers/devorg-gateway-config.ts'
 import { type EchoUpstream, startEchoUpstream } from '../helpers/echo-upstream.ts'
 import { lambdaOp } from '../helpers/temp-api.ts'
 import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
@@ -43,8 +44,6 @@ describe('x-forcegate-salesforce against the dev org over real HTTP', () => {
   before(async () => {
     org = await startDevOrg({ port: 0 })
     upstream = await startEchoUpstream()
-    const gatewayApp = org.seed.connectedApps.find((a) => a.name === 'forcegate Gateway')!
-    process.env.TEST_SF_INTROSPECTION_SECRET = gatewayApp.clientSecret
     gw = await startTestGateway(
       openapi(
         {
@@ -64,20 +63,9 @@ describe('x-forcegate-salesforce against the dev org over real HTTP', () => {
         { components: { securitySchemes: { salesforce: scheme() } } },
       ),
       {
-        'whoami.mjs':
-          'export const handler = async (e) => ({ statusCode: 200, body: JSON.stringify(e.requestContext.authorizer) })\n',
+        'whoami.mjs': WHOAMI_HANDLER,
       },
-      [
-        'salesforce:',
-        '  orgs:',
-        '    devorg:',
-        `      issuer: ${org.issuer}`,
-        `      orgId: ${org.orgId}`,
-        '      introspection:',
-        `        clientId: ${gatewayApp.clientId}`,
-        '        clientSecret: { env: TEST_SF_INTROSPECTION_SECRET }',
-        '',
-      ].join('\n'),
+      [...devorgSalesforceYaml(org, 'TEST_SF_INTROSPECTION_SECRET'), ''].join('\n'),
     )
   })
   after(async () => {
