@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { DatabaseSync } from 'node:sqlite'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { createEventBus, type EventBus } from '../events/event-bus.ts'
 import type { Faults } from '../faults.ts'
 import type { DevOrgSeed } from '../seed/seed-types.ts'
 import { createApiUsage, DAILY_API_LIMIT } from './api-usage.ts'
@@ -41,6 +42,8 @@ export type RestApiDeps = {
   log?: (line: string) => void
   /** Owner and creator of seed records; seed users carry no id, so the OAuth side knows it. */
   seedUserId?: string
+  /** The org's event bus, shared with the Pub/Sub API; one on `db` is made when absent. */
+  eventBus?: EventBus
 }
 
 export type RestApi = {
@@ -56,7 +59,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
   const store = createRecordStore(deps.db)
   const usage = createApiUsage(store, now)
   const cursors = createQueryCursors(() => now().getTime())
-  const events = createEventLog()
+  const events = createEventLog(deps.eventBus ?? createEventBus({ db: deps.db, schema }))
   const seedUserId = deps.seedUserId ?? deps.seed.users.find((u) => u.id !== undefined)?.id
   const seedUser = (seedUserId && normalizeId(seedUserId)) || SEED_USER
   loadSeedRecords({ schema, store, userId: seedUser, now }, deps.seed)
