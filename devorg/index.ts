@@ -24,6 +24,8 @@ export type DevOrgOptions = {
   dataDir?: string
   faults?: Partial<Faults>
   log?: (line: string) => void
+  /** The org's clock (ms): token times, expiry, introspection, userinfo. Tests move it. */
+  clock?: () => number
 }
 
 export type DevOrg = {
@@ -45,7 +47,7 @@ function urlHost(host: string): string {
 export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> {
   const seed = loadSeed(options.seed)
   const log = options.log ?? (() => {})
-  const now = Date.now
+  const now = options.clock ?? Date.now
   const db = openDatabase(options.dataDir)
   const directory = new Directory(seed)
   const keys = loadSigningKeys(db, directory.orgId)

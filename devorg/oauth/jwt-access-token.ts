@@ -15,10 +15,15 @@ const NBF_SKEW_SECONDS = 15
  * `tty`, `tnk`; payload `scp`, `sub: uid:005…`, `aud` as an array, no `jti`) and records the
  * token so that revocation and introspection can find it.
  */
-export function jwtAccessTokenCustomizer(deps: { db: DatabaseSync; orgId: string; key: PrivateJwk }) {
+export function jwtAccessTokenCustomizer(deps: {
+  db: DatabaseSync
+  orgId: string
+  key: PrivateJwk
+  now: () => number
+}) {
   return async (_ctx: KoaContextWithOIDC | undefined, token: AccessToken, jwt: JwtParts): Promise<void> => {
     const p = jwt.payload
-    const iat = typeof p.iat === 'number' ? p.iat : Math.floor(Date.now() / 1000)
+    const iat = typeof p.iat === 'number' ? p.iat : Math.floor(deps.now() / 1000)
     const exp = typeof p.exp === 'number' ? p.exp : undefined
     jwt.header = {
       tnk: `core/dev/${deps.orgId}`,

@@ -9,6 +9,7 @@ import { registerUserGrants } from './grants/user-grants.ts'
 import { jwtAccessTokenCustomizer } from './jwt-access-token.ts'
 import { logoutSource, postLogoutSuccessSource } from './logout-pages.ts'
 import type { OrgUrls } from './org-urls.ts'
+import { followOrgClock } from './provider-clock.ts'
 import {
   accessTokenTtl,
   type ProviderDeps,
@@ -150,6 +151,7 @@ export function createProvider(deps: ProviderDeps): Provider {
           db: deps.db,
           orgId: directory.orgId,
           key: keys.accessToken,
+          now: deps.now,
         }) as never,
       },
     },
@@ -161,6 +163,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
   }
   const provider = new Provider(urls.base, configuration)
+  followOrgClock(provider, deps.now)
   patchOpaqueTokenFormats(provider, org15)
   patchIdTokenSubject(provider, urls)
   registerUserGrants(provider, deps)

@@ -51,6 +51,7 @@ async function exchange(provider: Provider, deps: ProviderDeps, assertion: strin
       audience: ['https://login.salesforce.com', 'https://test.salesforce.com', deps.urls.base],
       requiredClaims: ['exp', 'sub'],
       clockTolerance: 180,
+      currentDate: new Date(deps.now()),
     })
   } catch (error) {
     if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') {

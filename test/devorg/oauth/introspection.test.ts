@@ -4,6 +4,7 @@ import * as client from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
 import { mayIntrospect } from '../../../devorg/oauth/introspection.ts'
 import { loadSeed } from '../../../devorg/seed/load-seed.ts'
+import { testClock } from '../../helpers/test-clock.ts'
 import { authorizeInteractively, Browser } from './browser.ts'
 import { app, clientCredentialsToken, introspect, passwordToken, postForm } from './org-client.ts'
 
@@ -147,13 +148,14 @@ describe('introspection and revocation', () => {
 describe('session timeout', () => {
   it('access tokens stop working after the org’s session timeout', async () => {
     const seed = loadSeed(undefined)
-    seed.org.sessionTimeoutSeconds = 1
-    const org = await startDevOrg({ port: 0, seed })
+    seed.org.sessionTimeoutSeconds = 60
+    const clock = testClock()
+    const org = await startDevOrg({ port: 0, seed, clock: clock.now })
     try {
       const t = await passwordToken(org, 'Order Portal', ADMIN.username, ADMIN.password)
       const live = (await introspect(org, 'forcegate Gateway', t.access_token)).json()
-      assert.equal((live.exp as number) - (live.iat as number), 1)
-      await new Promise((resolve) => setTimeout(resolve, 2100))
+      assert.equal((live.exp as number) - (live.iat as number), 60)
+      clock.advance(61_000)
       assert.deepEqual((await introspect(org, 'forcegate Gateway', t.access_token)).json(), { active: false })
       const info = await fetch(`${org.url}/services/oauth2/userinfo`, {
         headers: { authorization: `Bearer ${t.access_token}` },
