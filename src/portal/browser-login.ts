@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { type CookiePolicy, cookiePolicyFor } from './cookie-policy.ts'
 import { parseCookies, serializeCookie } from './cookies.ts'
 import { type ClientCredentials, LoginError, type OrgClient } from './org-client.ts'
-import { safeReturnTo } from './return-to.ts'
+import { type ReturnToScope, safeReturnTo } from './return-to.ts'
 import { randomToken, sha256 } from './secrets.ts'
 import { identityFromClaims } from './session-identity.ts'
 import { lookupSession, type SessionLookup } from './session-lookup.ts'
@@ -73,6 +73,7 @@ export class BrowserLogin {
   readonly postLogoutRedirectUri: string
   readonly #o: BrowserLoginOptions
   readonly #clock: () => number
+  readonly #returnTo: ReturnToScope
   #sweptAt = 0
 
   constructor(options: BrowserLoginOptions) {
@@ -82,13 +83,14 @@ export class BrowserLogin {
     const origin = new URL(options.publicOrigin).origin
     this.redirectUri = `${origin}${options.basePath}/callback`
     this.postLogoutRedirectUri = `${origin}${options.basePath}/signed-out`
+    this.#returnTo = { origin, basePath: options.basePath, fallback: `${options.basePath}/` }
   }
 
-  /** The redirect to Salesforce's login; `returnTo` is sanitised to a path on this origin. */
+  /** The redirect to Salesforce's login; `returnTo` becomes a path under the base path of this origin. */
   beginLogin(req: IncomingMessage, returnTo: string | undefined): Promise<Redirect> {
     return this.beginCodeFlow(req, {
       purpose: 'login',
-      returnTo: safeReturnTo(returnTo, `${this.#o.basePath}/`),
+      returnTo: this.safeReturnTo(returnTo),
       redirectUri: this.redirectUri,
       scope: this.#o.scope ?? 'openid profile email',
     })
@@ -183,9 +185,15 @@ export class BrowserLogin {
       data: {},
     })
     return {
-      location: flow.transaction.returnTo,
+      // Checked again on the way out: the Location header is only ever a normalised local path.
+      location: this.safeReturnTo(flow.transaction.returnTo),
       cookies: [serializeCookie(this.cookies.sessionName, cookie, { secure: this.cookies.secure })],
     }
+  }
+
+  /** A path under the base path of this origin for any candidate; the base path's home otherwise. */
+  safeReturnTo(candidate: string | undefined): string {
+    return safeReturnTo(candidate, this.#returnTo)
   }
 
   /** The session of a request; refreshes its idle clock at most once a minute. */

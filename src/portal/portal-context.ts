@@ -17,6 +17,8 @@ export interface PortalContext {
   readonly headers: Record<string, string>
   readonly admins: ReadonlySet<string>
   readonly tryCallback: string
+  /** The only origin "try it" sends a token to (the configured gateway's). */
+  readonly gatewayOrigin: string
   readonly clock: () => number
 }
 

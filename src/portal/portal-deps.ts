@@ -41,7 +41,7 @@ export interface PortalDeps {
   readonly sessions: SessionStore
   /** Salesforce usernames of portal administrators (approve contracts, suspend partners). */
   readonly admins: readonly string[]
-  /** Base URL "try it" calls, e.g. the gateway's own listener. */
+  /** The gateway "try it" calls, e.g. its own listener; only its origin is used, and only it is ever called. */
   readonly gatewayUrl: string
   readonly clock?: () => number
   readonly fetch?: typeof fetch

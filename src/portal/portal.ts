@@ -73,6 +73,9 @@ export function createPortal(deps: PortalDeps): Portal {
     ...(deps.sessionSeconds === undefined ? {} : { sessionSeconds: deps.sessionSeconds }),
     ...(deps.idleSeconds === undefined ? {} : { idleSeconds: deps.idleSeconds }),
   })
+  const gateway = new URL(deps.gatewayUrl)
+  if (gateway.protocol !== 'http:' && gateway.protocol !== 'https:')
+    throw new TypeError(`the gateway URL "try it" calls must be http or https, got ${deps.gatewayUrl}`)
   const headers = securityHeaders(new URL(deps.org.issuer).origin)
   const ctx: PortalContext = {
     deps,
@@ -82,6 +85,7 @@ export function createPortal(deps: PortalDeps): Portal {
     headers,
     admins: new Set(deps.admins.map((a) => a.toLowerCase())),
     tryCallback: `${origin}/portal/try/callback`,
+    gatewayOrigin: gateway.origin,
     clock,
   }
 

@@ -3,14 +3,16 @@ import { noReferrer, sendHtml, sendRedirect } from './http-io.ts'
 import { LoginError } from './org-client.ts'
 import { type TryResult, tryPage, tryResultPage } from './pages/try-pages.ts'
 import { fail, type PortalContext, type PortalRequest, signedIn, signedInForm } from './portal-context.ts'
-import { safeReturnTo } from './return-to.ts'
+import { pathAndQuery } from './same-origin-url.ts'
+import { tryTarget } from './try-target.ts'
 
 /**
  * "Try it": the portal runs the authorization code flow for one of the user's own apps (so
  * the token is exactly what that app would get), keeps the token with the session, and sends a
  * GET to the gateway with it, showing the request, the response and the gateway's decisions.
  * The app's secret is asked for because the portal never keeps one; it lives in the login
- * transaction (single use, minutes) only until the code is exchanged.
+ * transaction (single use, minutes) only until the code is exchanged. The token only ever goes
+ * to the configured gateway origin (`tryTarget`), whatever path a form or a link brings.
  */
 
 const BODY_LIMIT = 64 * 1024
@@ -30,7 +32,11 @@ export async function tryRoute(ctx: PortalContext, r: PortalRequest): Promise<vo
   const wanted = r.url.searchParams.get('app') ?? who.session.data.tryClientId ?? apps[0]?.clientId
   const app = apps.find((a) => a.clientId === wanted)
   const offered = ctx.deps.apis?.find((o) => app?.contracts.some((c) => c.api === o.name))?.tryPath
-  const path = safeReturnTo(r.url.searchParams.get('path') ?? offered ?? undefined, '/')
+  // A link may pre-fill the path; one that would leave the gateway is replaced, never shown.
+  const target =
+    tryTarget(r.url.searchParams.get('path') ?? undefined, ctx.gatewayOrigin) ??
+    tryTarget(offered, ctx.gatewayOrigin)
+  const path = target === undefined ? '/' : pathAndQuery(target)
   const hasToken = app !== undefined && tokenFor(who.session.data, app.clientId, ctx.clock()) !== undefined
   sendHtml(r.res, 200, tryPage(who.viewer, apps, { app, hasToken, path }), ctx.headers)
 }
@@ -82,7 +88,11 @@ export async function tryCallbackRoute(base: PortalContext, r: PortalRequest): P
       tryToken: flow.accessToken,
       tryUntil: String(ctx.clock() + TOKEN_KEEP_MS),
     })
-    sendRedirect(r.res, { location: flow.transaction.returnTo, cookies: [] }, ctx.headers)
+    sendRedirect(
+      r.res,
+      { location: ctx.login.safeReturnTo(flow.transaction.returnTo), cookies: [] },
+      ctx.headers,
+    )
   } catch (err) {
     if (!(err instanceof LoginError)) throw err
     ctx.deps.log?.({ reason: err.reason }, 'try-it code flow failed')
@@ -110,16 +120,26 @@ export async function tryCallRoute(ctx: PortalContext, r: PortalRequest): Promis
   if (who === undefined) return
   const app = await ownApp(ctx, r, who, who.form.get('app') ?? undefined)
   if (app === undefined) return
-  const path = safeReturnTo(who.form.get('path') ?? undefined, '/')
   const token = tokenFor(who.session.data, app.clientId, ctx.clock())
-  if (token === undefined) {
+  // Only the configured gateway is ever called: the path is resolved against it first, and the
+  // resolved URL must still be the gateway's origin.
+  const target = tryTarget(who.form.get('path') ?? undefined, ctx.gatewayOrigin)
+  if (target === undefined || token === undefined) {
+    if (target === undefined) ctx.deps.log?.({ reason: 'try.path_refused' }, 'try-it call refused')
     const apps = await myApps(ctx, who)
-    const error = 'Get a token first (step 1).'
-    return sendHtml(r.res, 400, tryPage(who.viewer, apps, { app, hasToken: false, path, error }), ctx.headers)
+    const error =
+      target === undefined
+        ? `Enter a path on the gateway (${ctx.gatewayOrigin}), such as /orders.`
+        : 'Get a token first (step 1).'
+    const state = {
+      app,
+      hasToken: token !== undefined,
+      path: target === undefined ? '/' : pathAndQuery(target),
+      error,
+    }
+    return sendHtml(r.res, 400, tryPage(who.viewer, apps, state), ctx.headers)
   }
-  // Only the configured gateway is ever called: the path is resolved against it and must stay there.
-  const base = new URL(ctx.deps.gatewayUrl)
-  const target = new URL(path, base)
+  const path = pathAndQuery(target)
   const sent: [string, string][] = [
     ['accept', 'application/json'],
     ['authorization', `Bearer ${token}`],
@@ -143,10 +163,10 @@ export async function tryCallRoute(ctx: PortalContext, r: PortalRequest): Promis
       body: text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT)}\n… (truncated)` : text,
     }
   } catch {
-    response = { error: `The gateway at ${base.origin} could not be reached.` }
+    response = { error: `The gateway at ${ctx.gatewayOrigin} could not be reached.` }
   }
   const trail = await ctx.deps
-    .explain?.({ method: 'GET', target: target.pathname + target.search, headers: sent })
+    .explain?.({ method: 'GET', target: path, headers: sent })
     .catch(() => undefined)
   const result: TryResult = {
     request: { method: 'GET', url: target.href, headers: shown },
