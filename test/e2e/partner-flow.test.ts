@@ -7,6 +7,7 @@ import { explainRequest } from '../../src/pipeline/explain-request.ts'
 import { authorizeInteractively, Browser } from '../devorg/oauth/browser.ts'
 import { devorgSalesforceYaml, WHOAMI_HANDLER } from '../helpers/devorg-gateway-config.ts'
 import { lambdaOp } from '../helpers/temp-api.ts'
+import { testClock } from '../helpers/test-clock.ts'
 import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
 const USER = { username: 'admin@partner.example.com', password: 'Partner-Admin-1' }
@@ -38,6 +39,7 @@ interface Registered {
 describe('partner onboarding and Salesforce token enforcement, end to end', () => {
   let org: DevOrg
   let gw: TestGateway
+  const clock = testClock()
   before(async () => {
     org = await startDevOrg({ port: 0 })
     Object.assign(process.env, {
@@ -71,6 +73,7 @@ describe('partner onboarding and Salesforce token enforcement, end to end', () =
         '  admin: { token: { env: E2E_ADMIN } }',
         '',
       ].join('\n'),
+      { clock: clock.now },
     )
   })
   after(async () => {
@@ -202,7 +205,7 @@ describe('partner onboarding and Salesforce token enforcement, end to end', () =
       body: new URLSearchParams({ token }),
     })
     assert.equal(revoke.status, 200)
-    await new Promise((r) => setTimeout(r, 1_100))
+    clock.advance(1_100)
     assert.equal((await call('/orders', token)).status, 401)
 
     const before = org.counters.introspection

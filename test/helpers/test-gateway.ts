@@ -14,6 +14,7 @@ export async function startTestGateway(
   document: unknown,
   functions: Record<string, string> = {},
   config?: string,
+  options: { clock?: () => number } = {},
 ): Promise<TestGateway> {
   const api = await tempApi(document, functions)
   const configFile = config === undefined ? undefined : await api.file('forcegate.yaml', config)
@@ -22,6 +23,7 @@ export async function startTestGateway(
     ...(configFile === undefined ? {} : { configFile }),
     port: 0,
     logger: createLogger('silent'),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   })
   return {
     url: gateway.url,

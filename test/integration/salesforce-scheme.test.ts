@@ -5,6 +5,7 @@ import { explainRequest } from '../../src/pipeline/explain-request.ts'
 import { devorgSalesforceYaml, WHOAMI_HANDLER } from '../helpers/devorg-gateway-config.ts'
 import { type EchoUpstream, startEchoUpstream } from '../helpers/echo-upstream.ts'
 import { lambdaOp } from '../helpers/temp-api.ts'
+import { testClock } from '../helpers/test-clock.ts'
 import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
 const USER = { username: 'admin@partner.example.com', password: 'Partner-Admin-1' }
@@ -41,6 +42,7 @@ describe('x-forcegate-salesforce against the dev org over real HTTP', () => {
   let org: DevOrg
   let upstream: EchoUpstream
   let gw: TestGateway
+  const clock = testClock()
   before(async () => {
     org = await startDevOrg({ port: 0 })
     upstream = await startEchoUpstream()
@@ -66,6 +68,7 @@ describe('x-forcegate-salesforce against the dev org over real HTTP', () => {
         'whoami.mjs': WHOAMI_HANDLER,
       },
       [...devorgSalesforceYaml(org, 'TEST_SF_INTROSPECTION_SECRET'), ''].join('\n'),
+      { clock: clock.now },
     )
   })
   after(async () => {
@@ -171,7 +174,9 @@ describe('x-forcegate-salesforce against the dev org over real HTTP', () => {
       body: new URLSearchParams({ token }),
     })
     assert.equal(revoked.status, 200)
-    await new Promise((r) => setTimeout(r, 1_100))
+    // Still the cached decision until its second is up on the gateway's clock.
+    assert.equal((await call('/orders', token)).status, 200)
+    clock.advance(1_100)
     assert.equal((await call('/orders', token)).status, 401)
   })
 
