@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { watchOutput } from './wait-for-line.ts'
 
 export const BIN = fileURLToPath(new URL('../../bin/forcegate.js', import.meta.url))
 
@@ -32,43 +33,34 @@ export interface ServingCli {
   readonly url: string
   readonly child: ChildProcess
   output(): string
+  /** Waits for a line of the gateway's output (its logs) matching `pattern`. */
+  waitForLine(pattern: RegExp, deadlineMs?: number): Promise<RegExpExecArray>
   stop(): Promise<number | null>
 }
 
 /** Starts `forcegate serve …` and resolves once it prints the URL it listens on. */
-export function serveCli(args: readonly string[], timeoutMs = 20_000): Promise<ServingCli> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`forcegate serve did not start within ${timeoutMs} ms\n${out}`))
-    }, timeoutMs)
-    const onData = (d: Buffer): void => {
-      out += d.toString()
-      const url = / on (http:\/\/[\d.]+:\d+)/.exec(out)?.[1]
-      if (url !== undefined && timer !== undefined) {
-        clearTimeout(timer)
-        resolve({
-          url,
-          child,
-          output: () => out,
-          stop: () =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done(child.exitCode)
-              child.once('exit', (code) => done(code))
-              child.kill('SIGTERM')
-            }),
-        })
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`forcegate serve exited with ${code}\n${out}`))
-    })
+export async function serveCli(args: readonly string[], timeoutMs = 20_000): Promise<ServingCli> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
+  const output = watchOutput(child, 'forcegate serve')
+  let url: string
+  try {
+    url = (await output.waitForLine(/ on (http:\/\/[\d.]+:\d+)/, timeoutMs))[1]!
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw err
+  }
+  return {
+    url,
+    child,
+    output: output.text,
+    waitForLine: output.waitForLine,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done(child.exitCode)
+        child.once('exit', (code) => done(code))
+        child.kill('SIGTERM')
+      }),
+  }
 }

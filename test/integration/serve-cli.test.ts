@@ -53,7 +53,7 @@ describe('forcegate serve on the order-status example', () => {
 
   test('writes one JSON access-log line per request', async () => {
     await fetch(`${gw.url}/orders/1002`)
-    await new Promise((r) => setTimeout(r, 100))
+    await gw.waitForLine(/^\{.*"path":"\/orders\/1002"/)
     const line = gw
       .output()
       .split('\n')
@@ -202,10 +202,9 @@ test('a handler error raised outside the request does not take the gateway down'
   const gw = await serveCli(['--api', api.apiFile])
   try {
     assert.equal((await fetch(`${gw.url}/stray`)).status, 200)
-    await new Promise((r) => setTimeout(r, 100))
+    await gw.waitForLine(/uncaughtException outside any request \(kept serving\): Error: stray/)
+    await gw.waitForLine(/unhandledRejection outside any request/)
     assert.equal((await fetch(`${gw.url}/stray`)).status, 200)
-    assert.match(gw.output(), /uncaughtException outside any request \(kept serving\): Error: stray/)
-    assert.match(gw.output(), /unhandledRejection outside any request/)
   } finally {
     await gw.stop()
     await api.remove()
