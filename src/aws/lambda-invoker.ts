@@ -6,8 +6,13 @@ import type { FunctionRef } from './function-ref.ts'
  * AWS Lambda both sit behind this, for integrations and authorizers alike.
  */
 export interface LambdaInvoker {
-  invoke(fn: FunctionRef, event: unknown, timeoutMs: number): Promise<unknown>
+  invoke(fn: FunctionRef, event: unknown, timeoutMs: number, options?: InvokeOptions): Promise<unknown>
   describe(fn: FunctionRef): string
+}
+
+export interface InvokeOptions {
+  /** The gateway request behind the invocation; local handlers' log lines carry it. */
+  readonly requestId?: string
 }
 
 export class LambdaTimeoutError extends Error {

@@ -1,10 +1,16 @@
 import { access } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../errors/config-error.ts'
 import type { FunctionRef } from './function-ref.ts'
+import { runInInvocation } from './invocation-scope.ts'
 import { createLambdaContext } from './lambda-context.ts'
-import { type LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.ts'
+import {
+  type InvokeOptions,
+  LambdaFunctionError,
+  type LambdaInvoker,
+  LambdaTimeoutError,
+} from './lambda-invoker.ts'
 
 export type LambdaHandler = (
   event: unknown,
@@ -12,10 +18,11 @@ export type LambdaHandler = (
   callback: (err?: unknown, result?: unknown) => void,
 ) => unknown
 
-const EXTENSIONS = ['.ts', '.mjs', '.js'] as const
+/** TypeScript first (the project's own), then what the Node.js Lambda runtime loads. */
+const EXTENSIONS = ['.ts', '.mjs', '.js', '.cjs'] as const
 
 /**
- * Finds `NAME.ts|.mjs|.js` exporting `handler` in the functions folders, in that order.
+ * Finds `NAME.ts|.mjs|.js|.cjs` exporting `handler` in the functions folders, in that order.
  * Resolution happens once at start-up, so a missing module stops the gateway before it serves.
  */
 export async function resolveFunctionModule(
@@ -40,6 +47,49 @@ export async function resolveFunctionModule(
   )
 }
 
+const COMMONJS_IN_ESM = /^(require|module|exports|__dirname|__filename) is not defined in ES module scope/
+
+/** Why a module failed to import, in one line a user can act on (never Node's raw stack). */
+function loadFailure(path: string, err: unknown): string {
+  if (!(err instanceof Error)) return `${path} failed to load: ${String(err)}`
+  const commonjs = COMMONJS_IN_ESM.exec(err.message)
+  if (commonjs !== null) {
+    const pkg = /'([^']*package\.json)' contains "type": "module"/.exec(err.message)?.[1]
+    const because = pkg === undefined ? 'its package.json' : pkg
+    return `${path} is CommonJS (it uses ${commonjs[1]}) but is loaded as an ES module because ${because} has "type": "module": rename it to ${basename(path, '.js')}.cjs, or put a package.json containing {"type": "commonjs"} in its folder`
+  }
+  // Syntax errors of type-stripped files name the line at the top of the stack.
+  const where = /^(file:\/\/\S+:\d+)\n/.exec(err.stack ?? '')?.[1]
+  const at = where === undefined ? '' : ` (at ${where.replace(/^file:\/\//, '')})`
+  const code = (err as { code?: unknown }).code
+  const kind = typeof code === 'string' ? `${err.name} ${code}` : err.name
+  return `${path} failed to load: ${kind}: ${err.message.split('\n')[0]}${at}`
+}
+
+/**
+ * What API Gateway receives from a Node.js function: the runtime sends `JSON.stringify` of the
+ * result (`undefined` as `null`), so only what survives JSON reaches the gateway. A result that
+ * cannot be serialised (a cycle, a BigInt, a throwing getter or toJSON) fails the invocation,
+ * and a top-level function or Symbol serialises to no payload at all.
+ */
+export function asLambdaPayload(result: unknown): unknown {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(result === undefined ? null : result)
+  } catch (err) {
+    const why = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err)
+    throw new LambdaFunctionError('Error', `Unable to stringify response body (${why})`)
+  }
+  return text === undefined ? undefined : (JSON.parse(text) as unknown)
+}
+
+/** The gateway request id the proxy and REQUEST events carry, when the caller did not give one. */
+function requestIdOf(event: unknown, options: InvokeOptions | undefined): string | undefined {
+  if (options?.requestId !== undefined) return options.requestId
+  const context = (event as { requestContext?: { requestId?: unknown } } | null)?.requestContext
+  return typeof context?.requestId === 'string' ? context.requestId : undefined
+}
+
 /** Runs handler modules in this process. Promise, async and callback-style handlers all work. */
 export class LocalLambdaInvoker implements LambdaInvoker {
   readonly #handlers = new Map<string, LambdaHandler>()
@@ -53,22 +103,34 @@ export class LocalLambdaInvoker implements LambdaInvoker {
   async load(fn: FunctionRef, folders: readonly string[], origin: string): Promise<void> {
     if (this.#handlers.has(fn.name)) return
     const path = await resolveFunctionModule(fn.name, folders, origin)
-    const mod = (await import(pathToFileURL(path).href)) as { handler?: unknown }
-    if (typeof mod.handler !== 'function') {
+    let mod: { handler?: unknown; default?: { handler?: unknown } }
+    try {
+      mod = (await import(pathToFileURL(path).href)) as typeof mod
+    } catch (err) {
+      throw new ConfigError(origin, '', `Lambda function '${fn.name}': ${loadFailure(path, err)}`)
+    }
+    // CommonJS modules whose exports Node cannot name statically arrive under `default`.
+    const handler = mod.handler ?? mod.default?.handler
+    if (typeof handler !== 'function') {
       throw new ConfigError(
         origin,
         '',
         `Lambda function '${fn.name}': ${path} does not export a function named 'handler'`,
       )
     }
-    this.#handlers.set(fn.name, mod.handler as LambdaHandler)
+    this.#handlers.set(fn.name, handler as LambdaHandler)
+  }
+
+  /** Serves `name` with a handler already in memory (embedding, tests) instead of a module. */
+  register(name: string, handler: LambdaHandler): void {
+    this.#handlers.set(name, handler)
   }
 
   describe(fn: FunctionRef): string {
     return `local ${join('functions', fn.name)}`
   }
 
-  invoke(fn: FunctionRef, event: unknown, timeoutMs: number): Promise<unknown> {
+  invoke(fn: FunctionRef, event: unknown, timeoutMs: number, options?: InvokeOptions): Promise<unknown> {
     const handler = this.#handlers.get(fn.name)
     if (handler === undefined) return Promise.reject(new Error(`Lambda function '${fn.name}' was not loaded`))
     const deadline = this.#clock() + timeoutMs
@@ -78,34 +140,49 @@ export class LocalLambdaInvoker implements LambdaInvoker {
       deadline,
       clock: this.#clock,
     })
+    const invocation = {
+      awsRequestId: context.awsRequestId,
+      functionName: fn.name,
+      requestId: requestIdOf(event, options),
+    }
     return new Promise<unknown>((resolvePromise, reject) => {
       let settled = false
       const settle = (err: unknown, result?: unknown): void => {
         if (settled) return
         settled = true
         clearTimeout(timer)
-        if (err === undefined || err === null) resolvePromise(result)
-        else reject(err)
+        if (err !== undefined && err !== null) {
+          reject(err)
+          return
+        }
+        // Serialised when the handler answers, as the runtime does: later mutations are not seen.
+        try {
+          resolvePromise(asLambdaPayload(result))
+        } catch (failure) {
+          reject(failure)
+        }
       }
       // A handler that never settles must not hold the request: the timer answers for it.
       const timer = setTimeout(() => settle(new LambdaTimeoutError(fn.name, timeoutMs)), timeoutMs)
-      try {
-        const returned = handler(event, context, (err, result) => settle(err ?? null, result))
-        if (
-          returned !== null &&
-          typeof returned === 'object' &&
-          typeof (returned as Promise<unknown>).then === 'function'
-        ) {
-          ;(returned as Promise<unknown>).then(
-            (result) => settle(null, result),
-            (err: unknown) => settle(err ?? new Error('handler rejected')),
-          )
-        } else if (handler.length < 3) {
-          settle(null, returned)
+      runInInvocation(invocation, () => {
+        try {
+          const returned = handler(event, context, (err, result) => settle(err ?? null, result))
+          if (
+            returned !== null &&
+            typeof returned === 'object' &&
+            typeof (returned as Promise<unknown>).then === 'function'
+          ) {
+            ;(returned as Promise<unknown>).then(
+              (result) => settle(null, result),
+              (err: unknown) => settle(err ?? new Error('handler rejected')),
+            )
+          } else if (handler.length < 3) {
+            settle(null, returned)
+          }
+        } catch (err) {
+          settle(err ?? new Error('handler threw'))
         }
-      } catch (err) {
-        settle(err ?? new Error('handler threw'))
-      }
+      })
     })
   }
 }

@@ -1,5 +1,5 @@
 import type { FunctionRef } from './function-ref.ts'
-import type { LambdaInvoker } from './lambda-invoker.ts'
+import type { InvokeOptions, LambdaInvoker } from './lambda-invoker.ts'
 import type { LocalLambdaInvoker } from './local-lambda-invoker.ts'
 import { RemoteLambdaInvoker, type RemoteLambdaOptions } from './remote-lambda-invoker.ts'
 
@@ -88,8 +88,8 @@ export class RoutingLambdaInvoker implements LambdaInvoker {
     return (this.#remoteFor(fn) ?? this.#local).describe(fn)
   }
 
-  invoke(fn: FunctionRef, event: unknown, timeoutMs: number): Promise<unknown> {
-    return (this.#remoteFor(fn) ?? this.#local).invoke(fn, event, timeoutMs)
+  invoke(fn: FunctionRef, event: unknown, timeoutMs: number, options?: InvokeOptions): Promise<unknown> {
+    return (this.#remoteFor(fn) ?? this.#local).invoke(fn, event, timeoutMs, options)
   }
 
   close(): void {

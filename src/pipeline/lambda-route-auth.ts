@@ -43,6 +43,11 @@ export function lambdaRouteAuth(
 
 /** The invoke function an authorizer needs, over the shared Lambda invoker. */
 export function invokeByName(invoker: LambdaInvoker, arns: ReadonlyMap<string, string>) {
-  return (functionName: string, event: unknown, timeoutMs: number): Promise<unknown> =>
-    invoker.invoke({ name: functionName, arn: arns.get(functionName) ?? functionName }, event, timeoutMs)
+  return (functionName: string, event: unknown, timeoutMs: number, requestId?: string): Promise<unknown> =>
+    invoker.invoke(
+      { name: functionName, arn: arns.get(functionName) ?? functionName },
+      event,
+      timeoutMs,
+      requestId === undefined ? undefined : { requestId },
+    )
 }

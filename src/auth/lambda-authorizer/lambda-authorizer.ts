@@ -22,7 +22,7 @@ import { AuthorizerResultCache, type CachedResult, resultCacheKey } from './resu
 
 export interface LambdaAuthorizerDeps {
   /** Resolves with the function's return value; rejects with what it threw (`name: 'TimeoutError'` on timeout). */
-  invoke(functionName: string, event: unknown, timeoutMs: number): Promise<unknown>
+  invoke(functionName: string, event: unknown, timeoutMs: number, requestId?: string): Promise<unknown>
   readonly clock: Clock
   /** Bound on cached results; defaults to 10 000. */
   readonly maxCacheEntries?: number
@@ -71,13 +71,14 @@ export function createLambdaAuthorizer(
 
   async function invokeAndParse(
     event: unknown,
+    requestId: string,
     trail: AuthorizerTrail,
   ): Promise<{ output: AuthorizerOutput; latencyMs: number }> {
     const started = deps.clock()
     trail.invoked = true
     let raw: unknown
     try {
-      raw = await deps.invoke(config.functionName, event, config.timeoutMs)
+      raw = await deps.invoke(config.functionName, event, config.timeoutMs, requestId)
     } catch (thrown) {
       throw invocationFailure(thrown, kind)
     }
@@ -143,7 +144,7 @@ export function createLambdaAuthorizer(
       )
     }
 
-    const load = () => invokeAndParse(buildEvent(view, arn, identity.values), trail)
+    const load = () => invokeAndParse(buildEvent(view, arn, identity.values), view.request.requestId, trail)
     let result: CachedResult
     if (compiled.ttlMs === 0) {
       trail.cache = 'off'

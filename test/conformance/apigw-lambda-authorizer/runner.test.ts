@@ -11,15 +11,19 @@ import {
   type AuthorizeResult,
   createLambdaAuthorizer,
 } from '../../../src/auth/lambda-authorizer/lambda-authorizer.ts'
+import { LocalLambdaInvoker } from '../../../src/aws/local-lambda-invoker.ts'
 import { GatewayError } from '../../../src/errors/gateway-error.ts'
 import { NO_GATEWAY_RESPONSES } from '../../../src/errors/gateway-responses.ts'
 import { renderError } from '../../../src/errors/render-error.ts'
 import { fakeClock } from '../../unit/auth/lambda-authorizer/fake-invoker.ts'
 import { makeView, type ViewSpec } from '../../unit/auth/lambda-authorizer/request-view-fixture.ts'
+import { resultOfShape } from './result-shapes.ts'
 
 /** What the authorizer function does when invoked. */
 type Answer =
   | { returns: unknown }
+  /** A value JSON cannot spell (a cycle, a BigInt, a function …), named in result-shapes.ts. */
+  | { returnsShape: string }
   | { throws: { name?: string; message: string } }
   | { throwsValue: unknown }
   | { timesOut: true }
@@ -144,14 +148,24 @@ for (const file of files) {
     } as LambdaAuthorizerConfig
     const events: Record<string, unknown>[] = []
     let current: Answer | undefined
+    // What a function returns reaches the authorizer the way the local invoker delivers it:
+    // through the Lambda runtime's JSON serialisation.
+    const fn = { name: 'vector-fn', arn: 'arn:aws:lambda:us-east-1:123456789012:function:vector-fn' }
+    const local = new LocalLambdaInvoker(clock)
+    local.register(fn.name, async () => {
+      const answer = current as Answer
+      return 'returnsShape' in answer
+        ? resultOfShape(answer.returnsShape)
+        : structuredClone((answer as { returns: unknown }).returns)
+    })
     const authorizer = createLambdaAuthorizer(config, {
       clock,
-      async invoke(_name, event) {
+      async invoke(_name, event, timeoutMs) {
         events.push(event as Record<string, unknown>)
         assert.ok(current !== undefined, 'the vector gives no answer, so the authorizer must not run')
         const error = toError(current)
         if (error !== undefined) throw error
-        return structuredClone((current as { returns: unknown }).returns)
+        return local.invoke(fn, event, timeoutMs)
       },
     })
     for (const [i, step] of vector.steps.entries()) {

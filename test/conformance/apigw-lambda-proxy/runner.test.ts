@@ -5,6 +5,7 @@ import { Socket } from 'node:net'
 import { test } from 'node:test'
 import type { FunctionRef } from '../../../src/aws/function-ref.ts'
 import type { LambdaInvoker } from '../../../src/aws/lambda-invoker.ts'
+import { LocalLambdaInvoker } from '../../../src/aws/local-lambda-invoker.ts'
 import { errorSpec } from '../../../src/errors/codes.ts'
 import { GatewayError } from '../../../src/errors/gateway-error.ts'
 import type { BodyEncoding } from '../../../src/events/event-body.ts'
@@ -14,6 +15,7 @@ import { normalizeTarget } from '../../../src/http/normalize-path.ts'
 import { Router } from '../../../src/http/router.ts'
 import { createLambdaProxyIntegration } from '../../../src/integrations/lambda/lambda-proxy-integration.ts'
 import type { BufferedResponse } from '../../../src/integrations/types.ts'
+import { resultOfShape } from '../apigw-lambda-authorizer/result-shapes.ts'
 
 /**
  * Lambda proxy conformance: every file in `vectors/` is one behaviour. Event vectors describe a
@@ -60,7 +62,8 @@ interface ResponseVector {
   readonly kind: 'response'
   readonly payloadFormatVersion: PayloadVersion
   readonly note?: string
-  readonly input: { readonly api: ApiKind; readonly result: unknown }
+  /** `resultShape` names a value JSON cannot spell (a cycle, a BigInt …), from result-shapes.ts. */
+  readonly input: { readonly api: ApiKind; readonly result?: unknown; readonly resultShape?: string }
   readonly expected:
     | {
         readonly status: number
@@ -89,6 +92,13 @@ function stubInvoker(result: unknown): LambdaInvoker & { readonly events: unknow
     },
     describe: () => 'stub',
   }
+}
+
+/** A local handler returning `result`: what it returns goes through the runtime's serialisation. */
+function handlerInvoker(result: () => unknown): LambdaInvoker {
+  const local = new LocalLambdaInvoker()
+  local.register(FN.name, async () => result())
+  return local
 }
 
 function bodyBytes(spec: BodySpec): Buffer {
@@ -195,7 +205,10 @@ async function runEvent(vector: EventVector): Promise<void> {
 
 async function runResponse(vector: ResponseVector, requestVector: RequestSpec): Promise<void> {
   const api = vector.input.api
-  const invoker = stubInvoker(vector.input.result)
+  const { resultShape } = vector.input
+  const invoker = handlerInvoker(() =>
+    resultShape === undefined ? structuredClone(vector.input.result) : resultOfShape(resultShape),
+  )
   const integration = integrationFor(vector.payloadFormatVersion, api, invoker, [])
   const view = viewOf({ ...requestVector, api })
   const expected = vector.expected
@@ -204,7 +217,9 @@ async function runResponse(vector: ResponseVector, requestVector: RequestSpec): 
       assert.ok(err instanceof GatewayError)
       assert.equal(err.status, expected.failure.status)
       assert.equal(errorSpec(err.code).message, expected.failure.message)
-      assert.equal(err.reason, `lambda.response.${expected.failure.reason}`)
+      // `lambda.error` is a failed invocation; any other reason names the malformed response part.
+      const { reason } = expected.failure
+      assert.equal(err.reason, reason === 'lambda.error' ? reason : `lambda.response.${reason}`)
       return true
     })
     return

@@ -1,0 +1,77 @@
+import { format } from 'node:util'
+import { currentInvocation } from './invocation-scope.ts'
+
+type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error'
+
+/** Where console output goes; a pino logger is one. */
+export type ConsoleSink = Record<Level, (fields: Record<string, unknown>, message: string) => void>
+
+const METHODS = {
+  log: 'info',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  debug: 'debug',
+  trace: 'trace',
+} as const satisfies Record<string, Level>
+
+type Method = keyof typeof METHODS
+
+const sinks: ConsoleSink[] = []
+let originals: Record<Method, (...args: unknown[]) => void> | undefined
+
+function messageOf(method: Method, args: readonly unknown[]): string {
+  const text = format(...args)
+  if (method !== 'trace') return text
+  // console.trace prints the caller's stack; the first two frames are this file's.
+  const stack = (new Error().stack ?? '').split('\n').slice(3).join('\n')
+  return `Trace: ${text}\n${stack}`
+}
+
+function write(method: Method, args: readonly unknown[]): void {
+  const sink = sinks.at(-1)
+  if (sink === undefined) {
+    originals?.[method](...args)
+    return
+  }
+  const invocation = currentInvocation()
+  // Lambda tags each line a function writes with its request id; the gateway's id joins the
+  // line to the access log of the request that caused the invocation.
+  const fields =
+    invocation === undefined
+      ? { source: 'console' }
+      : {
+          source: 'function',
+          functionName: invocation.functionName,
+          awsRequestId: invocation.awsRequestId,
+          requestId: invocation.requestId ?? null,
+        }
+  sink[METHODS[method]](fields, messageOf(method, args))
+}
+
+/**
+ * Sends `console.log/info/warn/error/debug/trace` through `sink` as structured lines, so local
+ * handlers cannot break the machine-readable stdout the access log shares. Returns the restore
+ * function. Gateways started in one process stack: the latest one's sink is used, and the
+ * console is itself again once every one of them has restored.
+ */
+export function installHandlerConsole(sink: ConsoleSink): () => void {
+  if (originals === undefined) {
+    const saved = {} as Record<Method, (...args: unknown[]) => void>
+    for (const method of Object.keys(METHODS) as Method[]) {
+      saved[method] = console[method]
+      console[method] = (...args: unknown[]) => write(method, args)
+    }
+    originals = saved
+  }
+  sinks.push(sink)
+  let restored = false
+  return () => {
+    if (restored) return
+    restored = true
+    sinks.splice(sinks.lastIndexOf(sink), 1)
+    if (sinks.length > 0 || originals === undefined) return
+    for (const method of Object.keys(METHODS) as Method[]) console[method] = originals[method]
+    originals = undefined
+  }
+}
