@@ -71,6 +71,7 @@ export const ERRORS = {
   GW_ROUTE_NOT_FOUND_HTTP_API: { status: 404, responseType: 'DEFAULT_4XX', message: 'Not Found' },
   GW_BAD_PATH: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request path' },
   GW_BAD_REQUEST: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request' },
+  GW_DUPLICATE_AUTHORIZATION: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request' },
   GW_URI_TOO_LONG: { status: 414, responseType: 'DEFAULT_4XX', message: 'Request-URI Too Long' },
   GW_HEADERS_TOO_LARGE: {
     status: 431,

@@ -48,7 +48,12 @@ export function createHttpServer(
     },
   )
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+    // A body framing error (a bad or overflowing chunk size) arrives while the request is
+    // already in the pipeline. Until that request's answer has started, the client is still
+    // owed one: the 400 goes out and the connection ends, so nothing the pipeline writes
+    // later can follow it. Once an answer has started, only closing is left.
+    const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
+    if (!socket.writable || inFlight?.headersSent === true) {
       socket.destroy()
       return
     }

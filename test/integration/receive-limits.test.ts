@@ -83,6 +83,35 @@ describe('receive stage limits and framing', () => {
     }
   })
 
+  test('a chunk size that overflows 64 bits, or is no number, is 400 and the connection closes', async () => {
+    for (const size of ['ffffffffffffffffff', '10000000000000000', 'zz']) {
+      const res = await rawRequest(
+        gw.url,
+        `POST /admin/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${size}\r\nabc\r\n0\r\n\r\n` +
+          'GET /public HTTP/1.1\r\nHost: a\r\n\r\n',
+      )
+      assert.equal(res.status, 400, size)
+      assert.deepEqual(JSON.parse(res.body), { message: 'Bad Request' }, size)
+      assert.match(res.head, /\r\nconnection: close/i, size)
+      assert.equal(res.body.includes('HTTP/1.1'), false, size)
+    }
+  })
+
+  test('more than one Authorization header is 400 on every route, whatever their values', async () => {
+    const cases = [
+      'Authorization: Bearer a\r\nAuthorization: Bearer b\r\n',
+      'Authorization: Bearer a\r\nauthorization: Bearer a\r\n',
+      'Authorization: \r\nAuthorization: Bearer b\r\n',
+    ]
+    for (const headers of cases) {
+      const res = await rawRequest(gw.url, `GET /public HTTP/1.1\r\nHost: a\r\n${headers}\r\n`)
+      assert.equal(res.status, 400, headers)
+      assert.deepEqual(JSON.parse(res.body), { message: 'Bad request' })
+    }
+    const one = await fetch(`${gw.url}/public`, { headers: { authorization: 'Bearer a, Bearer b' } })
+    assert.equal(one.status, 200)
+  })
+
   test('every spelling of a path reaches the route of its canonical form, and only that one', async () => {
     const spellings: [string, number, string | undefined][] = [
       ['//admin/x', 200, '/admin/x'],

@@ -11,8 +11,9 @@ export interface ReceiveLimits {
 
 /**
  * receive: framing checks Node's parser leaves to us (two Host headers, absolute-form targets,
- * Transfer-Encoding on HTTP/1.0 or in any form but exactly `chunked`), size limits known up
- * front, and the one canonical path every later stage uses.
+ * Transfer-Encoding on HTTP/1.0 or in any form but exactly `chunked`), more than one
+ * Authorization header, size limits known up front, and the one canonical path every later
+ * stage uses.
  */
 export function receive(
   incoming: IncomingMessage,
@@ -37,6 +38,10 @@ export function receive(
   }
   if ((headers.get('host')?.length ?? 0) > 1)
     throw new GatewayError('GW_BAD_REQUEST', { reason: 'receive.duplicate_host' })
+  // One credential per request (RFC 6750 §3.1): an authorizer checks one value while an upstream
+  // may read another (Node keeps the first, a Lambda's `headers` map the last).
+  if ((headers.get('authorization')?.length ?? 0) > 1)
+    throw new GatewayError('GW_DUPLICATE_AUTHORIZATION', { reason: 'receive.duplicate_authorization' })
   const te = headers.get('transfer-encoding')
   if (
     te !== undefined &&
