@@ -11,18 +11,6 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'proxy-authenticate',
 ])
 
-/** Client-supplied forwarding headers: the gateway writes its own and trusts none of these. */
-export const SPOOFABLE_FORWARDING: ReadonlySet<string> = new Set([
-  'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  'x-forwarded-port',
-  'x-forwarded-uri',
-  'x-original-uri',
-  'x-real-ip',
-])
-
 /**
  * Names listed in `Connection` are hop-by-hop too. A client that nominates an end-to-end header
  * there (`Connection: close, X-Gateway-User`) only removes its own copy: the gateway adds its

@@ -7,6 +7,8 @@
  * travel in clear text over a network.
  */
 
+import { HOST_COOKIE_PREFIX, LOGIN_COOKIE, SESSION_COOKIE } from '../http/gateway-cookies.ts'
+
 export interface CookiePolicy {
   /** The server-side session's id. */
   readonly sessionName: string
@@ -15,8 +17,8 @@ export interface CookiePolicy {
   readonly secure: boolean
 }
 
-export const SESSION_COOKIE = 'forcegate-session'
-export const LOGIN_COOKIE = 'forcegate-login'
+// The names live with the code that keeps them from upstreams, so the two cannot drift apart.
+export { LOGIN_COOKIE, SESSION_COOKIE }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
@@ -30,7 +32,11 @@ export function cookiePolicyFor(publicOrigin: string): CookiePolicy {
   if (origin.origin !== publicOrigin.replace(/\/$/, ''))
     throw new TypeError(`publicOrigin must be an origin (scheme, host, port), got ${publicOrigin}`)
   if (origin.protocol === 'https:')
-    return { sessionName: `__Host-${SESSION_COOKIE}`, loginName: `__Host-${LOGIN_COOKIE}`, secure: true }
+    return {
+      sessionName: `${HOST_COOKIE_PREFIX}${SESSION_COOKIE}`,
+      loginName: `${HOST_COOKIE_PREFIX}${LOGIN_COOKIE}`,
+      secure: true,
+    }
   if (isLoopbackHttp(origin)) return { sessionName: SESSION_COOKIE, loginName: LOGIN_COOKIE, secure: false }
   throw new TypeError(`publicOrigin must use https (plain http only on loopback), got ${publicOrigin}`)
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { after, before, describe, test } from 'node:test'
+import { cookiePolicyFor } from '../../src/portal/cookie-policy.ts'
 import { type EchoUpstream, startEchoUpstream } from '../helpers/echo-upstream.ts'
 import { rawRequest } from '../helpers/raw-http.ts'
+import { lambdaUri } from '../helpers/temp-api.ts'
 import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
 const proxy = (uri: string, extra: Record<string, unknown> = {}) => ({
@@ -157,3 +159,155 @@ describe('http_proxy limits and identity hygiene', () => {
     assert.equal(upstream.abandoned(), before + 1)
   })
 })
+
+describe('http_proxy: headers and cookies the gateway owns', () => {
+  let upstream: EchoUpstream
+  let gw: TestGateway
+  before(async () => {
+    upstream = await startEchoUpstream()
+    gw = await startTestGateway(
+      openapi(
+        {
+          '/open': { get: proxy(`${upstream.url}/open`) },
+          '/secure': { get: { ...proxy(`${upstream.url}/secure`), security: [{ bearer: [] }] } },
+        },
+        {
+          components: {
+            securitySchemes: {
+              bearer: {
+                type: 'apiKey',
+                name: 'Authorization',
+                in: 'header',
+                'x-amazon-apigateway-authtype': 'custom',
+                'x-amazon-apigateway-authorizer': {
+                  type: 'token',
+                  authorizerUri: lambdaUri('token-auth'),
+                  authorizerResultTtlInSeconds: 0,
+                },
+              },
+            },
+          },
+        },
+      ),
+      { 'token-auth.mjs': TOKEN_AUTHORIZER },
+      'server:\n  maxBodyBytes: 1024\n',
+    )
+  })
+  after(async () => {
+    await gw.close()
+    await upstream.close()
+  })
+
+  const seenBy = (res: { body: string }) => JSON.parse(res.body) as { headers: Record<string, string> }
+
+  test("the portal's cookies never reach an upstream; the user's other cookies do, in order", async () => {
+    const names = [
+      ...Object.values(cookiePolicyFor('https://portal.example')),
+      ...Object.values(cookiePolicyFor('http://127.0.0.1:8080')),
+    ].filter((v): v is string => typeof v === 'string')
+    assert.equal(names.length, 4)
+    const gateway = names.map((name, i) => `${name}=v${i}`).join('; ')
+    const res = await rawRequest(
+      gw.url,
+      `GET /open HTTP/1.1\r\nHost: a\r\nCookie: theme=dark; ${gateway}; lang=en\r\nConnection: close\r\n\r\n`,
+    )
+    assert.equal(res.status, 200)
+    assert.equal(seenBy(res).headers.cookie, 'theme=dark; lang=en')
+    const only = await rawRequest(
+      gw.url,
+      `GET /open HTTP/1.1\r\nHost: a\r\nCookie: ${gateway}\r\nConnection: close\r\n\r\n`,
+    )
+    assert.equal(seenBy(only).headers.cookie, undefined)
+    const untouched = await rawRequest(
+      gw.url,
+      'GET /open HTTP/1.1\r\nHost: a\r\nCookie: a=1;b=2\r\nConnection: close\r\n\r\n',
+    )
+    assert.equal(seenBy(untouched).headers.cookie, 'a=1;b=2')
+  })
+
+  test('client copies of forwarding, rewrite, AWS and API Gateway headers never reach an upstream', async () => {
+    const owned = [
+      'X-Forwarded-Prefix',
+      'X-Forwarded-Uri',
+      'X-Forwarded-Port',
+      'X-Forwarded-Server',
+      'X-Original-URI',
+      'X-Original-URL',
+      'X-Rewrite-URL',
+      'X-Amzn-Oidc-Identity',
+      'X-Amzn-Oidc-Data',
+      'X-Amzn-Oidc-Accesstoken',
+      'X-Amzn-RequestId',
+      'X-Amzn-Apigateway-Api-Id',
+      'X-Amzn-Remapped-Authorization',
+      'X-Amzn-Trace-Id',
+      'X-Amzn-Anything-Else',
+      'X-Apigateway-Event',
+      'X-Apigateway-Context',
+      'X-Forcegate-User-Id',
+    ]
+    const res = await rawRequest(
+      gw.url,
+      `GET /open HTTP/1.1\r\nHost: public.example\r\n${owned.map((n) => `${n}: forged\r\n`).join('')}` +
+        'X-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\n' +
+        'X-Amz-Date: 20240101T000000Z\r\nX-Kept: yes\r\nConnection: close\r\n\r\n',
+    )
+    assert.equal(res.status, 200)
+    const { headers } = seenBy(res)
+    for (const name of owned)
+      assert.equal(headers[name.toLowerCase()], undefined, `${name} reached the upstream`)
+    assert.equal(headers['x-forwarded-for'], '127.0.0.1')
+    assert.equal(headers['x-forwarded-host'], 'public.example')
+    assert.equal(headers['x-forwarded-proto'], 'http')
+    assert.equal(headers['x-kept'], 'yes')
+    assert.equal(headers['x-amz-date'], '20240101T000000Z')
+  })
+
+  test('two Authorization headers are 400 before the authorizer runs, with no upstream call', async () => {
+    const calls = (globalThis as { tokenAuthorizerCalls?: number }).tokenAuthorizerCalls ?? 0
+    const before = upstream.seen.length
+    const res = await rawRequest(
+      gw.url,
+      'GET /secure HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer forged\r\nAuthorization: Bearer valid\r\n\r\n',
+    )
+    assert.equal(res.status, 400)
+    assert.deepEqual(JSON.parse(res.body), { message: 'Bad request' })
+    assert.match(res.head, /\r\nconnection: close/i)
+    assert.equal(upstream.seen.length, before)
+    assert.equal((globalThis as { tokenAuthorizerCalls?: number }).tokenAuthorizerCalls ?? 0, calls)
+    // The same valid credential alone is served, so the 400 is about the duplicate only.
+    const one = await fetch(`${gw.url}/secure`, { headers: { authorization: 'Bearer valid' } })
+    assert.equal(one.status, 200)
+    const open = await rawRequest(
+      gw.url,
+      'GET /open HTTP/1.1\r\nHost: a\r\nauthorization: Basic eDp5\r\nAUTHORIZATION: Basic eDp5\r\n\r\n',
+    )
+    assert.equal(open.status, 400)
+    assert.equal(upstream.seen.length, before + 1)
+  })
+
+  test('a chunk size that overflows is 400 and the connection closes, like any other framing error', async () => {
+    for (const size of ['ffffffffffffffffff', '1ffffffffffffffff', 'zz']) {
+      const res = await rawRequest(
+        gw.url,
+        `GET /open HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${size}\r\nabc\r\n0\r\n\r\n`,
+      )
+      assert.equal(res.status, 400, size)
+      assert.match(res.head, /\r\nconnection: close/i, size)
+    }
+  })
+})
+
+/** Allows exactly `Bearer valid`, counting its calls where the test can read them. */
+const TOKEN_AUTHORIZER = `export const handler = async (event) => {
+  globalThis.tokenAuthorizerCalls = (globalThis.tokenAuthorizerCalls ?? 0) + 1
+  if (event.authorizationToken !== 'Bearer valid') throw new Error('Unauthorized')
+  return {
+    principalId: 'user',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+    },
+  }
+}
+`

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { rawRequest } from '../helpers/raw-http.ts'
-import { lambdaOp } from '../helpers/temp-api.ts'
+import { lambdaOp, lambdaUri } from '../helpers/temp-api.ts'
 import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
 const FUNCTIONS = {
@@ -257,5 +257,121 @@ describe('aws_proxy on an HTTP API (payload 2.0)', () => {
     const event = (await (await fetch(`${gw.url}/v1`)).json()) as Record<string, unknown>
     assert.equal(event.version, undefined)
     assert.equal(event.resource, '/v1')
+  })
+})
+
+describe('aws_proxy: what the gateway owns never reaches a function', () => {
+  const GATEWAY_COOKIES =
+    'forcegate-session=s1; __Host-forcegate-session=s2; forcegate-login=l1; __Host-forcegate-login=l2'
+  const REQUEST = (path: string) =>
+    `GET ${path} HTTP/1.1\r\nHost: api.test\r\nX-Tenant: t-9\r\nX-Forcegate-User-Id: 005ADMIN\r\n` +
+    `x-forcegate-scopes: full\r\nCookie: theme=dark; ${GATEWAY_COOKIES}; lang=en\r\nCookie: ${GATEWAY_COOKIES}\r\n` +
+    'Connection: close\r\n\r\n'
+  const echo = 'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) })\n'
+  const requestAuthorizer = `export const handler = async (event) => ({
+    principalId: 'user',
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
+    context: { headers: JSON.stringify(event.headers), multiValueHeaders: JSON.stringify(event.multiValueHeaders) },
+  })\n`
+  const requestAuthorizerV2 = `export const handler = async (event) => ({
+    isAuthorized: true,
+    context: { headers: JSON.stringify(event.headers), cookies: JSON.stringify(event.cookies) },
+  })\n`
+  const scheme = (uri: string, extra: Record<string, unknown>) => ({
+    type: 'apiKey',
+    name: 'X-Tenant',
+    in: 'header',
+    'x-amazon-apigateway-authtype': 'custom',
+    'x-amazon-apigateway-authorizer': { type: 'request', authorizerUri: uri, ...extra },
+  })
+  let rest: TestGateway
+  let http: TestGateway
+  before(async () => {
+    rest = await startTestGateway(
+      openapi(
+        {
+          '/echo': { get: lambdaOp('echo') },
+          '/guarded': { get: { ...lambdaOp('echo'), security: [{ tenant: [] }] } },
+        },
+        {
+          components: {
+            securitySchemes: {
+              tenant: scheme(lambdaUri('request-auth'), {
+                identitySource: 'method.request.header.X-Tenant',
+                authorizerResultTtlInSeconds: 0,
+              }),
+            },
+          },
+        },
+      ),
+      { 'echo.mjs': echo, 'request-auth.mjs': requestAuthorizer },
+    )
+    http = await startTestGateway(
+      openapi(
+        {
+          '/echo': { get: lambdaOp('echo') },
+          '/guarded': { get: { ...lambdaOp('echo'), security: [{ tenant: [] }] } },
+        },
+        {
+          'x-amazon-apigateway-importexport-version': '1.0',
+          components: {
+            securitySchemes: {
+              tenant: scheme(lambdaUri('request-auth'), {
+                identitySource: '$request.header.X-Tenant',
+                authorizerPayloadFormatVersion: '2.0',
+                enableSimpleResponses: true,
+                authorizerResultTtlInSeconds: 0,
+              }),
+            },
+          },
+        },
+      ),
+      { 'echo.mjs': echo, 'request-auth.mjs': requestAuthorizerV2 },
+    )
+  })
+  after(async () => {
+    await rest.close()
+    await http.close()
+  })
+
+  const assertV1Headers = (headers: Record<string, string>, multi: Record<string, string[]>) => {
+    assert.equal(headers['X-Tenant'], 't-9')
+    for (const map of [headers, multi]) {
+      assert.equal(map['X-Forcegate-User-Id'], undefined)
+      assert.equal(map['x-forcegate-scopes'], undefined)
+    }
+    assert.equal(headers.Cookie, 'theme=dark; lang=en')
+    assert.deepEqual(multi.Cookie, ['theme=dark; lang=en'])
+  }
+
+  test('payload 1.0: no x-forcegate-* header and no gateway cookie in headers or multiValueHeaders', async () => {
+    const res = await rawRequest(rest.url, REQUEST('/echo'))
+    const event = JSON.parse(res.body) as Record<string, any>
+    assertV1Headers(event.headers, event.multiValueHeaders)
+  })
+
+  test('payload 1.0: nor in the REQUEST authorizer event', async () => {
+    const res = await rawRequest(rest.url, REQUEST('/guarded'))
+    assert.equal(res.status, 200)
+    const { authorizer } = (JSON.parse(res.body) as Record<string, any>).requestContext
+    assertV1Headers(JSON.parse(authorizer.headers), JSON.parse(authorizer.multiValueHeaders))
+  })
+
+  test('payload 2.0: no x-forcegate-* header and no gateway cookie, in the event or the authorizer event', async () => {
+    const event = JSON.parse((await rawRequest(http.url, REQUEST('/echo'))).body) as Record<string, any>
+    const res = await rawRequest(http.url, REQUEST('/guarded'))
+    assert.equal(res.status, 200)
+    const { authorizer } = (JSON.parse(res.body) as Record<string, any>).requestContext
+    const seen = [
+      { headers: event.headers, cookies: event.cookies },
+      { headers: JSON.parse(authorizer.lambda.headers), cookies: JSON.parse(authorizer.lambda.cookies) },
+    ]
+    for (const { headers, cookies } of seen) {
+      assert.equal(headers['x-tenant'], 't-9')
+      assert.equal(headers['x-forcegate-user-id'], undefined)
+      assert.equal(headers['x-forcegate-scopes'], undefined)
+      assert.equal(headers.cookie, undefined)
+      assert.deepEqual(cookies, ['theme=dark', 'lang=en'])
+    }
   })
 })

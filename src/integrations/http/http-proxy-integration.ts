@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { GatewayError, isGatewayError } from '../../errors/gateway-error.ts'
-import { connectionNominated, HOP_BY_HOP, SPOOFABLE_FORWARDING } from '../../http/hop-by-hop.ts'
+import { withoutGatewayCookies } from '../../http/gateway-cookies.ts'
+import { isGatewayOwnedHeader } from '../../http/gateway-owned-headers.ts'
+import { connectionNominated, HOP_BY_HOP } from '../../http/hop-by-hop.ts'
 import { limitBody } from '../../http/read-body.ts'
 import type { Integration, IntegrationCall, IntegrationResult } from '../types.ts'
 import type { UpstreamPools } from './upstream-pools.ts'
@@ -25,8 +27,8 @@ const UPSTREAM_ERRORS_TIMEOUT = new Set([
 
 /**
  * `http_proxy`: streams the request to the upstream over a pooled keep-alive client and streams
- * the answer back. Both directions drop hop-by-hop headers; forwarding headers are the
- * gateway's own. Redirects are never followed.
+ * the answer back. Both directions drop hop-by-hop headers; forwarding, AWS and `x-forcegate-*`
+ * headers are the gateway's own, and its cookies stay with it. Redirects are never followed.
  */
 export function createHttpProxyIntegration(options: HttpProxyOptions): Integration {
   const template: UriTemplate = compileUriTemplate(options.uri)
@@ -110,19 +112,13 @@ function upstreamHeaders(call: IntegrationCall, host: string, trusted: ReadonlyS
   const req = call.view.request
   const nominated = connectionNominated(req.headers.get('connection'))
   const out: string[] = []
-  for (const [name, value] of req.rawHeaders) {
+  for (const [name, raw] of req.rawHeaders) {
     const lower = name.toLowerCase()
-    if (
-      HOP_BY_HOP.has(lower) ||
-      nominated.has(lower) ||
-      SPOOFABLE_FORWARDING.has(lower) ||
-      trusted.has(lower)
-    )
+    if (HOP_BY_HOP.has(lower) || nominated.has(lower) || isGatewayOwnedHeader(lower) || trusted.has(lower))
       continue
     if (lower === 'host' || lower === 'expect') continue
-    // The gateway owns this namespace: identity headers are only ever its own.
-    if (lower.startsWith('x-forcegate-')) continue
-    out.push(name, value)
+    const value = lower === 'cookie' ? withoutGatewayCookies(raw) : raw
+    if (value !== undefined) out.push(name, value)
   }
   out.push('host', host)
   out.push('x-forwarded-for', req.forwardedFor ?? req.sourceIp)
