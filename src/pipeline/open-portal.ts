@@ -5,7 +5,7 @@ import { ConfigError } from '../errors/config-error.ts'
 import type { FrontRoute } from '../http/front-routes.ts'
 import type { PartnersRuntime } from '../partners/open-partners.ts'
 import { cookiePolicyFor } from '../portal/cookie-policy.ts'
-import { createPortal, SqliteSessionStore, sessionRouteAuth } from '../portal/index.ts'
+import { createPortal, SqliteSessionStore, sessionRouteAuth, sessionSecretBox } from '../portal/index.ts'
 import { explainRequest } from './explain-request.ts'
 import type { RouteAuth, RouteTable } from './types.ts'
 
@@ -48,7 +48,21 @@ export function openPortal(
     throw new ConfigError(file, '/portal/publicOrigin', (err as Error).message)
   }
   const clientSecret = resolveSecret(portal.client.clientSecret, file, '/portal/client/clientSecret')
-  const sessions = new SqliteSessionStore({ path: resolvePath(portal.sessions.path) })
+  // Sessions are sealed with a key derived from the partner store's (resolved and checked there).
+  const encryption = config.partners?.encryption
+  const secretBox =
+    encryption === undefined
+      ? undefined
+      : sessionSecretBox(
+          resolveSecret(encryption.key, file, '/partners/encryption/key'),
+          encryption.previousKeys.map((ref, i) =>
+            resolveSecret(ref, file, `/partners/encryption/previousKeys/${i}`),
+          ),
+        )
+  const sessions = new SqliteSessionStore({
+    path: resolvePath(portal.sessions.path),
+    ...(secretBox === undefined ? {} : { secretBox }),
+  })
   const timing = { sessionSeconds: portal.sessions.sessionSeconds, idleSeconds: portal.sessions.idleSeconds }
   return {
     sessionAuth: () =>

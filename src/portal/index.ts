@@ -9,5 +9,6 @@ export {
   type SessionRouteAuthOptions,
   sessionRouteAuth,
 } from './session-route-auth.ts'
+export { sessionSecretBox } from './session-secret-box.ts'
 export type { BrowserSession, LoginTransaction, SessionStore } from './session-store.ts'
 export { SqliteSessionStore, type SqliteSessionStoreOptions } from './sqlite-session-store.ts'

@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { runDevorgCli } from '../../devorg/cli.ts'
 import { startDevOrg } from '../../devorg/index.ts'
+import { watchOutput } from '../helpers/wait-for-line.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'devorg-cli-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -72,15 +73,10 @@ describe('forcegate devorg CLI', () => {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
-    let out = ''
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString()
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-        if (m?.[1] && out.includes('fault switches')) resolve(m[1])
-      })
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}`)))
-    })
+    const output = watchOutput(child, 'forcegate devorg')
+    const url = (await output.waitForLine(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!
+    await output.waitForLine(/fault switches/)
+    const out = output.stdout()
     assert.match(out, /admin@partner\.example\.com \/ Partner-Admin-1/)
     assert.match(out, /client_secret: 8DEA1259C2809055A9152827DF3DCF710473089FF122795D3C07D9FDEFEC7DB6/)
     assert.match(out, /devorg\.sqlite/)

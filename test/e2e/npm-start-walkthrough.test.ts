@@ -7,6 +7,8 @@ import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { authorizeInteractively, Browser } from '../devorg/oauth/browser.ts'
 import { BIN, runCli } from '../helpers/cli-process.ts'
+import { freePort } from '../helpers/free-port.ts'
+import { watchOutput } from '../helpers/wait-for-line.ts'
 
 const START = fileURLToPath(new URL('../../bin/start.ts', import.meta.url))
 const USER = { username: 'admin@partner.example.com', password: 'Partner-Admin-1' }
@@ -16,7 +18,6 @@ let home: string
 let child: ChildProcess
 let gatewayUrl: string
 let orgUrl: string
-let output = ''
 
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'forcegate-start-'))
@@ -24,22 +25,10 @@ before(async () => {
     env: { ...process.env, FORCEGATE_HOME: home, FORCEGATE_PORT: '0', FORCEGATE_DEVORG_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 30_000)
-    const onData = (d: Buffer) => {
-      output += d.toString()
-      const gw = /Gateway: (http:\/\/\S+)\s+Dev org: (http:\/\/\S+)/.exec(output)
-      if (gw !== null) {
-        clearTimeout(timer)
-        gatewayUrl = gw[1]!
-        orgUrl = gw[2]!
-        resolve()
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`npm start exited ${code}:\n${output}`)))
-  })
+  const output = watchOutput(child, 'npm start')
+  const [, gw, org] = await output.waitForLine(/Gateway: (http:\/\/\S+)\s+Dev org: (http:\/\/\S+)/, 30_000)
+  gatewayUrl = gw!
+  orgUrl = org!
 })
 after(async () => {
   if (child?.exitCode === null) {
@@ -54,6 +43,8 @@ test('the README walkthrough: health, 401, register a partner, code flow, API ca
   assert.equal((await fetch(`${gatewayUrl}/health`)).status, 200)
   assert.equal((await fetch(`${gatewayUrl}/orders/1001`)).status, 401)
 
+  // `forcegate login` listens on its redirect URI: a port nobody uses, never a fixed one.
+  const redirect = `http://127.0.0.1:${await freePort()}/callback`
   const env = { FORCEGATE_INITIAL_ACCESS_TOKEN: SEED_IAT }
   Object.assign(process.env, env)
   const registered = await runCli([
@@ -66,7 +57,7 @@ test('the README walkthrough: health, 401, register a partner, code flow, API ca
     '--name',
     'Acme',
     '--redirect-uri',
-    'http://127.0.0.1:8766/callback',
+    redirect,
     '--api',
     'order-status',
     '--plan',
@@ -90,31 +81,21 @@ test('the README walkthrough: health, 401, register a partner, code flow, API ca
       '--scope',
       'api',
       '--redirect-uri',
-      'http://127.0.0.1:8766/callback',
+      redirect,
     ],
     {
       env: { ...process.env, FORCEGATE_CLIENT_SECRET: credentials.clientSecret },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
-  let token = ''
-  let loginErr = ''
-  login.stdout.on('data', (d: Buffer) => (token += d.toString()))
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(loginErr)), 15_000)
-    login.stderr.on('data', (d: Buffer) => {
-      loginErr += d.toString()
-      const found = /(http:\/\/\S+\/services\/oauth2\/authorize\S+)/.exec(loginErr)?.[1]
-      if (found !== undefined && loginErr.includes('Waiting for')) {
-        clearTimeout(timer)
-        resolve(found)
-      }
-    })
-  })
+  const loginOutput = watchOutput(login, 'forcegate login')
+  const loggedIn = new Promise((r) => login.once('close', r))
+  const url = (await loginOutput.waitForLine(/(http:\/\/\S+\/services\/oauth2\/authorize\S+)/))[1]!
+  await loginOutput.waitForLine(/^Waiting for /)
   await fetch(await authorizeInteractively(new Browser(), url, USER))
-  assert.equal(await new Promise((r) => login.once('exit', r)), 0, loginErr)
+  assert.equal(await loggedIn, 0, loginOutput.stderr())
 
-  const headers = { authorization: `Bearer ${token.trim()}` }
+  const headers = { authorization: `Bearer ${loginOutput.stdout().trim()}` }
   const res = await fetch(`${gatewayUrl}/orders/1001`, { headers })
   assert.equal(res.status, 200, await res.clone().text())
   const order = (await res.json()) as { status: string; caller: { username: string; clientId: string } }
