@@ -1,0 +1,55 @@
+/**
+ * Which request template runs, by the request's Content-Type and the integration's
+ * `passthroughBehavior`, as API Gateway's "integration passthrough behaviors" tables state:
+ * a request without Content-Type counts as `application/json`; a matching template transforms
+ * the payload; otherwise WHEN_NO_MATCH passes the payload through untouched, WHEN_NO_TEMPLATES
+ * passes it only when the integration has no template at all, and NEVER always refuses with
+ * 415 `{"message":"Unsupported Media Type"}`.
+ */
+
+export type PassthroughBehavior = 'WHEN_NO_MATCH' | 'WHEN_NO_TEMPLATES' | 'NEVER'
+
+export const PASSTHROUGH_BEHAVIORS: readonly PassthroughBehavior[] = [
+  'WHEN_NO_MATCH',
+  'WHEN_NO_TEMPLATES',
+  'NEVER',
+]
+
+/** Reads the document's value (the OpenAPI extension spells it in lower case). */
+export function parsePassthroughBehavior(value: string | undefined): PassthroughBehavior | undefined {
+  if (value === undefined) return 'WHEN_NO_MATCH'
+  const upper = value.toUpperCase() as PassthroughBehavior
+  return PASSTHROUGH_BEHAVIORS.includes(upper) ? upper : undefined
+}
+
+export type TemplateChoice<T> =
+  | { readonly kind: 'template'; readonly contentType: string; readonly template: T }
+  | { readonly kind: 'passthrough' }
+  | { readonly kind: 'unsupported-media-type' }
+
+/** The media type without parameters, lower-cased: `Application/JSON; charset=utf-8` → `application/json`. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  if (contentType === undefined) return 'application/json'
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
+  return type === '' ? 'application/json' : type
+}
+
+export function selectRequestTemplate<T>(
+  templates: ReadonlyMap<string, T>,
+  contentType: string | undefined,
+  behavior: PassthroughBehavior,
+): TemplateChoice<T> {
+  const type = mediaTypeOf(contentType)
+  const template = templates.get(type)
+  if (template !== undefined) return { kind: 'template', contentType: type, template }
+  if (behavior === 'WHEN_NO_MATCH') return { kind: 'passthrough' }
+  if (behavior === 'WHEN_NO_TEMPLATES' && templates.size === 0) return { kind: 'passthrough' }
+  return { kind: 'unsupported-media-type' }
+}
+
+/** Keys templates by lower-cased media type, so lookups need no normalising of the document. */
+export function templatesByMediaType<T>(entries: Iterable<readonly [string, T]>): Map<string, T> {
+  const out = new Map<string, T>()
+  for (const [type, t] of entries) out.set(mediaTypeOf(type), t)
+  return out
+}
