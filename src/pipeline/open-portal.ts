@@ -41,6 +41,10 @@ export function openPortal(
       '/portal',
       'the portal registers apps through the partners service: add a partners section',
     )
+  portal.apis.forEach((api, i) => {
+    if (api.plan !== undefined && !partners.plans.has(api.plan))
+      throw new ConfigError(file, `/portal/apis/${i}/plan`, `usage plan '${api.plan}' is not in partners.usagePlans`)
+  })
   let cookies: ReturnType<typeof cookiePolicyFor>
   try {
     cookies = cookiePolicyFor(portal.publicOrigin)
