@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { dirname, isAbsolute, join } from 'node:path'
+import { installHandlerConsole } from './aws/handler-console.ts'
 import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
 import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
@@ -104,6 +105,8 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   if (partners?.adminApi !== undefined) front.push({ prefix: ADMIN_BASE_PATH, handle: partners.adminApi })
   const loadFunction = (name: string, arn: string, origin: string) =>
     invoker.load({ name, arn }, folders, origin)
+  // Handler console output becomes log lines from the first module loaded until close.
+  const restoreConsole = installHandlerConsole(log)
   let table: RouteTable
   try {
     table = await compileRoutes(api, config, {
@@ -128,6 +131,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
     })
   } catch (err) {
     // A start that fails releases what it opened (stores, pools) before reporting.
+    restoreConsole()
     await invoker.close()
     await partners?.close()
     await portal?.close()
@@ -142,6 +146,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       await invoker.close()
       await partners?.close()
       await portal?.close()
+      restoreConsole()
     },
   })
   if (portal !== undefined) front.push(portal.front(owned))

@@ -148,7 +148,7 @@ describe('forcegate command line', () => {
       assert.equal(run.code, 1)
       assert.match(
         run.stderr,
-        /Lambda function 'ghost-fn' has no module: looked for ghost-fn\.ts, ghost-fn\.mjs, ghost-fn\.js in /,
+        /Lambda function 'ghost-fn' has no module: looked for ghost-fn\.ts, ghost-fn\.mjs, ghost-fn\.js, ghost-fn\.cjs in /,
       )
       assert.ok(run.stderr.includes(api.functionsDir), run.stderr)
     } finally {
