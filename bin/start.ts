@@ -75,6 +75,32 @@ const gateway = await startGateway({
 guardProcess((kind, err) =>
   process.stderr.write(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`),
 )
+
+// Listening before the banner says we are up, and until both are closed: the same signal can
+// come twice (Ctrl-C reaches npm and us, and npm passes it on), and a second one must not cut
+// the gateway's drain short or leave the dev org running.
+let stopping = false
+const stop = (): void => {
+  if (stopping) return
+  stopping = true
+  closeAll().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`forcegate: stopping failed: ${String(error)}\n`)
+      process.exit(1)
+    },
+  )
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop)
+
+async function closeAll(): Promise<void> {
+  try {
+    await gateway.close()
+  } finally {
+    await org.close()
+  }
+}
+
 process.stderr.write(`dev org: ${org.url} (users, apps and secrets: devorg/seed/default-seed.json)\n`)
 process.stderr.write(formatRouteTable(gateway.table, gateway.url))
 process.stderr.write(`
@@ -91,14 +117,6 @@ Try it (README "Walkthrough" has every step):
 
 Ctrl-C stops it.
 `)
-
-const stop = async (): Promise<void> => {
-  await gateway.close()
-  await org.close()
-  process.exit(0)
-}
-process.once('SIGINT', stop)
-process.once('SIGTERM', stop)
 
 function persistentToken(file: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim()

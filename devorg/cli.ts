@@ -5,17 +5,21 @@ import { type DevOrg, startDevOrg } from './index.ts'
 import { SeedError } from './seed/seed-validation.ts'
 
 export const DEFAULT_DEVORG_PORT = 4400
+/** Salesforce's Pub/Sub API port. */
+export const DEFAULT_PUBSUB_PORT = 7443
 
 const USAGE = `Usage: forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>] [--faults <json>]
+                       [--pubsub-port <n>]
 
 Runs the dev org: a local Salesforce-compatible org (OAuth 2.0 / OpenID Connect at Salesforce's
-paths, dynamic client registration, and the REST slice).
+paths, dynamic client registration, the REST slice, and the Pub/Sub API over gRPC with TLS).
 
   --port <n>        port to listen on (default ${DEFAULT_DEVORG_PORT}; 0 picks a free one)
   --host <addr>     address to bind (default 127.0.0.1)
   --seed <file>     seed JSON (default: the seed that ships with forcegate)
   --data <dir>      keep state in <dir>/devorg.sqlite across restarts (default: in memory)
   --faults <json>   start with fault switches on, e.g. '{"slowMs":500,"introspectionDown":true}'
+  --pubsub-port <n> Pub/Sub API (gRPC, TLS) port (default ${DEFAULT_PUBSUB_PORT}; 0 picks a free one)
   --help            show this text
 `
 
@@ -34,6 +38,12 @@ export function describeDevOrg(org: DevOrg, dataDir: string | undefined): string
     `  issuer:        ${org.issuer}`,
     `  discovery:     ${org.url}/.well-known/openid-configuration`,
     `  storage:       ${dataDir === undefined ? 'in memory (lost on exit)' : join(dataDir, 'devorg.sqlite')}`,
+    ...(org.pubsub
+      ? [
+          `  pub/sub api:   ${org.pubsub.endpoint} (gRPC over TLS, self-signed certificate)`,
+          `  certificate:   ${org.pubsub.certificatePath ?? 'in memory (made at start)'}`,
+        ]
+      : []),
     '',
     '  users (username / password):',
     ...org.seed.users.map((u) => `    ${u.username} / ${u.password}${u.active ? '' : ' (inactive)'}`),
@@ -66,7 +76,15 @@ export function describeDevOrg(org: DevOrg, dataDir: string | undefined): string
 
 /** `forcegate devorg …`: starts the org, prints how to use it, runs until SIGINT/SIGTERM. */
 export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<number> {
-  let values: { port?: string; host?: string; seed?: string; data?: string; faults?: string; help?: boolean }
+  let values: {
+    port?: string
+    host?: string
+    seed?: string
+    data?: string
+    faults?: string
+    'pubsub-port'?: string
+    help?: boolean
+  }
   try {
     ;({ values } = parseArgs({
       args: argv,
@@ -76,6 +94,7 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
         seed: { type: 'string' },
         data: { type: 'string' },
         faults: { type: 'string' },
+        'pubsub-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -92,6 +111,11 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
   const port = values.port === undefined ? DEFAULT_DEVORG_PORT : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.err('forcegate devorg: --port: expected an integer from 0 to 65535\n')
+    return 2
+  }
+  const pubsubPort = values['pubsub-port'] === undefined ? DEFAULT_PUBSUB_PORT : Number(values['pubsub-port'])
+  if (!Number.isInteger(pubsubPort) || pubsubPort < 0 || pubsubPort > 65535) {
+    io.err('forcegate devorg: --pubsub-port: expected an integer from 0 to 65535\n')
     return 2
   }
   let faults: Partial<Faults> = {}
@@ -119,6 +143,7 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
       ...(values.seed === undefined ? {} : { seed: values.seed }),
       ...(values.data === undefined ? {} : { dataDir: values.data }),
       faults,
+      pubsub: { port: pubsubPort },
       log: (line) => io.err(`${line}\n`),
     })
   } catch (error) {
@@ -126,17 +151,19 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
     else io.err(`forcegate devorg: ${(error as Error).message}\n`)
     return 1
   }
+  // Listening before the banner says we are up, and until the org is closed: the same signal
+  // can come twice (Ctrl-C reaches the whole process group, a wrapper passes it on too).
+  let stop = (): void => {}
+  const stopped = new Promise<void>((resolve) => (stop = resolve))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
   io.out(describeDevOrg(org, values.data))
-
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
-  await org.close()
+  await stopped
+  try {
+    await org.close()
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
   return 0
 }

@@ -57,19 +57,22 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     ...(args.host === undefined ? {} : { host: args.host }),
     ...(args.stage === undefined ? {} : { stage: args.stage }),
   })
-  io.err(formatRouteTable(gateway.table, gateway.url))
   guardProcess((kind, err) =>
     io.err(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`),
   )
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
-  await gateway.close()
+  // Listening before the route table says we are up, and until the drain is over: the same
+  // signal can come twice (Ctrl-C reaches the whole process group, a wrapper passes it on too).
+  let stop = (): void => {}
+  const stopped = new Promise<void>((resolve) => (stop = resolve))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  io.err(formatRouteTable(gateway.table, gateway.url))
+  await stopped
+  try {
+    await gateway.close()
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
   return 0
 }
