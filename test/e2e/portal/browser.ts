@@ -2,12 +2,13 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import axe from 'axe-core'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import { chromiumPath } from '../../helpers/chromium.ts'
 import { PARTNER, SCREENSHOTS } from './portal-env.ts'
 
-/** Debian's Chromium, never a downloaded browser; every request off loopback is refused. */
+/** An installed Chromium, never a downloaded browser; every request off loopback is refused. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: [
       '--headless',
       '--no-sandbox',

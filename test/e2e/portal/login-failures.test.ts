@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, before, it } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { createPortal } from '../../../src/portal/portal.ts'
 import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
+import { browserSuite } from '../../helpers/chromium.ts'
 import { captureCallback, launchChromium, newContext, salesforceLogin, shot, text } from './browser.ts'
 import { type PortalEnv, startPortalEnv } from './portal-env.ts'
 
-describe('portal sign-in failures in Chromium', { timeout: 180_000 }, () => {
+browserSuite('portal sign-in failures in Chromium', { timeout: 180_000 }, () => {
   let env: PortalEnv
   let browser: Browser
 

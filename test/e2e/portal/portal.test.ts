@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, before, it } from 'node:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { browserSuite } from '../../helpers/chromium.ts'
 import { launchChromium, newContext, salesforceLogin, shot, text } from './browser.ts'
 import { type PortalEnv, startPortalEnv } from './portal-env.ts'
 
-describe('developer portal in Chromium', { timeout: 180_000 }, () => {
+browserSuite('developer portal in Chromium', { timeout: 180_000 }, () => {
   let env: PortalEnv
   let browser: Browser
   let context: BrowserContext
