@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Directory } from './directory.ts'
+import { createEventBus } from './events/event-bus.ts'
 import { defaultFaults, type Faults } from './faults.ts'
 import { createAuthenticator, type LookupDeps } from './oauth/access-token-lookup.ts'
 import { orgUrls } from './oauth/org-urls.ts'
 import { createProvider, type ProviderDeps } from './oauth/provider.ts'
 import { installSalesforceShaping } from './oauth/salesforce-shaping.ts'
 import { loadSigningKeys } from './oauth/signing-keys.ts'
+import { type PubSubServer, startPubSubServer } from './pubsub/pubsub-server.ts'
+import { loadOrCreateCertificate } from './pubsub/tls-certificate.ts'
 import { createRestApi } from './rest/index.ts'
+import { buildSchema } from './rest/sobject-schema.ts'
 import { type Counters, createRouter } from './router.ts'
 import { loadSeed } from './seed/load-seed.ts'
 import type { DevOrgSeed } from './seed/seed-types.ts'
@@ -26,6 +30,13 @@ export type DevOrgOptions = {
   log?: (line: string) => void
   /** The org's clock (ms): token times, expiry, introspection, userinfo. Tests move it. */
   clock?: () => number
+  /**
+   * Serve the Pub/Sub API (gRPC over TLS) on `port` (0: any free one); absent: not served.
+   * `keepaliveMs` is how often an idle subscription gets a keepalive (Salesforce: within 270 s).
+   */
+  pubsub?: { port: number; keepaliveMs?: number }
+  /** How long published events stay replayable (default 72 hours, as Salesforce keeps them). */
+  eventRetentionMs?: number
 }
 
 export type DevOrg = {
@@ -35,6 +46,8 @@ export type DevOrg = {
   seed: DevOrgSeed
   faults: Faults
   counters: Counters
+  /** The Pub/Sub API endpoint (`host:port`) and its TLS certificate, when served. */
+  pubsub: { endpoint: string; port: number; certificate: string; certificatePath: string | null } | null
   close(): Promise<void>
 }
 
@@ -74,6 +87,8 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
   const { port } = server.address() as AddressInfo
   const urls = orgUrls(`http://${urlHost(host)}:${port}`, directory.orgId)
 
+  let pubsub: PubSubServer | null = null
+  let certificatePath: string | null = null
   try {
     const providerDeps: ProviderDeps = { db, directory, urls, keys, now }
     const provider = createProvider(providerDeps)
@@ -85,6 +100,12 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
       issuer: () => urls.base,
       now,
     }
+    const eventBus = createEventBus({
+      db,
+      schema: buildSchema(seed),
+      now,
+      ...(options.eventRetentionMs === undefined ? {} : { retentionMs: options.eventRetentionMs }),
+    })
     const rest = createRestApi({
       db,
       orgId: directory.orgId,
@@ -92,8 +113,23 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
       authenticate: createAuthenticator(lookup),
       seed,
       faults,
+      eventBus,
     })
     handler = createRouter({ provider, providerDeps, lookup, urls, directory, faults, counters, rest, log })
+    if (options.pubsub) {
+      const certificate = await loadOrCreateCertificate(options.dataDir, host)
+      certificatePath = certificate.certPath
+      pubsub = await startPubSubServer({
+        bus: eventBus,
+        certificate,
+        host,
+        port: options.pubsub.port,
+        orgId: directory.orgId,
+        authenticate: createAuthenticator(lookup),
+        unavailable: () => faults.unavailable,
+        ...(options.pubsub.keepaliveMs === undefined ? {} : { keepaliveMs: options.pubsub.keepaliveMs }),
+      })
+    }
   } catch (error) {
     server.close()
     db.close()
@@ -107,7 +143,14 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
     seed,
     faults,
     counters,
+    pubsub: pubsub && {
+      endpoint: pubsub.endpoint,
+      port: pubsub.port,
+      certificate: pubsub.certificate,
+      certificatePath,
+    },
     close: async () => {
+      await pubsub?.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       db.close()
