@@ -1,9 +1,10 @@
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { terminalSafe, terminalSafeJson } from '../partners/control-characters.ts'
 import { DcrClient } from '../partners/dcr-client.ts'
 import { isDcrError } from '../partners/dcr-error.ts'
 import { loadOrCreateEncryptionKey } from '../partners/encryption-key-file.ts'
-import { isPartnerError } from '../partners/partner-error.ts'
+import { isPartnerError, PartnerError } from '../partners/partner-error.ts'
 import { PartnerService } from '../partners/partner-service.ts'
 import { credentialsText, partnerDetails, partnerTable } from '../partners/partner-text.ts'
 import { PARTNERS_DEFAULTS } from '../partners/partners-config.ts'
@@ -19,9 +20,11 @@ export interface PartnersIo {
 export const PARTNERS_USAGE = `forcegate partners <verb> [options]
   register --name <name> --redirect-uri <uri> [--redirect-uri <uri>]… --api <api> [--api <api>]…
            [--scopes "api refresh_token"] [--plan <usage plan>] [--contact <email>]
+           [--partner <id>]   the owning partner (default: the name)
   list
   show <clientId>
-  suspend <clientId> | resume <clientId>
+  suspend <clientId> | resume <clientId>   the client's partner: every client it owns
+  suspend --partner <id> | resume --partner <id>
   rotate <clientId>     new client id and secret; the old client is deleted at the org
   delete <clientId> [--force]   --force removes it locally even when the org refuses
 Options:
@@ -46,6 +49,7 @@ const OPTIONS = {
   scopes: { type: 'string' },
   plan: { type: 'string' },
   contact: { type: 'string' },
+  partner: { type: 'string' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -95,12 +99,18 @@ async function run(
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
   const needsId = ['show', 'suspend', 'resume', 'rotate', 'delete']
+  const byPartner = ['suspend', 'resume'].includes(verb) && values.partner !== undefined
   if (!['register', 'list', ...needsId].includes(verb)) throw new UsageProblem(`unknown verb '${verb}'`)
-  if (needsId.includes(verb) && clientId === undefined) throw new UsageProblem(`${verb} needs a <clientId>`)
+  if (byPartner && clientId !== undefined)
+    throw new UsageProblem(`${verb} takes a <clientId> or --partner <id>, not both`)
+  if (needsId.includes(verb) && clientId === undefined && !byPartner)
+    throw new UsageProblem(`${verb} needs a <clientId>`)
   if (!needsId.includes(verb) && clientId !== undefined)
     throw new UsageProblem(`unexpected argument '${clientId}'`)
   const json = values.json === true
-  const print = (value: unknown, text: string) => io.out(json ? `${JSON.stringify(value, null, 2)}\n` : text)
+  // Stored values may hold control characters (from the org, or an older store): escaped for terminals.
+  const print = (value: unknown, text: string) =>
+    io.out(json ? `${terminalSafeJson(JSON.stringify(value, null, 2))}\n` : text)
 
   const storePath = values.store ?? PARTNERS_DEFAULTS.store.path
   const keyFile = join(dirname(storePath), 'encryption.key')
@@ -116,12 +126,16 @@ async function run(
     throw new UsageProblem(`${verb} needs --org <url> or FORCEGATE_ORG_URL`)
   const store = new SqlitePartnerStore({ path: storePath, secretBox: SecretBox.fromBase64(loaded.key) })
   try {
+    // The plans the gateway serving this store knows: the CLI refuses what it would refuse.
+    const recorded = await store.recordedUsagePlans()
+    const knownPlans = recorded === undefined ? undefined : new Set(recorded)
     const service = new PartnerService({
       store,
       registrar: new DcrClient({
         orgUrl: orgUrl ?? 'http://127.0.0.1',
         initialAccessToken: () => env.FORCEGATE_INITIAL_ACCESS_TOKEN,
       }),
+      usagePlanNames: knownPlans ?? new Set(),
     })
     switch (verb) {
       case 'register': {
@@ -129,11 +143,18 @@ async function run(
         if (values['redirect-uri'] === undefined) throw new UsageProblem('register needs --redirect-uri')
         if (values.api === undefined) throw new UsageProblem('register needs --api')
         const scopes = (values.scopes ?? 'api refresh_token').split(/\s+/).filter(Boolean)
+        if (values.plan !== undefined && knownPlans === undefined)
+          throw new PartnerError(
+            'PARTNER_INVALID_INPUT',
+            `unknown usage plan ${JSON.stringify(values.plan)}: no gateway has opened this store yet, so no usage plans are known (start the gateway with its forcegate.yaml first)`,
+            'usagePlan',
+          )
         const result = await service.register({
           name: values.name,
           redirectUris: values['redirect-uri'],
           contracts: values.api.map((api) => ({ api, scopes, usagePlan: values.plan })),
           contact: values.contact,
+          partnerId: values.partner,
         })
         print(
           result,
@@ -153,16 +174,23 @@ async function run(
       }
       case 'suspend':
       case 'resume': {
-        const partner =
-          verb === 'suspend' ? await service.suspend(clientId!) : await service.resume(clientId!)
-        print({ partner }, `${partner.clientId} is now ${partner.status}.\n`)
+        const partnerId = values.partner ?? (await service.show(clientId!)).partnerId
+        const summary =
+          verb === 'suspend'
+            ? await service.suspendPartner(partnerId)
+            : await service.resumePartner(partnerId)
+        const clients = summary.clients.map((c) => c.clientId).join(', ') || 'none'
+        print(
+          { partner: summary },
+          `Partner ${terminalSafe(summary.partnerId)} is now ${summary.status} (clients: ${clients}).\n`,
+        )
         return 0
       }
       case 'rotate': {
         const result = await service.rotate(clientId!)
         const old = result.previousClientRemoved
-          ? `The old client ${result.previousClientId} was deleted at the org.`
-          : `The org did not delete the old client ${result.previousClientId}; it is kept suspended. Retry: forcegate partners delete ${result.previousClientId}`
+          ? `The old client ${terminalSafe(result.previousClientId)} was deleted at the org.`
+          : `The org did not delete the old client ${terminalSafe(result.previousClientId)}; it is kept suspended. Retry: forcegate partners delete ${terminalSafe(result.previousClientId)}`
         print(
           result,
           `Rotated: the client id and secret both changed.\n${credentialsText(result.credentials)}${old}\n`,
@@ -174,8 +202,8 @@ async function run(
         print(
           result,
           result.removedAtOrg
-            ? `Deleted ${result.clientId} at the org and locally.\n`
-            : `Deleted ${result.clientId} locally; the org refused to delete it.\n`,
+            ? `Deleted ${terminalSafe(result.clientId)} at the org and locally.\n`
+            : `Deleted ${terminalSafe(result.clientId)} locally; the org refused to delete it.\n`,
         )
         return 0
       }
@@ -198,8 +226,13 @@ function report(error: unknown, json: boolean, io: PartnersIo): number {
     exit = error.code === 'PARTNER_INVALID_INPUT' ? 2 : 1
   } else if (isDcrError(error) || isStoreError(error)) code = error.code
   else if (!(error instanceof Error)) throw error
-  const message = (error as Error).message
-  if (json) io.err(`${JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } })}\n`)
+  // Messages may quote input (a plan name, a URI): escaped like every other terminal output.
+  const raw = (error as Error).message
+  const message = terminalSafe(raw)
+  if (json)
+    io.err(
+      `${terminalSafeJson(JSON.stringify({ error: { code, message: raw, ...(field ? { field } : {}) } }))}\n`,
+    )
   else io.err(`forcegate partners: ${message}${code === 'USAGE' || code === 'ERROR' ? '' : ` [${code}]`}\n`)
   if (code === 'USAGE' && !json) io.err(`\n${PARTNERS_USAGE}`)
   return exit

@@ -27,6 +27,11 @@ type Route = (req: IncomingMessage, params: readonly string[]) => Promise<AdminA
 
 const ACTIONS = new Set(['rotate', 'suspend', 'resume'])
 
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length']
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
+
 function decode(segment: string): string {
   try {
     return decodeURIComponent(segment)
@@ -41,8 +46,8 @@ function decode(segment: string): string {
  *   GET  /                               list
  *   GET  /:clientId                      show
  *   DELETE /:clientId[?force=true]       delete at the org, then locally
- *   POST /:clientId/rotate|suspend|resume
- *   POST /:clientId/contracts/:api/approve
+ *   POST /:clientId/rotate|suspend|resume    suspend and resume act on the client's partner
+ *   POST /:clientId/contracts/:api/approve   optional body {"usagePlan": "<plan>"}
  * Resolves true when the request was under the base path (and answered), false otherwise.
  */
 export function createPartnersAdminApi(options: PartnersAdminApiOptions): AdminHandler {
@@ -69,10 +74,14 @@ export function createPartnersAdminApi(options: PartnersAdminApiOptions): AdminH
       body: { partner: await service.suspend(id!) },
     }),
     'POST /:id/resume': async (_req, [id]) => ({ status: 200, body: { partner: await service.resume(id!) } }),
-    'POST /:id/contracts/:api/approve': async (_req, [id, api]) => ({
-      status: 200,
-      body: { partner: await service.approveContract(id!, api!) },
-    }),
+    'POST /:id/contracts/:api/approve': async (req, [id, api]) => {
+      // Optional body: {"usagePlan": "<plan>"}, the plan the contract is approved under.
+      const body = hasBody(req) ? await readJsonBody(req, maxBodyBytes) : {}
+      const plan = (body as { usagePlan?: unknown } | null)?.usagePlan
+      if (plan !== undefined && typeof plan !== 'string')
+        throw new AdminHttpError(400, 'PARTNER_INVALID_INPUT', 'usagePlan: expected a string')
+      return { status: 200, body: { partner: await service.approveContract(id!, api!, plan) } }
+    },
   }
 
   function match(

@@ -86,6 +86,11 @@ const DCR_STATUS: Readonly<Record<string, number>> = {
   DCR_ORG_UNAVAILABLE: 503,
 }
 
+const PARTNER_STATUS: Readonly<Record<string, number>> = {
+  PARTNER_INVALID_INPUT: 400,
+  PARTNER_SUSPENDED: 403,
+}
+
 /** Maps any failure to a JSON answer with a stable `code`; unknown errors reveal nothing. */
 export function errorAnswer(error: unknown): AdminAnswer {
   if (error instanceof AdminHttpError)
@@ -95,7 +100,7 @@ export function errorAnswer(error: unknown): AdminAnswer {
       ...(error.headers === undefined ? {} : { headers: error.headers }),
     }
   if (isPartnerError(error)) {
-    const status = error.code === 'PARTNER_INVALID_INPUT' ? 400 : 404
+    const status = PARTNER_STATUS[error.code] ?? 404
     return {
       status,
       body: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },

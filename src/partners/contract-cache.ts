@@ -1,16 +1,23 @@
 import { SingleFlight } from '../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../cache/ttl-lru.ts'
-import type { ClientStatus, Contract, PartnerStore } from '../store/partner-store.ts'
+import type { ClientStatus, Contract, PartnerStatus, PartnerStore } from '../store/partner-store.ts'
 
 /** What the enforcer needs to know about one client and one API. */
 export interface ContractDecision {
   readonly status: 'active' | 'suspended' | 'pending' | 'none'
   readonly scopes: readonly string[]
   readonly usagePlan: string | undefined
+  /**
+   * What usage is counted under: the partner and the API, so neither a rotated client id nor
+   * another app of the same partner starts a fresh quota.
+   */
+  readonly usageKey: string | undefined
 }
 
 interface ClientEntry {
   readonly status: ClientStatus | undefined
+  readonly partnerId: string | undefined
+  readonly partnerStatus: PartnerStatus | undefined
   readonly contracts: ReadonlyMap<string, Contract>
 }
 
@@ -18,7 +25,13 @@ const NONE: ContractDecision = Object.freeze({
   status: 'none',
   scopes: Object.freeze([]),
   usagePlan: undefined,
+  usageKey: undefined,
 })
+
+export function usageKeyOf(partnerId: string, api: string): string {
+  // JSON keeps the parts apart whatever characters they hold.
+  return JSON.stringify(['partner', partnerId, api])
+}
 
 /**
  * Answers `contractFor` from memory. One entry per client (known or not, so unknown client ids
@@ -42,11 +55,13 @@ export class ContractCache {
   async decide(clientId: string, api: string): Promise<ContractDecision> {
     const entry = this.#entries.get(clientId) ?? (await this.#load(clientId))
     const contract = entry.contracts.get(api)
-    if (entry.status === undefined || contract === undefined) return NONE
+    if (entry.status === undefined || entry.partnerId === undefined || contract === undefined) return NONE
+    const suspended = entry.status === 'suspended' || entry.partnerStatus !== 'active'
     return Object.freeze({
-      status: entry.status === 'suspended' ? 'suspended' : contract.status,
+      status: suspended ? 'suspended' : contract.status,
       scopes: contract.scopes,
       usagePlan: contract.usagePlan,
+      usageKey: usageKeyOf(entry.partnerId, api),
     })
   }
 
@@ -61,8 +76,12 @@ export class ContractCache {
     return this.#loads.run(`${generation}\u0000${clientId}`, async () => {
       const client = await this.#store.getClient(clientId)
       const contracts = client === undefined ? [] : await this.#store.listContracts(clientId)
+      // A client whose partner cannot be read is refused, never let through.
+      const partner = client === undefined ? undefined : await this.#store.getPartner(client.partnerId)
       const entry: ClientEntry = {
         status: client?.status,
+        partnerId: client?.partnerId,
+        partnerStatus: partner?.status,
         contracts: new Map(contracts.map((c) => [c.api, c])),
       }
       if (generation === this.#generation) this.#entries.set(clientId, entry, this.#ttlMs)

@@ -68,7 +68,13 @@ export function openPartners(config: PartnersConfig, options: OpenPartnersOption
       `${at}/admin/token`,
       'the admin token must have at least 16 characters',
     )
-  const store = new SqlitePartnerStore({ path: config.store.path, secretBox: box })
+  const store = new SqlitePartnerStore({
+    path: config.store.path,
+    secretBox: box,
+    // Recorded so the partners CLI, sharing the store, refuses the plan names this gateway would.
+    usagePlans: [...plans.keys()],
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  })
   const registrar = new DcrClient({
     orgUrl: config.org.url,
     initialAccessToken: () => {

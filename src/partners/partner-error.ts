@@ -1,5 +1,9 @@
 /** Failures of the partner service itself (input, lookups); org and store failures keep their own types. */
-export type PartnerErrorCode = 'PARTNER_INVALID_INPUT' | 'PARTNER_NOT_FOUND' | 'PARTNER_CONTRACT_NOT_FOUND'
+export type PartnerErrorCode =
+  | 'PARTNER_INVALID_INPUT'
+  | 'PARTNER_NOT_FOUND'
+  | 'PARTNER_CONTRACT_NOT_FOUND'
+  | 'PARTNER_SUSPENDED'
 
 export class PartnerError extends Error {
   readonly code: PartnerErrorCode

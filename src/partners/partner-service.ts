@@ -1,12 +1,41 @@
 import type { Clock } from '../cache/ttl-lru.ts'
-import type { ClientSecrets, Contract, PartnerClient, PartnerStore } from '../store/partner-store.ts'
+import type {
+  ClientSecrets,
+  Contract,
+  ContractStatus,
+  PartnerClient,
+  PartnerStatus,
+  PartnerStore,
+} from '../store/partner-store.ts'
 import { ContractCache, type ContractDecision } from './contract-cache.ts'
 import type { DcrClient, RegisteredClient } from './dcr-client.ts'
 import { isDcrError } from './dcr-error.ts'
 import { PartnerError } from './partner-error.ts'
-import { parseRegistrationInput, type RegistrationInput } from './registration-input.ts'
+import {
+  credentialsOf,
+  type DeletionResult,
+  type PartnerSummary,
+  type PartnerView,
+  type RegistrationResult,
+  type RotationResult,
+} from './partner-results.ts'
+import {
+  type CheckedRegistration,
+  parseRegistrationInput,
+  type RegistrationInput,
+  unknownPlanMessage,
+} from './registration-input.ts'
+import { type SelfServiceOffer, selfServiceTerms } from './self-service.ts'
 
 export type { ContractDecision } from './contract-cache.ts'
+export type {
+  DeletionResult,
+  PartnerCredentials,
+  PartnerSummary,
+  PartnerView,
+  RegistrationResult,
+  RotationResult,
+} from './partner-results.ts'
 
 /** The org operations the service needs; `DcrClient` implements them. */
 export type OrgRegistrar = Pick<DcrClient, 'register' | 'delete'>
@@ -23,33 +52,9 @@ export interface PartnerServiceOptions {
   readonly contractCacheMaxEntries?: number
 }
 
-/** A client as shown to admins: never a secret. */
-export interface PartnerView extends PartnerClient {
-  readonly contracts: readonly Contract[]
-}
-
-/** Shown once, at registration or rotation; never stored in plaintext or shown again. */
-export interface PartnerCredentials {
-  readonly clientId: string
-  readonly clientSecret: string | undefined
-  readonly clientSecretExpiresAt: number | undefined
-}
-
-export interface RegistrationResult {
-  readonly partner: PartnerView
-  readonly credentials: PartnerCredentials
-}
-
-export interface RotationResult extends RegistrationResult {
-  readonly previousClientId: string
-  /** False when the org refused to delete the old client: it stays stored, suspended, for a retry. */
-  readonly previousClientRemoved: boolean
-}
-
-export interface DeletionResult {
-  readonly clientId: string
-  /** False only with `force`, when the org refused and the client was removed locally anyway. */
-  readonly removedAtOrg: boolean
+export interface RegisterOptions {
+  /** Self-service (the portal): contracts limited to these offers, plans and statuses from them. */
+  readonly selfService?: readonly SelfServiceOffer[]
 }
 
 /**
@@ -76,8 +81,22 @@ export class PartnerService {
     })
   }
 
-  async register(input: RegistrationInput): Promise<RegistrationResult> {
+  /**
+   * Registers a client for a partner (created on first use). A suspended partner registers
+   * nothing. Contracts start `active`, or `pending` with manual approval; self-service
+   * registrations take plan and status from their offers instead.
+   */
+  async register(input: RegistrationInput, options: RegisterOptions = {}): Promise<RegistrationResult> {
     const request = parseRegistrationInput(input, this.#options.usagePlanNames)
+    const manual = this.#options.contractApproval === 'manual'
+    const terms =
+      options.selfService === undefined
+        ? request.contracts.map((c) => ({
+            usagePlan: c.usagePlan,
+            status: (manual ? 'pending' : 'active') as ContractStatus,
+          }))
+        : selfServiceTerms(request.contracts, options.selfService, manual)
+    await this.#requireActivePartner(request.partnerId)
     const scopes = new Set([
       ...(this.#options.defaultScopes ?? []),
       ...request.contracts.flatMap((c) => c.scopes),
@@ -89,52 +108,98 @@ export class PartnerService {
       ...(request.contact === undefined ? {} : { contacts: [request.contact] }),
     })
     const now = this.#clock()
-    const status = this.#options.contractApproval === 'manual' ? 'pending' : 'active'
     const contracts = request.contracts.map(
-      (c): Contract => ({
+      (c, i): Contract => ({
         clientId: registered.clientId,
         api: c.api,
         scopes: c.scopes,
-        usagePlan: c.usagePlan,
-        status,
+        usagePlan: terms[i]!.usagePlan,
+        status: terms[i]!.status,
         createdAt: now,
         updatedAt: now,
       }),
     )
     const client = this.#clientRecord(registered, request, undefined, now)
     await this.#storeOrUndo(registered, client, contracts)
-    await this.#event(client.clientId, 'registered', `contracts: ${contracts.map((c) => c.api).join(', ')}`)
-    return { partner: { ...client, contracts }, credentials: credentialsOf(registered) }
+    await this.#event(
+      client.clientId,
+      'registered',
+      `partner ${request.partnerId}; contracts: ${contracts.map((c) => c.api).join(', ')}`,
+    )
+    return { partner: await this.show(client.clientId), credentials: credentialsOf(registered) }
   }
 
   async list(): Promise<readonly PartnerView[]> {
-    const clients = await this.#store.listClients()
-    return Promise.all(
-      clients.map(async (c) => ({ ...c, contracts: await this.#store.listContracts(c.clientId) })),
-    )
+    return Promise.all((await this.#store.listClients()).map((c) => this.#view(c)))
   }
 
   async show(clientId: string): Promise<PartnerView> {
-    const client = await this.#require(clientId)
-    return { ...client, contracts: await this.#store.listContracts(clientId) }
+    return this.#view(await this.#require(clientId))
   }
 
+  /** Suspends the partner owning the client: every client of that partner, present and future. */
   async suspend(clientId: string): Promise<PartnerView> {
-    return this.#setStatus(clientId, 'suspended')
+    const client = await this.#require(clientId)
+    await this.#setPartnerStatus(client.partnerId, 'suspended', clientId)
+    return this.show(clientId)
   }
 
+  /** Resumes the partner owning the client. */
   async resume(clientId: string): Promise<PartnerView> {
-    return this.#setStatus(clientId, 'active')
+    const client = await this.#require(clientId)
+    await this.#setPartnerStatus(client.partnerId, 'active', clientId)
+    return this.show(clientId)
   }
 
-  async approveContract(clientId: string, api: string): Promise<PartnerView> {
+  async showPartner(partnerId: string): Promise<PartnerSummary> {
+    const partner = await this.#store.getPartner(partnerId)
+    if (partner === undefined) throw new PartnerError('PARTNER_NOT_FOUND', `no partner ${partnerId}`)
+    const clients = await this.#store.listClientsOf(partnerId)
+    return {
+      partnerId,
+      status: partner.status,
+      clients: await Promise.all(clients.map((c) => this.#view(c))),
+    }
+  }
+
+  async suspendPartner(partnerId: string): Promise<PartnerSummary> {
+    await this.#setPartnerStatus(partnerId, 'suspended', undefined)
+    return this.showPartner(partnerId)
+  }
+
+  async resumePartner(partnerId: string): Promise<PartnerSummary> {
+    await this.#setPartnerStatus(partnerId, 'active', undefined)
+    return this.showPartner(partnerId)
+  }
+
+  /**
+   * Activates a pending contract. `usagePlan` (a configured plan) replaces the contract's
+   * plan; without it the contract keeps the plan it has, if any.
+   */
+  async approveContract(clientId: string, api: string, usagePlan?: string): Promise<PartnerView> {
     await this.#require(clientId)
+    const known = this.#options.usagePlanNames
+    if (usagePlan !== undefined && known !== undefined && !known.has(usagePlan))
+      throw new PartnerError(
+        'PARTNER_INVALID_INPUT',
+        `usagePlan: ${unknownPlanMessage(usagePlan, known)}`,
+        'usagePlan',
+      )
     const contract = await this.#store.getContract(clientId, api)
     if (contract === undefined)
       throw new PartnerError('PARTNER_CONTRACT_NOT_FOUND', `client ${clientId} has no contract for ${api}`)
-    await this.#store.putContract({ ...contract, status: 'active', updatedAt: this.#clock() })
+    await this.#store.putContract({
+      ...contract,
+      status: 'active',
+      usagePlan: usagePlan ?? contract.usagePlan,
+      updatedAt: this.#clock(),
+    })
     this.#cache.invalidate(clientId)
-    await this.#event(clientId, 'contract-approved', api)
+    await this.#event(
+      clientId,
+      'contract-approved',
+      `${api}; plan: ${usagePlan ?? contract.usagePlan ?? 'none'}`,
+    )
     return this.show(clientId)
   }
 
@@ -173,6 +238,8 @@ export class PartnerService {
    */
   async rotate(clientId: string): Promise<RotationResult> {
     const old = await this.#require(clientId)
+    // New credentials for a suspended partner would be a way back in.
+    await this.#requireActivePartner(old.partnerId)
     const oldSecrets = await this.#secretsOf(clientId)
     const oldContracts = await this.#store.listContracts(clientId)
     const scopes = new Set([...(this.#options.defaultScopes ?? []), ...oldContracts.flatMap((c) => c.scopes)])
@@ -183,7 +250,12 @@ export class PartnerService {
       ...(old.contact === undefined ? {} : { contacts: [old.contact] }),
     })
     const now = this.#clock()
-    const request = { name: old.name, redirectUris: old.redirectUris, contact: old.contact }
+    const request = {
+      name: old.name,
+      partnerId: old.partnerId,
+      redirectUris: old.redirectUris,
+      contact: old.contact,
+    }
     const client = { ...this.#clientRecord(registered, request, clientId, now), status: old.status }
     const contracts = oldContracts.map((c) => ({
       ...c,
@@ -207,7 +279,7 @@ export class PartnerService {
     this.#cache.invalidate(clientId)
     this.#cache.invalidate(client.clientId)
     return {
-      partner: { ...client, contracts },
+      partner: await this.show(client.clientId),
       credentials: credentialsOf(registered),
       previousClientId: clientId,
       previousClientRemoved,
@@ -231,22 +303,43 @@ export class PartnerService {
     return secrets
   }
 
-  async #setStatus(clientId: string, status: 'active' | 'suspended'): Promise<PartnerView> {
-    if (!(await this.#store.setClientStatus(clientId, status, this.#clock())))
-      throw new PartnerError('PARTNER_NOT_FOUND', `no partner client ${clientId}`)
-    this.#cache.invalidate(clientId)
-    await this.#event(clientId, status === 'active' ? 'resumed' : 'suspended', undefined)
-    return this.show(clientId)
+  async #requireActivePartner(partnerId: string): Promise<void> {
+    const partner = await this.#store.getPartner(partnerId)
+    if (partner?.status === 'suspended')
+      throw new PartnerError('PARTNER_SUSPENDED', `partner ${partnerId} is suspended`)
+  }
+
+  async #view(client: PartnerClient): Promise<PartnerView> {
+    const partner = await this.#store.getPartner(client.partnerId)
+    const partnerStatus = partner?.status ?? 'active'
+    return {
+      ...client,
+      status: partnerStatus === 'suspended' ? 'suspended' : client.status,
+      partnerStatus,
+      contracts: await this.#store.listContracts(client.clientId),
+    }
+  }
+
+  async #setPartnerStatus(partnerId: string, status: PartnerStatus, via: string | undefined) {
+    if (!(await this.#store.setPartnerStatus(partnerId, status, this.#clock())))
+      throw new PartnerError('PARTNER_NOT_FOUND', `no partner ${partnerId}`)
+    const kind = status === 'active' ? 'partner-resumed' : 'partner-suspended'
+    for (const client of await this.#store.listClientsOf(partnerId)) {
+      this.#cache.invalidate(client.clientId)
+      const detail = `partner ${partnerId}${via === undefined || via === client.clientId ? '' : ` (through ${via})`}`
+      await this.#event(client.clientId, kind, detail)
+    }
   }
 
   #clientRecord(
     registered: RegisteredClient,
-    request: Pick<RegistrationInput, 'name' | 'redirectUris' | 'contact'>,
+    request: Pick<CheckedRegistration, 'name' | 'partnerId' | 'redirectUris' | 'contact'>,
     rotatedFrom: string | undefined,
     now: number,
   ): PartnerClient {
     return {
       clientId: registered.clientId,
+      partnerId: request.partnerId,
       name: request.name,
       redirectUris: registered.redirectUris.length > 0 ? registered.redirectUris : request.redirectUris,
       contact: request.contact,
@@ -280,13 +373,5 @@ export class PartnerService {
 
   async #event(clientId: string, kind: string, detail: string | undefined): Promise<void> {
     await this.#store.appendEvent({ at: this.#clock(), clientId, kind, detail })
-  }
-}
-
-function credentialsOf(registered: RegisteredClient): PartnerCredentials {
-  return {
-    clientId: registered.clientId,
-    clientSecret: registered.clientSecret,
-    clientSecretExpiresAt: registered.clientSecretExpiresAt,
   }
 }

@@ -1,7 +1,9 @@
+import { hasControlCharacter } from './control-characters.ts'
+
 /**
  * Checks partner redirect URIs before they reach the org (RFC 7591 §2, RFC 8252 §7.3,
  * RFC 9700 §2.1/§4.1): absolute `https` URIs, `http` only on a loopback host, no fragment, no
- * user info, no wildcard, bounded count and length. URIs are kept verbatim for exact matching.
+ * user info, no wildcard, no control characters, bounded count and length. URIs are kept verbatim for exact matching.
  */
 export interface RedirectUriLimits {
   readonly maxCount: number
@@ -30,6 +32,7 @@ export function isLoopbackHttp(uri: string): boolean {
 function problemOf(uri: string, limits: RedirectUriLimits): string | undefined {
   if (uri.length === 0) return 'is empty'
   if (uri.length > limits.maxLength) return `is longer than ${limits.maxLength} characters`
+  if (hasControlCharacter(uri)) return 'must not contain control characters'
   if (uri.includes('#')) return 'must not contain a fragment'
   if (/\s/.test(uri)) return 'must not contain whitespace'
   let url: URL

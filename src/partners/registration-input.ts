@@ -1,3 +1,4 @@
+import { hasControlCharacter } from './control-characters.ts'
 import { PartnerError } from './partner-error.ts'
 
 export interface ContractInput {
@@ -11,6 +12,13 @@ export interface RegistrationInput {
   readonly redirectUris: readonly string[]
   readonly contracts: readonly ContractInput[]
   readonly contact?: string | undefined
+  /** The owning partner; the name when absent. */
+  readonly partnerId?: string | undefined
+}
+
+/** A registration after checking: the partner is always known. */
+export interface CheckedRegistration extends RegistrationInput {
+  readonly partnerId: string
 }
 
 const API_NAME = /^[A-Za-z0-9._-]{1,100}$/
@@ -26,21 +34,41 @@ function stringArray(value: unknown, field: string): string[] {
   })
 }
 
+/** Names are display data shown to admins (terminals, pages), so control characters are refused. */
+function displayName(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 200)
+    throw invalid(field, 'expected a non-empty string of at most 200 characters')
+  if (hasControlCharacter(value)) throw invalid(field, 'must not contain control characters')
+  return value.trim()
+}
+
+/** The message for a plan name that is not configured, naming the plans that are. */
+export function unknownPlanMessage(plan: string, knownPlans: ReadonlySet<string>): string {
+  const known = [...knownPlans].sort()
+  return `unknown usage plan ${JSON.stringify(plan)}; ${
+    known.length === 0 ? 'no usage plans are configured' : `configured plans: ${known.join(', ')}`
+  }`
+}
+
 /**
- * Checks a registration request from any front end (admin API JSON, CLI flags) and returns a
- * clean copy. Names are display data shown to admins, so control characters are refused.
- * `knownPlans` (when given) is the set of usage plans contracts may name.
+ * Checks a registration request from any front end (admin API JSON, CLI flags, the portal)
+ * and returns a clean copy. `knownPlans` (when given) is the set of usage plans contracts may
+ * name.
  */
-export function parseRegistrationInput(input: unknown, knownPlans?: ReadonlySet<string>): RegistrationInput {
+export function parseRegistrationInput(
+  input: unknown,
+  knownPlans?: ReadonlySet<string>,
+): CheckedRegistration {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw invalid('body', 'expected an object')
   const raw = input as Record<string, unknown>
-  const name = raw.name
-  if (typeof name !== 'string' || name.trim() === '' || name.length > 200)
-    throw invalid('name', 'expected a non-empty string of at most 200 characters')
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw invalid('name', 'must not contain control characters')
+  const name = displayName(raw.name, 'name')
+  const partnerId = raw.partnerId === undefined ? name : displayName(raw.partnerId, 'partnerId')
   const redirectUris = stringArray(raw.redirectUris, 'redirectUris')
+  redirectUris.forEach((uri, i) => {
+    // They are printed to admins' terminals and pages; the org would get them verbatim.
+    if (hasControlCharacter(uri)) throw invalid(`redirectUris[${i}]`, 'must not contain control characters')
+  })
   if (
     raw.contact !== undefined &&
     (typeof raw.contact !== 'string' || !/^[^\s@]{1,200}@[^\s@]{1,200}$/.test(raw.contact))
@@ -53,7 +81,8 @@ export function parseRegistrationInput(input: unknown, knownPlans?: ReadonlySet<
     (item: unknown, i): ContractInput => parseContract(item, `contracts[${i}]`, seen, knownPlans),
   )
   return {
-    name: name.trim(),
+    name,
+    partnerId,
     redirectUris,
     contracts,
     ...(typeof raw.contact === 'string' ? { contact: raw.contact } : {}),
@@ -80,7 +109,7 @@ function parseContract(
   if (c.usagePlan !== undefined) {
     if (typeof c.usagePlan !== 'string') throw invalid(`${field}.usagePlan`, 'expected a string')
     if (knownPlans !== undefined && !knownPlans.has(c.usagePlan))
-      throw invalid(`${field}.usagePlan`, `unknown usage plan ${c.usagePlan}`)
+      throw invalid(`${field}.usagePlan`, unknownPlanMessage(c.usagePlan, knownPlans))
   }
   return { api: c.api, scopes: [...new Set(scopes)], usagePlan: c.usagePlan as string | undefined }
 }

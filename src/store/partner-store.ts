@@ -8,11 +8,28 @@
 /** An `active` client may call APIs it holds active contracts for; `suspended` may not. */
 export type ClientStatus = 'active' | 'suspended'
 
+/** A suspended partner's clients are all refused, and it may not register or rotate clients. */
+export type PartnerStatus = 'active' | 'suspended'
+
+/**
+ * The owner of client apps: the portal user who registered them, or the partner named at
+ * registration by the CLI or the admin API. Suspension and usage are counted per partner, so a
+ * new client id (another app, a rotation) escapes neither.
+ */
+export interface Partner {
+  readonly partnerId: string
+  readonly status: PartnerStatus
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
 /** `pending` contracts wait for approval; only `active` ones let calls through. */
 export type ContractStatus = 'active' | 'pending' | 'suspended'
 
 export interface PartnerClient {
   readonly clientId: string
+  /** The owning partner. */
+  readonly partnerId: string
   readonly name: string
   readonly redirectUris: readonly string[]
   readonly contact: string | undefined
@@ -57,7 +74,10 @@ export interface PartnerEvent {
 }
 
 export interface PartnerStore {
-  /** Stores a client, its secrets and contracts atomically; a duplicate id is STORE_DUPLICATE. */
+  /**
+   * Stores a client, its secrets and contracts atomically, creating its partner (active) when
+   * new; a duplicate id is STORE_DUPLICATE.
+   */
   insertClient(client: PartnerClient, secrets: ClientSecrets, contracts: readonly Contract[]): Promise<void>
   getClient(clientId: string): Promise<PartnerClient | undefined>
   /** Oldest first. */
@@ -72,6 +92,16 @@ export interface PartnerStore {
   getContract(clientId: string, api: string): Promise<Contract | undefined>
   /** Inserts or replaces the contract for (clientId, api); the client must exist. */
   putContract(contract: Contract): Promise<void>
+  getPartner(partnerId: string): Promise<Partner | undefined>
+  /** Returns false when the partner does not exist. */
+  setPartnerStatus(partnerId: string, status: PartnerStatus, at: number): Promise<boolean>
+  /** The clients a partner owns, oldest first. */
+  listClientsOf(partnerId: string): Promise<readonly PartnerClient[]>
+  /**
+   * The usage plans the gateway serving this store was last opened with (undefined before
+   * any), so tools sharing the store (the partners CLI) refuse the plan names it would.
+   */
+  recordedUsagePlans(): Promise<readonly string[] | undefined>
   appendEvent(event: PartnerEvent): Promise<void>
   /** Newest first. */
   listEvents(clientId?: string, limit?: number): Promise<readonly PartnerEvent[]>

@@ -44,6 +44,38 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS partner_events_client ON partner_events (client_id, id);
   `,
+  // Partners own clients. Existing clients belong to their contact (the portal kept the
+  // registering username there) or, without one, to their name. A client an admin had
+  // suspended makes its partner suspended; a suspended client that some other client was
+  // rotated from is an old client the org would not delete, and stays suspended on its own.
+  `
+  CREATE TABLE partners (
+    partner_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  ALTER TABLE partner_clients ADD COLUMN partner_id TEXT REFERENCES partners (partner_id);
+  INSERT INTO partners (partner_id, status, created_at, updated_at)
+    SELECT COALESCE(contact, name), 'active', MIN(created_at), MAX(updated_at)
+    FROM partner_clients GROUP BY COALESCE(contact, name);
+  UPDATE partner_clients SET partner_id = COALESCE(contact, name);
+  CREATE TEMP TABLE suspended_by_admin AS
+    SELECT c.client_id, c.partner_id FROM partner_clients c
+    WHERE c.status = 'suspended'
+      AND NOT EXISTS (SELECT 1 FROM partner_clients n WHERE n.rotated_from = c.client_id);
+  UPDATE partners SET status = 'suspended'
+    WHERE partner_id IN (SELECT partner_id FROM suspended_by_admin);
+  UPDATE partner_clients SET status = 'active'
+    WHERE client_id IN (SELECT client_id FROM suspended_by_admin);
+  DROP TABLE suspended_by_admin;
+  CREATE INDEX partner_clients_partner ON partner_clients (partner_id, created_at);
+  CREATE TABLE store_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -5,24 +5,29 @@ import type {
   ClientSecrets,
   ClientStatus,
   Contract,
+  Partner,
   PartnerClient,
   PartnerEvent,
+  PartnerStatus,
   PartnerStore,
 } from './partner-store.ts'
 import type { SecretBox } from './secret-box.ts'
 import { migrate } from './sqlite-migrations.ts'
-import { optionalText, type Row, text, toClient, toContract } from './sqlite-rows.ts'
+import { optionalText, type Row, text, toClient, toContract, toPartner } from './sqlite-rows.ts'
 import { StoreError } from './store-error.ts'
 
 export interface SqlitePartnerStoreOptions {
   /** A file path, or `:memory:`. The parent folder is created when missing. */
   readonly path: string
   readonly secretBox: SecretBox
+  /** The gateway's configured usage plans, recorded at open for the tools sharing the store. */
+  readonly usagePlans?: readonly string[]
+  readonly clock?: () => number
 }
 
 const aad = (clientId: string, field: string) => `partner_clients:${clientId}:${field}`
 
-const CLIENT_COLUMNS = `client_id, name, redirect_uris, contact, granted_scopes, status, registration_client_uri,
+const CLIENT_COLUMNS = `client_id, partner_id, name, redirect_uris, contact, granted_scopes, status, registration_client_uri,
   client_id_issued_at, client_secret_expires_at, rotated_from, created_at, updated_at`
 
 /**
@@ -43,6 +48,8 @@ export class SqlitePartnerStore implements PartnerStore {
       if (options.path !== ':memory:') this.#db.exec('PRAGMA journal_mode = WAL;')
       migrate(this.#db)
       this.#checkKeys()
+      if (options.usagePlans !== undefined)
+        this.#recordUsagePlans(options.usagePlans, (options.clock ?? Date.now)())
     } catch (error) {
       this.#db.close()
       throw error
@@ -99,10 +106,15 @@ export class SqlitePartnerStore implements PartnerStore {
       const exists = db.prepare('SELECT 1 FROM partner_clients WHERE client_id = ?').get(client.clientId)
       if (exists !== undefined) throw new StoreError('STORE_DUPLICATE', 'client already stored')
       db.prepare(
+        `INSERT INTO partners (partner_id, status, created_at, updated_at) VALUES (?, 'active', ?, ?)
+         ON CONFLICT (partner_id) DO NOTHING`,
+      ).run(client.partnerId, client.createdAt, client.createdAt)
+      db.prepare(
         `INSERT INTO partner_clients (${CLIENT_COLUMNS}, secret_key_id, client_secret, registration_access_token)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         client.clientId,
+        client.partnerId,
         client.name,
         JSON.stringify(client.redirectUris),
         client.contact ?? null,
@@ -162,6 +174,45 @@ export class SqlitePartnerStore implements PartnerStore {
       .prepare('UPDATE partner_clients SET status = ?, updated_at = ? WHERE client_id = ?')
       .run(status, at, clientId)
     return Number(result.changes) > 0
+  }
+
+  async getPartner(partnerId: string): Promise<Partner | undefined> {
+    const row = this.#live().prepare('SELECT * FROM partners WHERE partner_id = ?').get(partnerId) as
+      | Row
+      | undefined
+    return row === undefined ? undefined : toPartner(row)
+  }
+
+  async setPartnerStatus(partnerId: string, status: PartnerStatus, at: number): Promise<boolean> {
+    const result = this.#live()
+      .prepare('UPDATE partners SET status = ?, updated_at = ? WHERE partner_id = ?')
+      .run(status, at, partnerId)
+    return Number(result.changes) > 0
+  }
+
+  async listClientsOf(partnerId: string): Promise<readonly PartnerClient[]> {
+    const rows = this.#live()
+      .prepare(
+        `SELECT ${CLIENT_COLUMNS} FROM partner_clients WHERE partner_id = ? ORDER BY created_at, client_id`,
+      )
+      .all(partnerId) as Row[]
+    return rows.map(toClient)
+  }
+
+  #recordUsagePlans(names: readonly string[], at: number): void {
+    this.#db
+      .prepare(
+        `INSERT INTO store_meta (key, value, updated_at) VALUES ('usage_plans', ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      )
+      .run(JSON.stringify([...names].sort()), at)
+  }
+
+  async recordedUsagePlans(): Promise<readonly string[] | undefined> {
+    const row = this.#live().prepare("SELECT value FROM store_meta WHERE key = 'usage_plans'").get() as
+      | Row
+      | undefined
+    return row === undefined ? undefined : Object.freeze(JSON.parse(text(row, 'value')) as string[])
   }
 
   async deleteClient(clientId: string): Promise<boolean> {

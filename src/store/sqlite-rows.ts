@@ -1,5 +1,12 @@
 import type { SQLInputValue } from 'node:sqlite'
-import type { ClientStatus, Contract, ContractStatus, PartnerClient } from './partner-store.ts'
+import type {
+  ClientStatus,
+  Contract,
+  ContractStatus,
+  Partner,
+  PartnerClient,
+  PartnerStatus,
+} from './partner-store.ts'
 
 /** Row <-> record mapping of the SQLite partner tables; lists are stored as JSON arrays. */
 export type Row = Record<string, SQLInputValue>
@@ -25,6 +32,7 @@ function list(row: Row, column: string): readonly string[] {
 export function toClient(row: Row): PartnerClient {
   return Object.freeze({
     clientId: text(row, 'client_id'),
+    partnerId: text(row, 'partner_id'),
     name: text(row, 'name'),
     redirectUris: list(row, 'redirect_uris'),
     contact: optionalText(row, 'contact'),
@@ -46,6 +54,15 @@ export function toContract(row: Row): Contract {
     scopes: list(row, 'scopes'),
     usagePlan: optionalText(row, 'usage_plan'),
     status: text(row, 'status') as ContractStatus,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  })
+}
+
+export function toPartner(row: Row): Partner {
+  return Object.freeze({
+    partnerId: text(row, 'partner_id'),
+    status: text(row, 'status') as PartnerStatus,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   })

@@ -129,7 +129,7 @@ describe('partners admin API over HTTP', () => {
     assert.equal(bad.status, 400)
     assert.deepEqual(bad.json, {
       code: 'PARTNER_INVALID_INPUT',
-      message: 'contracts[0].usagePlan: unknown usage plan platinum',
+      message: 'contracts[0].usagePlan: unknown usage plan "platinum"; configured plans: gold',
       field: 'contracts[0].usagePlan',
     })
     const uri = await call('POST', '', { ...registration, redirectUris: ['http://partner.example/cb'] })

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
+import { usageKeyOf } from '../../../src/partners/contract-cache.ts'
 import { DcrClient } from '../../../src/partners/dcr-client.ts'
 import { DcrError } from '../../../src/partners/dcr-error.ts'
 import { PartnerError } from '../../../src/partners/partner-error.ts'
@@ -96,6 +97,7 @@ describe('PartnerService with the dev org', () => {
       status: 'pending',
       scopes: ['api', 'refresh_token'],
       usagePlan: 'gold',
+      usageKey: usageKeyOf('Acme Orders Portal', 'orders'),
     })
     await service.approveContract(id, 'orders')
     assert.equal((await service.contractFor(id, 'orders')).status, 'active')
@@ -104,6 +106,7 @@ describe('PartnerService with the dev org', () => {
       status: 'none',
       scopes: [],
       usagePlan: undefined,
+      usageKey: undefined,
     })
     assert.equal((await service.contractFor('3MVG9nobody', 'orders')).status, 'none')
     await service.suspend(id)
@@ -149,13 +152,20 @@ describe('PartnerService with the dev org', () => {
     const oldView = await service.show(oldId)
     const oldToken = (await store.getSecrets(oldId))!.registrationAccessToken
     await service.suspend(oldId)
+    await assert.rejects(
+      service.rotate(oldId),
+      (e: unknown) => e instanceof PartnerError && e.code === 'PARTNER_SUSPENDED',
+      'a suspended partner gets no new credentials',
+    )
+    await service.resume(oldId)
     const rotated = await service.rotate(oldId)
     assert.notEqual(rotated.credentials.clientId, oldId)
     assert.notEqual(rotated.credentials.clientSecret, first.credentials.clientSecret)
     assert.equal(rotated.previousClientId, oldId)
     assert.equal(rotated.previousClientRemoved, true)
     assert.equal(rotated.partner.rotatedFrom, oldId)
-    assert.equal(rotated.partner.status, 'suspended', 'status carries over')
+    assert.equal(rotated.partner.status, 'active')
+    assert.equal(rotated.partner.partnerId, oldView.partnerId, 'the partner carries over')
     assert.deepEqual(
       rotated.partner.contracts.map((c) => [c.api, c.scopes, c.usagePlan]),
       [['orders', ['api', 'refresh_token'], 'gold']],
@@ -265,9 +275,17 @@ describe('PartnerService with the dev org', () => {
         await dcr.delete(uri, token)
       },
     }
+    // The store answers reads but cannot keep the new client.
+    const failing = new Proxy(store, {
+      get(target, key) {
+        if (key === 'insertClient') return async () => Promise.reject(new Error('disk full'))
+        const value = Reflect.get(target, key)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const broken = new PartnerService({ store: failing, registrar })
+    await assert.rejects(broken.register(input), /disk full/)
     await store.close()
-    const broken = new PartnerService({ store, registrar })
-    await assert.rejects(broken.register(input))
     assert.ok(deleted?.startsWith(`${org.url}/services/oauth2/register/`))
   })
 })

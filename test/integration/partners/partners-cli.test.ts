@@ -6,6 +6,9 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
 import { partnersCommand } from '../../../src/cli/partners-command.ts'
+import { loadOrCreateEncryptionKey } from '../../../src/partners/encryption-key-file.ts'
+import { SecretBox } from '../../../src/store/secret-box.ts'
+import { SqlitePartnerStore } from '../../../src/store/sqlite-partner-store.ts'
 
 let org: DevOrg
 const dir = mkdtempSync(join(tmpdir(), 'fg-cli-'))
@@ -25,11 +28,30 @@ async function cli(args: readonly string[], env: NodeJS.ProcessEnv) {
   return { code, out, err }
 }
 
+/** Opens the store as a gateway configured with these usage plans does, recording them. */
+async function openAsGateway(storeFile: string, usagePlans: readonly string[], key?: string) {
+  const loaded =
+    key ?? loadOrCreateEncryptionKey(undefined, join(storeFile, '..', 'encryption.key'), storeFile).key
+  const store = new SqlitePartnerStore({
+    path: storeFile,
+    secretBox: SecretBox.fromBase64(loaded),
+    usagePlans,
+  })
+  await store.close()
+}
+
 describe('forcegate partners', () => {
   it('runs every verb end to end against the dev org, generating a key on first use', async () => {
     const store = join(dir, 'one', 'partners.db')
     const env = { FORCEGATE_ORG_URL: org.url, FORCEGATE_INITIAL_ACCESS_TOKEN: org.seed.initialAccessToken }
     const s = ['--store', store]
+
+    const first = await cli(['list', ...s], env)
+    assert.equal(first.code, 0, first.err)
+    const keyFile = join(dir, 'one', 'encryption.key')
+    assert.match(first.err, /Generated a new encryption key/)
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600)
+    await openAsGateway(store, ['gold', 'silver'])
 
     const reg = await cli(
       [
@@ -49,9 +71,7 @@ describe('forcegate partners', () => {
       env,
     )
     assert.equal(reg.code, 0, reg.err)
-    const keyFile = join(dir, 'one', 'encryption.key')
-    assert.match(reg.err, /Generated a new encryption key/)
-    assert.equal(statSync(keyFile).mode & 0o777, 0o600)
+    assert.equal(reg.err, '', 'the key is read from the file now, silently')
     const id = /client_id:\s+(\S+)/.exec(reg.out)?.[1]
     const secret = /client_secret:\s+(\S+)/.exec(reg.out)?.[1]
     assert.ok(id?.startsWith('3MVG9') && secret !== undefined, reg.out)
@@ -59,16 +79,18 @@ describe('forcegate partners', () => {
 
     const list = await cli(['list', ...s], env)
     assert.equal(list.code, 0)
-    assert.match(list.out, /^CLIENT ID\s+STATUS\s+NAME\s+CONTRACTS$/m)
-    assert.match(list.out, new RegExp(`^${id}\\s+active\\s+Acme Portal\\s+billing, orders$`, 'm'))
-    assert.equal(list.err, '', 'the key is read from the file now, silently')
+    assert.match(list.out, /^CLIENT ID\s+STATUS\s+PARTNER\s+NAME\s+CONTRACTS$/m)
+    assert.match(
+      list.out,
+      new RegExp(`^${id}\\s+active\\s+Acme Portal\\s+Acme Portal\\s+billing, orders$`, 'm'),
+    )
 
     const shown = await cli(['show', id!, ...s, '--json'], env)
     assert.equal(shown.code, 0)
     assert.equal(JSON.parse(shown.out).partner.clientId, id)
     assert.equal(shown.out.includes(secret!), false)
 
-    assert.match((await cli(['suspend', id!, ...s], env)).out, /is now suspended/)
+    assert.match((await cli(['suspend', id!, ...s], env)).out, /Partner Acme Portal is now suspended/)
     assert.equal(JSON.parse((await cli(['resume', id!, ...s, '--json'], env)).out).partner.status, 'active')
 
     const rotated = await cli(['rotate', id!, ...s, '--json'], env)

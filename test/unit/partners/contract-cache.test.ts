@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ContractCache } from '../../../src/partners/contract-cache.ts'
-import type { Contract, PartnerClient, PartnerStore } from '../../../src/store/partner-store.ts'
+import { ContractCache, usageKeyOf } from '../../../src/partners/contract-cache.ts'
+import type { Contract, Partner, PartnerClient, PartnerStore } from '../../../src/store/partner-store.ts'
 
 /** Just the reads the cache makes, counted, with a gate to hold a load in flight. */
 function fakeStore() {
   const state = {
     status: 'active' as PartnerClient['status'],
     contractStatus: 'active' as Contract['status'],
+    partnerStatus: 'active' as Partner['status'] | undefined,
     reads: 0,
     gate: undefined as Promise<void> | undefined,
   }
@@ -19,7 +20,11 @@ function fakeStore() {
       const gate = state.gate
       state.gate = undefined
       await gate
-      return clientId === 'c1' ? ({ clientId, status } as PartnerClient) : undefined
+      return clientId === 'c1' ? ({ clientId, partnerId: 'acme', status } as PartnerClient) : undefined
+    },
+    async getPartner(partnerId: string) {
+      const status = state.partnerStatus
+      return status === undefined ? undefined : ({ partnerId, status } as Partner)
     },
     async listContracts(clientId: string) {
       return [
@@ -48,7 +53,12 @@ describe('ContractCache', () => {
       cache.decide('c1', 'orders'),
       cache.decide('c1', 'x'),
     ])
-    assert.deepEqual(results[0], { status: 'active', scopes: ['api'], usagePlan: 'gold' })
+    assert.deepEqual(results[0], {
+      status: 'active',
+      scopes: ['api'],
+      usagePlan: 'gold',
+      usageKey: usageKeyOf('acme', 'orders'),
+    })
     assert.equal(results[2]!.status, 'none')
     assert.equal(state.reads, 1, 'concurrent callers share one load')
     await cache.decide('nobody', 'orders')
@@ -83,5 +93,23 @@ describe('ContractCache', () => {
     open()
     assert.equal((await stale).status, 'active')
     assert.equal((await cache.decide('c1', 'orders')).status, 'suspended', 'the stale answer was not cached')
+  })
+  it("a suspended partner suspends its clients' contracts; a partner that cannot be read refuses", async () => {
+    const { store, state } = fakeStore()
+    const cache = new ContractCache(store, { ttlMs: 60_000, maxEntries: 10 })
+    state.partnerStatus = 'suspended'
+    assert.equal((await cache.decide('c1', 'orders')).status, 'suspended')
+    state.partnerStatus = undefined
+    cache.invalidate('c1')
+    assert.equal((await cache.decide('c1', 'orders')).status, 'suspended')
+    state.partnerStatus = 'active'
+    cache.invalidate('c1')
+    assert.equal((await cache.decide('c1', 'orders')).status, 'active')
+  })
+
+  it('counts usage under the partner and the API, not the client id', () => {
+    assert.equal(usageKeyOf('acme', 'orders'), usageKeyOf('acme', 'orders'))
+    assert.notEqual(usageKeyOf('acme', 'orders'), usageKeyOf('acme', 'billing'))
+    assert.notEqual(usageKeyOf('a', 'b\u0000c'), usageKeyOf('a\u0000b', 'c'))
   })
 })

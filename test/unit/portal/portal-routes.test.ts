@@ -11,6 +11,8 @@ import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
 
 const app = (clientId: string, contact: string, name: string): PartnerView => ({
   clientId,
+  partnerId: contact,
+  partnerStatus: 'active',
   name,
   redirectUris: ['https://partner.example.com/cb'],
   contact,

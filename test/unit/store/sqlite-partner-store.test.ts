@@ -20,6 +20,7 @@ const keyB = randomBytes(32)
 function client(id: string, at = 1000): PartnerClient {
   return {
     clientId: id,
+    partnerId: 'acme',
     name: `App ${id}`,
     redirectUris: ['https://partner.example/cb'],
     contact: 'ops@partner.example',
