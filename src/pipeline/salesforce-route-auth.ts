@@ -4,6 +4,7 @@ import {
   lambdaAuthorizerContext,
   type SalesforceEnforcer,
 } from '../auth/salesforce/index.ts'
+import { checkContractScopes } from '../auth/salesforce/salesforce-enforcer.ts'
 import type { SalesforceSchemeSpec } from '../config/openapi/read-salesforce-scheme.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ContractDecision } from '../partners/contract-cache.ts'
@@ -64,6 +65,12 @@ export function salesforceRouteAuth(
         })
         if (contract.status !== 'active')
           throw new GatewayError('GW_FORBIDDEN', { reason: `contract.${contract.status}` })
+        checkContractScopes(
+          identity.scopes,
+          contract.scopes,
+          { requiredScopes: scopes, scopeMode: spec.scopeMatch },
+          explain,
+        )
         const plan = contract.usagePlan === undefined ? undefined : partners.plans.get(contract.usagePlan)
         if (contract.usagePlan !== undefined && plan === undefined) {
           // A contract naming a plan the configuration no longer has must not mean "unlimited".
@@ -75,7 +82,8 @@ export function salesforceRouteAuth(
         if (plan !== undefined && dryRun === true) {
           explain?.({ step: 'usage', plan: plan.name, counted: false })
         } else if (plan !== undefined) {
-          const usage = await partners.limiter.consume(clientId, plan)
+          // Counted per partner and API, so a rotated or new client id starts no fresh quota.
+          const usage = await partners.limiter.consume(contract.usageKey ?? clientId, plan)
           explain?.({ step: 'usage', plan: plan.name, allowed: usage.allowed })
           if (!usage.allowed) throw usageLimitError(usage)
           responseHeaders = rateLimitHeaders(usage)

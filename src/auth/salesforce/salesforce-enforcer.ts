@@ -11,7 +11,7 @@ import { checkUntrustedTokenType, identityFromAccessToken } from './jwt-access-t
 import { createOrgClient } from './org-client.ts'
 import { resolveOrgEndpoints } from './org-endpoints.ts'
 import { sameRecord } from './org-id.ts'
-import { grantsRequiredScopes } from './required-scopes.ts'
+import { grantsRequiredScopes, grantsScope } from './required-scopes.ts'
 import {
   insufficientScope,
   OrgUnavailableError,
@@ -224,6 +224,30 @@ export function createSalesforceEnforcer(
   }
 
   return build(checkedScopes({ requiredScopes: config.requiredScopes, scopeMode: config.scopeMode }))
+}
+
+/**
+ * The contract part of the scope check: a route's scope counts only when both the token and
+ * the client's contract for the API grant it. A token granted `api id` under a contract for
+ * `id` holds `id` for that API, not `api`. Answers exactly like a token missing the scope.
+ */
+export function checkContractScopes(
+  tokenScopes: readonly string[],
+  contractScopes: readonly string[],
+  requirement: ScopeRequirement,
+  explain: Explain = silent,
+): void {
+  const { requiredScopes, scopeMode } = requirement
+  const held = requiredScopes.filter((s) => grantsScope(tokenScopes, s) && grantsScope(contractScopes, s))
+  const ok = grantsRequiredScopes(held, requiredScopes, scopeMode)
+  explain({
+    step: 'contract_scopes',
+    required: requiredScopes,
+    mode: scopeMode,
+    contract: contractScopes,
+    ok,
+  })
+  if (!ok) throw insufficientScope(requiredScopes)
 }
 
 /** Notes that a call to the org was made, whatever its outcome. */
