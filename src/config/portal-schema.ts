@@ -42,10 +42,21 @@ export const PortalSchema = Type.Object(
           title: Type.String(),
           scopes: Type.Array(Type.String(), { default: [] }),
           tryPath: Type.Optional(Type.String({ pattern: '^/' })),
+          plan: Type.Optional(
+            Type.String({
+              pattern: '^[A-Za-z0-9._-]{1,64}$',
+              description:
+                'Usage plan (partners.usagePlans) self-registered contracts start active with; without one they wait, pending, until an administrator approves them and picks a plan.',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
-      { default: [], description: 'APIs offered on the registration form and in "try it".' },
+      {
+        default: [],
+        description:
+          'The only APIs partners may register contracts for themselves (the registration form and "try it"); their scopes bound what a contract may hold.',
+      },
     ),
   },
   { additionalProperties: false },

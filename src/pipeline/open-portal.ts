@@ -43,7 +43,11 @@ export function openPortal(
     )
   portal.apis.forEach((api, i) => {
     if (api.plan !== undefined && !partners.plans.has(api.plan))
-      throw new ConfigError(file, `/portal/apis/${i}/plan`, `usage plan '${api.plan}' is not in partners.usagePlans`)
+      throw new ConfigError(
+        file,
+        `/portal/apis/${i}/plan`,
+        `usage plan '${api.plan}' is not in partners.usagePlans`,
+      )
   })
   let cookies: ReturnType<typeof cookiePolicyFor>
   try {

@@ -20,10 +20,12 @@ export async function adminRoute(ctx: PortalContext, r: PortalRequest): Promise<
   sendHtml(
     r.res,
     200,
-    adminPage(who.viewer, await ctx.deps.partners.list(), done?.slice(0, 200)),
+    adminPage(who.viewer, await ctx.deps.partners.list(), done?.slice(0, 200), planNames(ctx)),
     ctx.headers,
   )
 }
+
+const planNames = (ctx: PortalContext) => [...(ctx.deps.usagePlans?.keys() ?? [])]
 
 export type AdminAction = 'approve' | 'suspend' | 'resume'
 
@@ -40,13 +42,15 @@ export async function adminActionRoute(
     let done: string
     if (action === 'approve') {
       const api = who.form.get('api') ?? ''
-      const partner = await ctx.deps.partners.approveContract(clientId, api)
-      done = `Approved ${api} for ${partner.name}.`
+      // Empty: the admin chose no plan; absent (older form): keep the contract's.
+      const plan = who.form.get('plan') ?? undefined
+      const partner = await ctx.deps.partners.approveContract(clientId, api, plan === '' ? undefined : plan)
+      done = `Approved ${api} for ${partner.name}${plan ? ` under plan ${plan}` : ''}.`
     } else {
       const partner = await (action === 'suspend'
         ? ctx.deps.partners.suspend(clientId)
         : ctx.deps.partners.resume(clientId))
-      done = `${partner.name} is ${partner.status}.`
+      done = `Partner ${partner.partnerId} (${partner.name}) is ${partner.partnerStatus}.`
     }
     ctx.deps.log?.({ action, clientId, admin: who.session.username }, 'portal admin action')
     sendRedirect(
@@ -55,8 +59,12 @@ export async function adminActionRoute(
       ctx.headers,
     )
   } catch (err) {
-    if (isPartnerError(err) && err.code !== 'PARTNER_INVALID_INPUT')
-      return fail(ctx, r, 'not-found', who.viewer)
+    if (isPartnerError(err) && err.code === 'PARTNER_INVALID_INPUT') {
+      const partners = await ctx.deps.partners.list()
+      const page = adminPage(who.viewer, partners, `Not done: ${err.message}`, planNames(ctx))
+      return sendHtml(r.res, 400, page, ctx.headers)
+    }
+    if (isPartnerError(err)) return fail(ctx, r, 'not-found', who.viewer)
     throw err
   }
 }

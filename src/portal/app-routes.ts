@@ -1,6 +1,7 @@
 import { isDcrError } from '../partners/dcr-error.ts'
 import { isPartnerError } from '../partners/partner-error.ts'
 import type { PartnerView } from '../partners/partner-service.ts'
+import { selfServiceContracts } from '../partners/self-service.ts'
 import { sendHtml, sendRedirect } from './http-io.ts'
 import {
   appPage,
@@ -88,6 +89,11 @@ function lines(value: string | null): string[] {
     .filter((l) => l !== '')
 }
 
+/**
+ * Self-registration: contracts only for the APIs the portal offers, within their scopes, under
+ * the plan the configuration gives them (or pending until an administrator approves). The app
+ * belongs to the signed-in user as its partner, so a suspended user registers nothing.
+ */
 export async function registerAppRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
   const who = await signedInForm(ctx, r)
   if (who === undefined) return
@@ -95,29 +101,31 @@ export async function registerAppRoute(ctx: PortalContext, r: PortalRequest): Pr
   const form: RegisterForm = {
     name: (who.form.get('name') ?? '').trim(),
     redirectUris: who.form.get('redirectUris') ?? '',
-    apis: offers.length > 0 ? who.form.getAll('api') : lines(who.form.get('apis')),
+    apis: who.form.getAll('api'),
     scopes: who.form.get('scopes') ?? '',
     tryIt: who.form.get('tryIt') === '1',
   }
   const scopes = form.scopes.split(/\s+/).filter((s) => s !== '')
   const redirectUris = [...new Set([...lines(form.redirectUris), ...(form.tryIt ? [ctx.tryCallback] : [])])]
-  const again = (error: string) =>
-    sendHtml(r.res, 400, registerPage(who.viewer, form, offers, ctx.tryCallback, error), ctx.headers)
-  if (form.apis.length === 0) return again('Choose at least one API.')
+  const again = (error: string, status = 400) =>
+    sendHtml(r.res, status, registerPage(who.viewer, form, offers, ctx.tryCallback, error), ctx.headers)
   try {
-    const result = await ctx.deps.partners.register({
-      name: form.name,
-      redirectUris,
-      contact: who.session.username,
-      contracts: form.apis.map((api) => ({
-        api,
-        scopes: scopes.length > 0 ? scopes : [...(offers.find((o) => o.name === api)?.scopes ?? [])],
-      })),
-    })
+    const result = await ctx.deps.partners.register(
+      {
+        name: form.name,
+        redirectUris,
+        contact: who.session.username,
+        partnerId: who.session.username,
+        contracts: selfServiceContracts(form.apis, scopes, offers),
+      },
+      { selfService: offers },
+    )
     sendHtml(r.res, 201, secretOncePage(who.viewer, result.partner, result.credentials), ctx.headers)
   } catch (err) {
     if (isPartnerError(err) && err.code === 'PARTNER_INVALID_INPUT')
       return again(`Please check the form: ${err.message}`)
+    if (isPartnerError(err) && err.code === 'PARTNER_SUSPENDED')
+      return again('Your partner account is suspended: no new apps can be registered.', 403)
     if (isDcrError(err)) {
       if (err.code === 'DCR_ORG_UNAVAILABLE') return fail(ctx, r, 'org-unreachable', who.viewer)
       if (err.code === 'DCR_INVALID_REDIRECT_URI' || err.code === 'DCR_INVALID_CLIENT_METADATA')
@@ -132,6 +140,7 @@ export async function rotateAppRoute(ctx: PortalContext, r: PortalRequest): Prom
   if (who === undefined) return
   const app = await ownApp(ctx, r, who, r.params[0])
   if (app === undefined) return
+  if (app.partnerStatus === 'suspended') return fail(ctx, r, 'forbidden', who.viewer)
   try {
     const result = await ctx.deps.partners.rotate(app.clientId)
     sendHtml(
@@ -144,6 +153,7 @@ export async function rotateAppRoute(ctx: PortalContext, r: PortalRequest): Prom
       ctx.headers,
     )
   } catch (err) {
+    if (isPartnerError(err) && err.code === 'PARTNER_SUSPENDED') return fail(ctx, r, 'forbidden', who.viewer)
     if (isDcrError(err) && err.code === 'DCR_ORG_UNAVAILABLE')
       return fail(ctx, r, 'org-unreachable', who.viewer)
     throw err

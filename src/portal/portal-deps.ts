@@ -16,6 +16,8 @@ export interface ApiOffer {
   readonly scopes: readonly string[]
   /** A path of the gateway to suggest in "try it", e.g. `/orders`. */
   readonly tryPath?: string
+  /** The usage plan self-registered contracts start with; none: pending until an admin approves. */
+  readonly plan?: string
 }
 
 /** Requests counted against a contract's plan in the current window, when a meter can tell. */

@@ -1,9 +1,27 @@
 import type { PartnerView } from '../../partners/partner-service.ts'
+import type { Contract } from '../../store/partner-store.ts'
 import { type Html, html } from '../html.ts'
 import { csrfField, page, type Viewer } from './layout.ts'
 
-/** Every partner app, with the two admin powers: approve pending contracts, suspend or resume. */
-export function adminPage(viewer: Viewer, partners: readonly PartnerView[], notice?: string): Html {
+/** The usage plan an approval attaches: the contract's own when it has one, else the first. */
+function planChoice(viewer: Viewer, c: Contract, plans: readonly string[]): Html {
+  const chosen = c.usagePlan ?? plans[0]
+  return html`<label for="plan-${c.clientId}-${c.api}">Usage plan</label>
+    <select id="plan-${c.clientId}-${c.api}" name="plan">${plans.map(
+      (name) => html`<option value="${name}" ${name === chosen && 'selected'}>${name}</option>`,
+    )}<option value="" ${chosen === undefined && 'selected'}>none (no limits)</option></select>${csrfField(viewer)}`
+}
+
+/**
+ * Every partner app, with the admin powers: approve pending contracts under a usage plan, and
+ * suspend or resume a partner (all of its apps).
+ */
+export function adminPage(
+  viewer: Viewer,
+  partners: readonly PartnerView[],
+  notice?: string,
+  plans: readonly string[] = [],
+): Html {
   return page(
     'Admin',
     html`<h1>Partners</h1>
@@ -13,7 +31,7 @@ export function adminPage(viewer: Viewer, partners: readonly PartnerView[], noti
       const id = encodeURIComponent(p.clientId)
       return html`<section class="card" aria-labelledby="p-${p.clientId}">
         <h2 id="p-${p.clientId}">${p.name} <span class="status ${p.status}">${p.status}</span></h2>
-        <p class="muted">Owner: ${p.contact ?? 'unknown'} · client <code>${p.clientId}</code></p>
+        <p class="muted">Partner: ${p.partnerId} (${p.partnerStatus}) · contact: ${p.contact ?? 'unknown'} · client <code>${p.clientId}</code></p>
         <table><thead><tr><th scope="col">API</th><th scope="col">Scopes</th><th scope="col">Plan</th><th scope="col">Status</th><th scope="col">Action</th></tr></thead>
         <tbody>${p.contracts.map(
           (c) => html`<tr><td data-label="API">${c.api}</td><td data-label="Scopes">${c.scopes.join(' ')}</td>
@@ -21,17 +39,19 @@ export function adminPage(viewer: Viewer, partners: readonly PartnerView[], noti
             <td data-label="Status"><span class="status ${c.status}">${c.status}</span></td>
             <td data-label="Action">${
               c.status === 'pending' &&
-              html`<form method="post" action="/portal/admin/partners/${id}/approve">${csrfField(viewer)}
+              html`<form method="post" action="/portal/admin/partners/${id}/approve">${planChoice(viewer, c, plans)}
                 <input type="hidden" name="api" value="${c.api}">
                 <button type="submit">Approve ${c.api}</button></form>`
             }</td></tr>`,
         )}</tbody></table>
         <div class="actions">${
-          p.status === 'active'
+          p.partnerStatus === 'active'
             ? html`<form method="post" action="/portal/admin/partners/${id}/suspend">${csrfField(viewer)}
-                <button type="submit" class="danger">Suspend ${p.name}</button></form>`
+                <button type="submit" class="danger">Suspend ${p.name}</button>
+                <span class="muted">suspends partner ${p.partnerId}: all of its apps</span></form>`
             : html`<form method="post" action="/portal/admin/partners/${id}/resume">${csrfField(viewer)}
-                <button type="submit">Resume ${p.name}</button></form>`
+                <button type="submit">Resume ${p.name}</button>
+                <span class="muted">resumes partner ${p.partnerId}: all of its apps</span></form>`
         }</div>
       </section>`
     })}`,

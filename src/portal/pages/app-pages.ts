@@ -55,7 +55,7 @@ export function appPage(viewer: Viewer, app: PartnerView, contracts: readonly Co
     app.name,
     html`<h1>${app.name}</h1>
     <div class="card">
-      <p>Status: ${status(app.status)}</p>
+      <p>Status: ${status(app.status)}${app.partnerStatus === 'suspended' && html` <span class="muted">(your partner account is suspended: every app of yours is refused)</span>`}</p>
       <p>Client id: <code>${app.clientId}</code></p>
       <p>Redirect URIs:</p><ul>${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul>
       <p>Scopes granted by the org: ${app.grantedScopes.join(' ') || 'none'}</p>
@@ -66,7 +66,11 @@ export function appPage(viewer: Viewer, app: PartnerView, contracts: readonly Co
     <tbody>${contracts.map(
       (r) => html`<tr><td data-label="API">${r.contract.api}</td>
         <td data-label="Scopes">${r.contract.scopes.join(' ')}</td>
-        <td data-label="Plan">${r.contract.usagePlan ?? 'default'} <span class="muted">(${planText(r.plan)})</span></td>
+        <td data-label="Plan">${
+          r.contract.usagePlan === undefined && r.contract.status === 'pending'
+            ? html`<span class="muted">chosen at approval</span>`
+            : html`${r.contract.usagePlan ?? 'none'} <span class="muted">(${planText(r.plan)})</span>`
+        }</td>
         <td data-label="Usage">${
           r.usage === undefined
             ? html`<span class="muted">not reported</span>`
@@ -119,10 +123,11 @@ export function registerPage(
           (
             o,
           ) => html`<label class="check"><input type="checkbox" name="api" value="${o.name}" ${form.apis.includes(o.name) && 'checked'}>
-            <span>${o.title} <code>${o.name}</code> <span class="muted">scopes: ${o.scopes.join(' ')}</span></span></label>`,
+            <span>${o.title} <code>${o.name}</code> <span class="muted">scopes: ${o.scopes.join(' ')}; ${
+              o.plan === undefined ? "needs an administrator's approval" : html`plan ${o.plan}`
+            }</span></span></label>`,
         )}</fieldset>`
-      : html`<label for="api">API name</label><p class="hint" id="api-hint">The API your app will call; one contract per line.</p>
-        <textarea id="api" name="apis" aria-describedby="api-hint" required>${form.apis.join('\n')}</textarea>`
+      : html`<div class="alert" role="alert"><p>No APIs are open for self-registration here: ask an administrator.</p></div>`
   return page(
     'Register an app',
     html`<h1>Register an app</h1>
@@ -135,7 +140,7 @@ export function registerPage(
       <textarea id="redirect-uris" name="redirectUris" aria-describedby="redirect-hint">${form.redirectUris}</textarea>
       ${apiInput}
       <label for="scopes">Scopes requested</label>
-      <p class="hint" id="scopes-hint">Space-separated, e.g. <code>api</code>.</p>
+      <p class="hint" id="scopes-hint">Space-separated, e.g. <code>api</code>; only scopes the chosen APIs list.</p>
       <input type="text" id="scopes" name="scopes" value="${form.scopes}" aria-describedby="scopes-hint" required>
       <label class="check"><input type="checkbox" name="tryIt" value="1" ${form.tryIt && 'checked'}>
         <span>Let me try it from this portal (adds <code>${tryCallback}</code> as a redirect URI)</span></label>
