@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { LambdaFunctionError } from '../../../src/aws/lambda-invoker.ts'
+import { buildContextVariable } from '../../../src/integrations/mapping/context-variable.ts'
+import { compileResponseSelector } from '../../../src/integrations/mapping/integration-response-selection.ts'
+import { lambdaErrorObject } from '../../../src/integrations/mapping/lambda-error-object.ts'
+import { compileMappingTemplate } from '../../../src/integrations/mapping/mapping-template.ts'
+import {
+  parsePassthroughBehavior,
+  selectRequestTemplate,
+  templatesByMediaType,
+} from '../../../src/integrations/mapping/request-template-selection.ts'
+
+/**
+ * API Gateway mapping-template conformance: every file in `vectors/` is one documented
+ * behaviour (AWS's PetStore sample, the Lambda custom integration tutorial, the mapping
+ * template examples). `render` vectors give a template, the method request and the output
+ * AWS documents; `request-template` vectors a Content-Type and passthrough setting and the
+ * outcome; `response-selection` vectors an integration result and the status chosen.
+ */
+
+interface RenderVector {
+  kind: 'render'
+  template: string
+  request: {
+    body?: string
+    path?: Record<string, string>
+    querystring?: Record<string, string>
+    header?: Record<string, string>
+    stageVariables?: Record<string, string>
+    authorizer?: Record<string, unknown>
+    context?: Partial<{
+      httpMethod: string
+      resourcePath: string
+      stage: string
+      requestId: string
+      apiId: string
+    }>
+  }
+  expected: { json?: unknown; text?: string }
+}
+interface RequestTemplateVector {
+  kind: 'request-template'
+  requestTemplates: string[]
+  passthroughBehavior?: string
+  contentType?: string
+  expected: string
+}
+interface ResponseSelectionVector {
+  kind: 'response-selection'
+  integration: 'aws' | 'http'
+  responses: Record<string, { statusCode: number; responseTemplate?: string }>
+  lambdaError?: { errorType: string; errorMessage: string } | string
+  statusCode?: number
+  lambdaResult?: unknown
+  expected: { statusCode: number; json?: unknown }
+}
+type Vector = (RenderVector | RequestTemplateVector | ResponseSelectionVector) & {
+  source: string
+  note?: string
+}
+
+const dir = new URL('./vectors/', import.meta.url)
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'))
+
+function contextFor(v: RenderVector['request']): Record<string, unknown> {
+  return buildContextVariable({
+    requestId: v.context?.requestId ?? 'abcdefg-000-000-0000-abcdefg',
+    httpMethod: v.context?.httpMethod ?? 'POST',
+    resourcePath: v.context?.resourcePath ?? '/',
+    path: '/',
+    stage: v.context?.stage ?? 'prod',
+    apiId: v.context?.apiId ?? 'abcd1234',
+    accountId: '111122223333',
+    domainName: 'abcd1234.execute-api.us-east-1.amazonaws.com',
+    protocol: 'HTTP/1.1',
+    requestTime: '04/Dec/2026:13:00:00 +0000',
+    requestTimeEpoch: 1796389200000,
+    identity: { sourceIp: '192.0.2.1', userAgent: 'curl/7.84.0' },
+    ...(v.authorizer === undefined ? {} : { authorizer: v.authorizer }),
+  })
+}
+
+function renderWith(template: string, body: string, request: RenderVector['request']): string {
+  return compileMappingTemplate(template, { file: 'vector.json', pointer: '/template' }).render({
+    body,
+    params: {
+      path: request.path ?? {},
+      querystring: request.querystring ?? {},
+      header: request.header ?? {},
+    },
+    context: contextFor(request),
+    stageVariables: request.stageVariables ?? {},
+  })
+}
+
+test('the vectors are there', () => assert.ok(files.length >= 15, `${files.length} vectors`))
+
+for (const file of files) {
+  const v = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Vector
+  test(file.replace(/\.json$/, ''), () => {
+    if (v.kind === 'render') {
+      const out = renderWith(v.template, v.request.body ?? '', v.request)
+      if (v.expected.text !== undefined) assert.equal(out, v.expected.text)
+      else assert.deepEqual(JSON.parse(out), v.expected.json)
+    } else if (v.kind === 'request-template') {
+      const behavior = parsePassthroughBehavior(v.passthroughBehavior)
+      assert.ok(behavior !== undefined)
+      const choice = selectRequestTemplate(
+        templatesByMediaType(v.requestTemplates.map((t) => [t, t] as const)),
+        v.contentType,
+        behavior,
+      )
+      const outcome =
+        choice.kind === 'template'
+          ? `template ${choice.template}`
+          : choice.kind === 'passthrough'
+            ? 'passthrough'
+            : '415'
+      assert.equal(outcome, v.expected)
+    } else {
+      const responses = Object.entries(v.responses).map(([pattern, r]) => ({ pattern, ...r }))
+      const selector = compileResponseSelector(responses)
+      let subject: string | undefined
+      let body: string
+      if (v.integration === 'aws') {
+        const error =
+          v.lambdaError === undefined
+            ? undefined
+            : lambdaErrorObject(
+                typeof v.lambdaError === 'string'
+                  ? v.lambdaError
+                  : new LambdaFunctionError(v.lambdaError.errorType, v.lambdaError.errorMessage),
+              )
+        subject = error?.errorMessage
+        body = JSON.stringify(error ?? v.lambdaResult)
+      } else {
+        subject = String(v.statusCode)
+        body = JSON.stringify(v.lambdaResult ?? {})
+      }
+      const chosen = selector.select(subject).response
+      assert.equal(chosen?.statusCode, v.expected.statusCode)
+      if (v.expected.json !== undefined) {
+        const out =
+          chosen?.responseTemplate === undefined ? body : renderWith(chosen.responseTemplate, body, {})
+        const parsed = JSON.parse(out) as Record<string, unknown>
+        if (v.integration === 'aws' && v.lambdaError !== undefined && chosen?.responseTemplate === undefined)
+          delete parsed.stackTrace
+        assert.deepEqual(parsed, v.expected.json)
+      }
+    }
+  })
+}
