@@ -66,6 +66,8 @@ describe('forcegate devorg CLI', () => {
         '--',
         '--port',
         '0',
+        '--pubsub-port',
+        '0',
         '--data',
         join(dir, 'data'),
         '--faults',

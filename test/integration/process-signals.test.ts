@@ -180,7 +180,7 @@ for (const node of launchers) {
 
   describe(`forcegate devorg started by ${how}`, () => {
     test('SIGTERM to the started PID stops the org, exits 0 and leaves no process', async () => {
-      const started = await start(node, ['devorg', '--port', '0'])
+      const started = await start(node, ['devorg', '--port', '0', '--pubsub-port', '0'])
       const result = await stopAndWatch(started, () => started.child.kill('SIGTERM'))
       assert.deepEqual(result.left, [])
       assert.deepEqual([result.code, result.signal], [0, null], started.output())

@@ -2,6 +2,7 @@
 // gRPC client on our own service definition, for the tests in this folder.
 
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js'
+import avro from 'avsc'
 import { type DevOrg, type DevOrgOptions, startDevOrg } from '../../../devorg/index.ts'
 import { loadPubSubService } from '../../../devorg/pubsub/pubsub-server.ts'
 import { app, clientCredentialsToken } from '../oauth/org-client.ts'
@@ -14,7 +15,10 @@ export type RawClient = InstanceType<ReturnType<typeof loadPubSubService>>
 export type PubSubTestOrg = {
   org: DevOrg
   endpoint: string
+  /** The integration user's current access token. */
   token: string
+  /** Mints a new token (after the org's clock moved past the old one's expiry). */
+  renewToken(): Promise<void>
   /** Metadata as Salesforce expects it on every call; `token` replaces the access token. */
   metadata(token?: string): Metadata
   /** A client that verifies the org's certificate (pinned) rather than skipping verification. */
@@ -28,13 +32,16 @@ export async function startPubSubOrg(options: DevOrgOptions = {}): Promise<PubSu
   const { access_token: token } = await clientCredentialsToken(org, GATEWAY_APP)
   const Service = loadPubSubService()
   const raw = new Service(org.pubsub.endpoint, credentials.createSsl(Buffer.from(org.pubsub.certificate)))
-  return {
+  const t: PubSubTestOrg = {
     org,
     endpoint: org.pubsub.endpoint,
     token,
-    metadata(t = token) {
+    async renewToken() {
+      t.token = (await clientCredentialsToken(org, GATEWAY_APP)).access_token
+    },
+    metadata(value = t.token) {
       const m = new Metadata()
-      m.set('accesstoken', t)
+      m.set('accesstoken', value)
       m.set('instanceurl', 'https://forcegate-dev.my.salesforce.com')
       m.set('tenantid', org.orgId)
       return m
@@ -45,6 +52,7 @@ export async function startPubSubOrg(options: DevOrgOptions = {}): Promise<PubSu
       await org.close()
     },
   }
+  return t
 }
 
 export function gatewayApp(org: DevOrg) {
@@ -68,6 +76,44 @@ export function unaryCall<Res>(
     const fn = (client as unknown as Record<string, Unary>)[method]
     if (!fn) throw new Error(`no method ${method}`)
     fn.call(client, request, metadata, (error, response) => (error ? reject(error) : resolve(response)))
+  })
+}
+
+/** Publishes Order_Event__e events over gRPC, encoded with the topic's schema; answers their replay ids. */
+export async function publishRaw(t: PubSubTestOrg, orderNumbers: string[]): Promise<Buffer[]> {
+  const { schemaId } = await unaryCall<{ schemaId: string }>(
+    t.raw,
+    'GetTopic',
+    { topicName: TOPIC },
+    t.metadata(),
+  )
+  const { schemaJson } = await unaryCall<{ schemaJson: string }>(
+    t.raw,
+    'GetSchema',
+    { schemaId },
+    t.metadata(),
+  )
+  const type = avro.Type.forSchema(JSON.parse(schemaJson) as avro.Schema)
+  const events = orderNumbers.map((n, i) => ({
+    id: `raw-${i}`,
+    schemaId,
+    payload: type.toBuffer({
+      CreatedDate: Date.now(),
+      CreatedById: '005000000000000AAA',
+      Order_Number__c: n,
+      Status__c: null,
+      Amount__c: null,
+    }),
+  }))
+  const response = await unaryCall<{ results: { replayId: Buffer; error?: { msg: string } | null }[] }>(
+    t.raw,
+    'Publish',
+    { topicName: TOPIC, events },
+    t.metadata(),
+  )
+  return response.results.map((r) => {
+    if (r.error) throw new Error(r.error.msg)
+    return r.replayId
   })
 }
 
