@@ -141,6 +141,7 @@ describe('Pub/Sub API errors over raw gRPC', () => {
 
   it('num_requested above 100 counts as 100 outstanding; later requests add up to the cap', async () => {
     const [marker] = await publishRaw(t, ['MARK'])
+    assert.ok(marker)
     await publishRaw(
       t,
       Array.from({ length: 130 }, (_, i) => `N-${i}`),
