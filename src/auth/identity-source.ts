@@ -57,6 +57,18 @@ export function parseIdentitySource(raw: string, syntax: IdentitySourceSyntax): 
     return { expression, kind, name: kind === 'header' ? name.toLowerCase() : name }
   }
   const forms = PREFIXES[syntax].map(([p]) => `${p}<name>`).join(', ')
+  // The two syntaxes are easy to mix up: name the form this API kind wants.
+  const other = syntax === 'rest' ? 'http' : 'rest'
+  const index = PREFIXES[other].findIndex(([p]) => expression.startsWith(p))
+  if (index >= 0) {
+    const [otherPrefix] = PREFIXES[other][index]!
+    const [prefix] = PREFIXES[syntax][index]!
+    const api = syntax === 'rest' ? 'REST APIs' : 'HTTP APIs'
+    throw new IdentitySourceError(
+      expression,
+      `${api} write identity sources as ${forms}: use '${prefix}${expression.slice(otherPrefix.length)}'`,
+    )
+  }
   throw new IdentitySourceError(expression, `expected one of ${forms}`)
 }
 

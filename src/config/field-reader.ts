@@ -24,6 +24,11 @@ export class FieldReader {
     return undefined
   }
 
+  /** The problems recorded so far, in the order found. */
+  get errors(): readonly ConfigError[] {
+    return this.#errors
+  }
+
   get hasErrors(): boolean {
     return this.#errors.length > 0
   }

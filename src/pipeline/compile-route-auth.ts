@@ -1,5 +1,8 @@
 import { createJwtAuthorizer, type JwtAuthorizer } from '../auth/jwt/jwt-authorizer.ts'
-import { AuthorizerConfigError } from '../auth/lambda-authorizer/authorizer-config.ts'
+import {
+  AuthorizerConfigError,
+  type LambdaAuthorizerConfig,
+} from '../auth/lambda-authorizer/authorizer-config.ts'
 import { createLambdaAuthorizer, type LambdaAuthorizer } from '../auth/lambda-authorizer/lambda-authorizer.ts'
 import {
   createSalesforceEnforcer,
@@ -10,7 +13,7 @@ import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { ApiDefinition, RouteSpec, SecuritySchemeSpec } from '../config/openapi/api-definition.ts'
 import { type AuthorizerSpec, readAuthorizerScheme } from '../config/openapi/read-authorizer-scheme.ts'
 import { hasSalesforceExtension, readSalesforceScheme } from '../config/openapi/read-salesforce-scheme.ts'
-import { ConfigError } from '../errors/config-error.ts'
+import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import { jwtRouteAuth } from './jwt-route-auth.ts'
 import { invokeByName, lambdaRouteAuth } from './lambda-route-auth.ts'
 import { type PartnerChecks, salesforceRouteAuth } from './salesforce-route-auth.ts'
@@ -58,7 +61,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     const { scheme: name, scopes } = requirement[0]!
     const scheme = api.securitySchemes.get(name)!
     const payload =
-      route.integration.type === 'aws_proxy' ? route.integration.payloadFormatVersion : undefined
+      route.integration?.type === 'aws_proxy' ? route.integration.payloadFormatVersion : undefined
     if (hasSalesforceExtension(scheme)) return salesforceAuth(name, scheme, scopes, api, payload)
     if (scheme.raw['x-forcegate-session'] !== undefined) {
       if (deps.sessionAuth === undefined) {
@@ -151,10 +154,11 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     spec: Exclude<AuthorizerSpec, { type: 'jwt' }>,
     api: ApiDefinition,
   ): Promise<LambdaAuthorizer> {
-    await deps.loadFunction(spec.functionName, spec.functionArn, `${api.file}#${spec.pointer}`)
-    arns.set(spec.functionName, spec.functionArn)
+    // The settings and the function module are both checked, so one run reports both.
+    const errors: ConfigError[] = []
+    let authorizer: LambdaAuthorizer | undefined
     try {
-      return createLambdaAuthorizer(
+      authorizer = createLambdaAuthorizer(
         {
           id: name,
           kind: api.kind,
@@ -172,9 +176,41 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
         { invoke, clock: deps.clock },
       )
     } catch (err) {
-      if (err instanceof AuthorizerConfigError)
-        throw new ConfigError(api.file, spec.pointer, err.message, deps.lineOf(spec.pointer))
-      throw err
+      if (!(err instanceof AuthorizerConfigError)) throw err
+      for (const issue of err.issues) {
+        const pointer = pointerOf(issue.field, spec)
+        errors.push(new ConfigError(api.file, pointer, `expected ${issue.expected}`, deps.lineOf(pointer)))
+      }
     }
+    try {
+      await deps.loadFunction(spec.functionName, spec.functionArn, `${api.file}#${spec.pointer}`)
+    } catch (err) {
+      if (err instanceof ConfigError) errors.push(err)
+      else if (err instanceof ConfigErrors) errors.push(...err.errors)
+      else throw err
+    }
+    if (errors.length > 0 || authorizer === undefined)
+      throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors)
+    arns.set(spec.functionName, spec.functionArn)
+    return authorizer
   }
+}
+
+/** The key of x-amazon-apigateway-authorizer (or the scheme) each authorizer setting comes from. */
+const AUTHORIZER_KEYS: Partial<Record<keyof LambdaAuthorizerConfig, string>> = {
+  type: 'type',
+  functionName: 'authorizerUri',
+  identityValidationExpression: 'identityValidationExpression',
+  ttlSeconds: 'authorizerResultTtlInSeconds',
+  payloadFormatVersion: 'authorizerPayloadFormatVersion',
+  simpleResponses: 'enableSimpleResponses',
+}
+
+function pointerOf(
+  field: keyof LambdaAuthorizerConfig,
+  spec: Exclude<AuthorizerSpec, { type: 'jwt' }>,
+): string {
+  if (field === 'identitySources') return spec.identitySourcePointer
+  const key = AUTHORIZER_KEYS[field]
+  return key === undefined ? spec.pointer : `${spec.pointer}/${key}`
 }

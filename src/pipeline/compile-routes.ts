@@ -1,7 +1,7 @@
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec } from '../config/openapi/api-definition.ts'
-import { ConfigError } from '../errors/config-error.ts'
+import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import type { TemplateScope } from '../errors/template-scope.ts'
 import type { Deployment } from '../events/request-view.ts'
 import { DuplicateRouteError, Router } from '../http/router.ts'
@@ -21,7 +21,11 @@ export interface CompileDeps {
   readonly compileAuth: (route: RouteSpec, api: ApiDefinition) => Promise<RouteAuth | undefined>
 }
 
-/** Turns a validated API definition and gateway file into the frozen route table. */
+/**
+ * Turns a validated API definition and gateway file into the frozen route table. The
+ * document's problems and every route's (authorizers, function modules, duplicates) are
+ * reported together: a table is only returned when there are none.
+ */
 export async function compileRoutes(
   api: ApiDefinition,
   gateway: GatewayFile,
@@ -38,17 +42,26 @@ export async function compileRoutes(
   const routes: CompiledRoute[] = []
   const integrations: Integration[] = []
   const pools = new UpstreamPools()
+  const problems = new ProblemList(api.problems)
   for (const spec of api.routes) {
-    const auth = await deps.compileAuth(spec, api)
-    const integration = await compileIntegration(
-      spec.integration,
-      api,
-      deps,
-      auth?.trustedHeaderNames ?? NONE,
-      gateway.server.maxBodyBytes,
-      pools,
+    const auth = await problems.collect(() => deps.compileAuth(spec, api))
+    if (spec.integration === undefined) {
+      problems.ensure(new ConfigError(api.file, spec.pointer, 'expected a usable integration'))
+      continue
+    }
+    const integration = await problems.collect(() =>
+      compileIntegration(
+        spec.integration!,
+        api,
+        deps,
+        auth?.trustedHeaderNames ?? NONE,
+        gateway.server.maxBodyBytes,
+        pools,
+      ),
     )
+    if (integration === undefined) continue
     integrations.push(integration)
+    if (problems.count > 0) continue
     const routeKey = spec.method === '$default' ? '$default' : `${spec.method} ${spec.resourcePath}`
     const route: CompiledRoute = Object.freeze({
       method: spec.method,
@@ -61,10 +74,16 @@ export async function compileRoutes(
       if (spec.method === '$default') router.setFallback(route)
       else router.add(spec.method, spec.resourcePath, route)
     } catch (err) {
-      if (err instanceof DuplicateRouteError) throw new ConfigError(api.file, spec.pointer, err.message)
-      throw err
+      if (!(err instanceof DuplicateRouteError)) throw err
+      problems.add(new ConfigError(api.file, spec.pointer, err.message))
+      continue
     }
     routes.push(route)
+  }
+  if (problems.count > 0) {
+    await Promise.all(integrations.map((i) => i.close?.()))
+    await pools.close()
+    problems.throw()
   }
   const stageVariables =
     Object.keys(gateway.api.stageVariables).length === 0 ? null : gateway.api.stageVariables
@@ -87,6 +106,48 @@ export async function compileRoutes(
       await pools.close()
     },
   })
+}
+
+/** Configuration problems in the order found, each reported once (a scheme shared by routes fails once). */
+class ProblemList {
+  readonly #errors: ConfigError[] = []
+  readonly #seen = new Set<string>()
+
+  constructor(initial: readonly ConfigError[]) {
+    for (const err of initial) this.add(err)
+  }
+
+  get count(): number {
+    return this.#errors.length
+  }
+
+  add(err: ConfigError): void {
+    if (this.#seen.has(err.message)) return
+    this.#seen.add(err.message)
+    this.#errors.push(err)
+  }
+
+  /** Adds `err` only when nothing was reported yet: a fallback that must never hide the cause. */
+  ensure(err: ConfigError): void {
+    if (this.#errors.length === 0) this.add(err)
+  }
+
+  /** Runs `step`; a configuration error it throws is recorded and `undefined` returned. */
+  async collect<T>(step: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await step()
+    } catch (err) {
+      if (err instanceof ConfigError) this.add(err)
+      else if (err instanceof ConfigErrors) for (const e of err.errors) this.add(e)
+      else throw err
+      return undefined
+    }
+  }
+
+  throw(): never {
+    if (this.#errors.length === 1) throw this.#errors[0]
+    throw new ConfigErrors(this.#errors)
+  }
 }
 
 const NONE: ReadonlySet<string> = new Set()

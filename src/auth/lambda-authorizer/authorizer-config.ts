@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js'
 import { type IdentitySource, IdentitySourceError, parseIdentitySources } from '../identity-source.ts'
 import { MAX_TTL_SECONDS } from './result-cache.ts'
 
@@ -20,16 +21,43 @@ export interface LambdaAuthorizerConfig {
   readonly timeoutMs: number
 }
 
-/** A configuration mistake; `field` names the config key so the loader can point at it. */
+export interface AuthorizerConfigIssue {
+  readonly field: keyof LambdaAuthorizerConfig
+  readonly expected: string
+}
+
+/**
+ * Every configuration mistake of one authorizer; `field` and `expected` are the first's, and
+ * each issue names its config key so the loader can point at it.
+ */
 export class AuthorizerConfigError extends Error {
   readonly field: string
   readonly expected: string
+  readonly issues: readonly AuthorizerConfigIssue[]
 
-  constructor(authorizerId: string, field: keyof LambdaAuthorizerConfig, expected: string) {
-    super(`authorizer '${authorizerId}': ${field}: ${expected}`)
+  constructor(authorizerId: string, issues: readonly AuthorizerConfigIssue[]) {
+    super(issues.map((i) => `authorizer '${authorizerId}': ${i.field}: ${i.expected}`).join('\n'))
     this.name = 'AuthorizerConfigError'
-    this.field = field
-    this.expected = expected
+    this.field = issues[0]!.field
+    this.expected = issues[0]!.expected
+    this.issues = issues
+  }
+}
+
+/** A configured regular expression, run in time linear in the input (RE2): no backtracking. */
+export interface LinearRegExp {
+  /** True when the expression matches anywhere in `input` (a search, as API Gateway does). */
+  test(input: string): boolean
+}
+
+/** Compiles a configured expression with RE2, or says why it cannot run in linear time. */
+export function compileLinearRegExp(expression: string): LinearRegExp | string {
+  try {
+    const compiled = RE2JS.compile(expression)
+    return { test: (input) => compiled.test(input) }
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err)
+    return `a regular expression RE2 accepts (linear time: no backreferences, lookahead or lookbehind); ${why}`
   }
 }
 
@@ -37,85 +65,69 @@ export class AuthorizerConfigError extends Error {
 export interface CompiledAuthorizerConfig {
   readonly config: LambdaAuthorizerConfig
   readonly sources: readonly IdentitySource[]
-  readonly validation: RegExp | undefined
+  readonly validation: LinearRegExp | undefined
   readonly ttlMs: number
-}
-
-function check(
-  ok: boolean,
-  config: LambdaAuthorizerConfig,
-  field: keyof LambdaAuthorizerConfig,
-  expected: string,
-): void {
-  if (!ok) throw new AuthorizerConfigError(config.id, field, expected)
 }
 
 /** Validates the combination rules API Gateway enforces at deployment, and compiles the rest. */
 export function compileAuthorizerConfig(config: LambdaAuthorizerConfig): CompiledAuthorizerConfig {
   const { ttlSeconds, kind, type } = config
-  check(config.id !== '', config, 'id', 'a non-empty id')
-  check(config.functionName !== '', config, 'functionName', 'a function name')
+  const issues: AuthorizerConfigIssue[] = []
+  const check = (ok: boolean, field: keyof LambdaAuthorizerConfig, expected: string): void => {
+    if (!ok) issues.push({ field, expected })
+  }
+  check(config.id !== '', 'id', 'a non-empty id')
+  check(config.functionName !== '', 'functionName', 'a function name')
   check(
     Number.isInteger(ttlSeconds) && ttlSeconds >= 0 && ttlSeconds <= MAX_TTL_SECONDS,
-    config,
     'ttlSeconds',
     `an integer from 0 to ${MAX_TTL_SECONDS}`,
   )
   check(
     Number.isFinite(config.timeoutMs) && config.timeoutMs > 0,
-    config,
     'timeoutMs',
     'a positive number of milliseconds',
   )
-  check(
-    kind === 'rest' || type === 'request',
-    config,
-    'type',
-    'HTTP APIs support only REQUEST Lambda authorizers',
-  )
+  check(kind === 'rest' || type === 'request', 'type', 'HTTP APIs support only REQUEST Lambda authorizers')
   check(
     kind === 'http' || config.payloadFormatVersion === '1.0',
-    config,
     'payloadFormatVersion',
     "'1.0' for REST APIs",
   )
   check(
     !config.simpleResponses || (kind === 'http' && config.payloadFormatVersion === '2.0'),
-    config,
     'simpleResponses',
     'simple responses only with HTTP API payload format 2.0',
   )
-  let sources: IdentitySource[]
+  let sources: IdentitySource[] | undefined
   try {
     sources = parseIdentitySources(config.identitySources, kind)
   } catch (err) {
-    if (err instanceof IdentitySourceError)
-      throw new AuthorizerConfigError(config.id, 'identitySources', err.message)
-    throw err
+    if (!(err instanceof IdentitySourceError)) throw err
+    check(false, 'identitySources', err.message)
   }
-  if (type === 'token') {
+  if (sources !== undefined) {
+    if (type === 'token') {
+      check(
+        sources.length === 1 && sources[0]!.kind === 'header',
+        'identitySources',
+        'exactly one header for a TOKEN authorizer',
+      )
+    }
     check(
-      sources.length === 1 && sources[0]!.kind === 'header',
-      config,
+      ttlSeconds === 0 || sources.length > 0,
       'identitySources',
-      'exactly one header for a TOKEN authorizer',
+      'at least one identity source when caching is enabled',
     )
   }
-  check(
-    ttlSeconds === 0 || sources.length > 0,
-    config,
-    'identitySources',
-    'at least one identity source when caching is enabled',
-  )
-  let validation: RegExp | undefined
+  let validation: LinearRegExp | undefined
   if (type === 'token' && config.identityValidationExpression !== undefined) {
-    try {
-      validation = new RegExp(config.identityValidationExpression)
-    } catch {
-      throw new AuthorizerConfigError(config.id, 'identityValidationExpression', 'a valid regular expression')
-    }
+    const compiled = compileLinearRegExp(config.identityValidationExpression)
+    if (typeof compiled === 'string') check(false, 'identityValidationExpression', compiled)
+    else validation = compiled
   }
-  return { config, sources, validation, ttlMs: ttlSeconds * 1000 }
+  if (issues.length > 0) throw new AuthorizerConfigError(config.id, issues)
+  return { config, sources: sources ?? [], validation, ttlMs: ttlSeconds * 1000 }
 }
 
 /** e.g. `lambda TOKEN authorizer 'bearer' → token-auth (cache 300 s)`, for the start-up route table. */

@@ -1,3 +1,4 @@
+import type { ConfigError } from '../../errors/config-error.ts'
 import type { GatewayResponses } from '../../errors/gateway-responses.ts'
 
 /** What an OpenAPI document with API Gateway's extensions describes, validated, before compiling. */
@@ -10,6 +11,12 @@ export interface ApiDefinition {
   readonly gatewayResponses: GatewayResponses
   readonly binaryMediaTypes: readonly string[]
   readonly securitySchemes: ReadonlyMap<string, SecuritySchemeSpec>
+  /**
+   * Every problem found in the document. They are handed on rather than thrown so that
+   * compiling the routes adds its own and one run reports them all; a definition with
+   * problems is never compiled into a route table.
+   */
+  readonly problems: readonly ConfigError[]
 }
 
 export interface RouteSpec {
@@ -17,7 +24,8 @@ export interface RouteSpec {
   readonly method: string
   readonly resourcePath: string
   readonly pointer: string
-  readonly integration: IntegrationSpec
+  /** Undefined when the integration has problems (reported in `problems`). */
+  readonly integration: IntegrationSpec | undefined
   /** Security requirements (OR of ANDs, as OpenAPI defines); `[]` means none. */
   readonly security: readonly (readonly { readonly scheme: string; readonly scopes: readonly string[] }[])[]
   readonly securityPointer: string

@@ -10,7 +10,11 @@ const ANY = 'x-amazon-apigateway-any-method'
 const INTEGRATION = 'x-amazon-apigateway-integration'
 const SEGMENT = /^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z0-9_.-]+\+?\})$/
 
-/** Validates an OpenAPI 3.0/3.1 document with API Gateway's extensions; reports every problem at once. */
+/**
+ * Validates an OpenAPI 3.0/3.1 document with API Gateway's extensions. Every problem is
+ * collected into `problems` (only a document that is not an object at all throws), so that
+ * compiling the routes can add its own: one run reports them all.
+ */
 export function readApiDocument(doc: SourceDocument): ApiDefinition {
   if (!isObject(doc.data))
     throw new ConfigError(doc.file, '', 'expected an OpenAPI document (an object at the top level)')
@@ -49,7 +53,6 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
       }
       const integration = readOperationIntegration(r, op, opPointer, kind, components)
       const security = readSecurity(r, op, opPointer, securitySchemes)
-      if (integration === undefined) continue
       const method = key === ANY ? 'ANY' : key.toUpperCase()
       const isDefault = kind === 'http' && op.isDefaultRoute === true
       routes.push({
@@ -64,8 +67,16 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
   }
   const binaryMediaTypes = r.stringArray(root, 'x-amazon-apigateway-binary-media-types', '') ?? []
   const gatewayResponses = readGatewayResponses(r, root)
-  r.throwIfErrors()
-  return { file: doc.file, title, kind, routes, gatewayResponses, binaryMediaTypes, securitySchemes }
+  return {
+    file: doc.file,
+    title,
+    kind,
+    routes,
+    gatewayResponses,
+    binaryMediaTypes,
+    securitySchemes,
+    problems: r.errors,
+  }
 }
 
 function checkPath(r: FieldReader, path: string, pointer: string): boolean {

@@ -1,5 +1,5 @@
 import { parseFunctionRef } from '../../aws/function-ref.ts'
-import { ConfigError } from '../../errors/config-error.ts'
+import { ConfigError, ConfigErrors } from '../../errors/config-error.ts'
 import { describe, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer } from '../source-document.ts'
 import type { SecuritySchemeSpec } from './api-definition.ts'
@@ -13,6 +13,8 @@ export type AuthorizerSpec =
       readonly functionName: string
       readonly functionArn: string
       readonly identitySources: string
+      /** Where the identity sources are written: `identitySource`, or the scheme (TOKEN header). */
+      readonly identitySourcePointer: string
       readonly identityValidationExpression: string | undefined
       readonly ttlSeconds: number
       readonly payloadFormatVersion: '1.0' | '2.0'
@@ -33,7 +35,8 @@ export type AuthorizerSpec =
  * Reads a security scheme's `x-amazon-apigateway-authorizer`. A TOKEN authorizer's header is
  * the scheme's `name` (`type: apiKey, in: header`), as API Gateway's exports write it.
  * Defaults follow AWS: REST results are cached 300 s, HTTP API results not at all [inferred],
- * HTTP APIs speak payload 2.0 unless told otherwise.
+ * HTTP APIs speak payload 2.0 unless told otherwise. Every problem of the scheme is reported
+ * together (a `ConfigErrors` when there are several).
  */
 export function readAuthorizerScheme(
   file: string,
@@ -43,19 +46,33 @@ export function readAuthorizerScheme(
 ): AuthorizerSpec {
   const raw = scheme.raw as JsonObject
   const base = childPointer(scheme.pointer, EXT)
-  const fail = (key: string, expected: string): never => {
-    const pointer = key === '' ? base : childPointer(base, key)
-    throw new ConfigError(file, pointer, expected, lineOf(pointer))
+  const errors: ConfigError[] = []
+  const failAt = (pointer: string, expected: string): undefined => {
+    errors.push(new ConfigError(file, pointer, expected, lineOf(pointer)))
+    return undefined
+  }
+  const fail = (key: string, expected: string): undefined =>
+    failAt(key === '' ? base : childPointer(base, key), expected)
+  const done = (spec: AuthorizerSpec | undefined): AuthorizerSpec => {
+    if (errors.length === 1) throw errors[0]
+    if (errors.length > 1) throw new ConfigErrors(errors)
+    return spec!
   }
   const ext = raw[EXT]
   if (!isObject(ext)) {
-    const pointer = scheme.pointer
-    throw new ConfigError(
-      file,
-      pointer,
+    const authType = raw['x-amazon-apigateway-authtype']
+    if (typeof authType === 'string' && authType.toLowerCase() === 'awssigv4') {
+      failAt(
+        childPointer(scheme.pointer, 'x-amazon-apigateway-authtype'),
+        `scheme '${scheme.name}' asks for IAM (SigV4) authorization, which is not supported yet: protect the route with a Lambda REQUEST authorizer (x-amazon-apigateway-authorizer with type: request) or with Salesforce identity (x-forcegate-salesforce)`,
+      )
+      return done(undefined)
+    }
+    failAt(
+      scheme.pointer,
       `scheme '${scheme.name}' has no x-amazon-apigateway-authorizer object; only API Gateway authorizers (and x-forcegate extensions) are enforced`,
-      lineOf(pointer),
     )
+    return done(undefined)
   }
   const str = (key: string): string | undefined => {
     const v = ext[key]
@@ -63,56 +80,41 @@ export function readAuthorizerScheme(
     if (typeof v !== 'string') return fail(key, `expected a string, found ${describe(v)}`)
     return v
   }
-  const type = (
-    str('type') ?? fail('type', 'a required type (token, request or jwt) is missing')
-  ).toLowerCase()
-  if (type === 'jwt') {
-    if (kind !== 'http')
-      fail('type', 'JWT authorizers belong to HTTP APIs (add x-amazon-apigateway-importexport-version)')
-    const config = isObject(ext.jwtConfiguration)
-      ? ext.jwtConfiguration
-      : fail('jwtConfiguration', 'expected an object with issuer and audience')
-    const issuer =
-      typeof config.issuer === 'string'
-        ? config.issuer
-        : fail('jwtConfiguration', 'expected jwtConfiguration.issuer (a URL)')
-    const audience = config.audience
-    if (!Array.isArray(audience) || audience.length === 0 || !audience.every((a) => typeof a === 'string')) {
-      fail('jwtConfiguration', 'expected jwtConfiguration.audience: a non-empty list of strings')
-    }
-    return {
-      type: 'jwt',
-      schemeName: scheme.name,
-      identitySource: str('identitySource') ?? '$request.header.Authorization',
-      issuer,
-      audience: audience as string[],
-      pointer: base,
-    }
+  const rawType = str('type')
+  if (rawType === undefined) {
+    if (ext.type === undefined) fail('type', 'a required type (token, request or jwt) is missing')
+    return done(undefined)
   }
+  const type = rawType.toLowerCase()
+  if (type === 'jwt') return done(readJwt(ext, kind, scheme, base, str, fail))
   if (type !== 'token' && type !== 'request') {
-    return fail(
+    fail(
       'type',
       `expected token, request or jwt, found '${type}'${type === 'cognito_user_pools' ? ' (Cognito is not supported yet)' : ''}`,
     )
+    return done(undefined)
   }
-  const uri = str('authorizerUri') ?? fail('authorizerUri', 'a required Lambda invoke URI is missing')
-  const fn =
-    parseFunctionRef(uri) ??
+  const uri = str('authorizerUri')
+  if (uri === undefined && ext.authorizerUri === undefined)
+    fail('authorizerUri', 'a required Lambda invoke URI is missing')
+  const fn = uri === undefined ? undefined : parseFunctionRef(uri)
+  if (uri !== undefined && fn === undefined) {
     fail(
       'authorizerUri',
       'expected a Lambda invoke URI (…/functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME/invocations)',
     )
+  }
   let identitySources = str('identitySource')
-  if (type === 'token' && identitySources === undefined) {
+  let identitySourcePointer = childPointer(base, 'identitySource')
+  if (type === 'token' && ext.identitySource === undefined) {
     const header = raw.in === 'header' && typeof raw.name === 'string' ? raw.name : undefined
+    identitySourcePointer = scheme.pointer
     if (header === undefined)
-      throw new ConfigError(
-        file,
+      failAt(
         scheme.pointer,
         'a TOKEN authorizer scheme needs type: apiKey, in: header and the header as name',
-        lineOf(scheme.pointer),
       )
-    identitySources = `method.request.header.${header}`
+    else identitySources = `method.request.header.${header}`
   }
   const ttlRaw = ext.authorizerResultTtlInSeconds
   const ttl = typeof ttlRaw === 'string' && /^\d+$/.test(ttlRaw) ? Number(ttlRaw) : ttlRaw
@@ -129,23 +131,54 @@ export function readAuthorizerScheme(
     timeout !== undefined &&
     (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 50 || timeout > 30_000)
   ) {
-    throw new ConfigError(
-      file,
+    failAt(
       childPointer(scheme.pointer, 'x-forcegate-timeoutInMillis'),
       'expected an integer from 50 to 30000',
     )
   }
+  const identityValidationExpression = str('identityValidationExpression')
+  if (errors.length > 0 || fn === undefined) return done(undefined)
   return {
     type,
     schemeName: scheme.name,
     functionName: fn.name,
     functionArn: fn.arn,
     identitySources: identitySources ?? '',
-    identityValidationExpression: str('identityValidationExpression'),
+    identitySourcePointer,
+    identityValidationExpression,
     ttlSeconds: (ttl as number | undefined) ?? (kind === 'rest' ? 300 : 0),
     payloadFormatVersion: version as '1.0' | '2.0',
     simpleResponses: simple === true,
     timeoutMs: (timeout as number | undefined) ?? 10_000,
+    pointer: base,
+  }
+}
+
+function readJwt(
+  ext: JsonObject,
+  kind: 'rest' | 'http',
+  scheme: SecuritySchemeSpec,
+  base: string,
+  str: (key: string) => string | undefined,
+  fail: (key: string, expected: string) => undefined,
+): AuthorizerSpec | undefined {
+  if (kind !== 'http')
+    fail('type', 'JWT authorizers belong to HTTP APIs (add x-amazon-apigateway-importexport-version)')
+  const config = isObject(ext.jwtConfiguration) ? ext.jwtConfiguration : undefined
+  if (config === undefined) return fail('jwtConfiguration', 'expected an object with issuer and audience')
+  const issuer = typeof config.issuer === 'string' ? config.issuer : undefined
+  if (issuer === undefined) fail('jwtConfiguration', 'expected jwtConfiguration.issuer (a URL)')
+  const audience = config.audience
+  if (!Array.isArray(audience) || audience.length === 0 || !audience.every((a) => typeof a === 'string')) {
+    return fail('jwtConfiguration', 'expected jwtConfiguration.audience: a non-empty list of strings')
+  }
+  if (issuer === undefined || kind !== 'http') return undefined
+  return {
+    type: 'jwt',
+    schemeName: scheme.name,
+    identitySource: str('identitySource') ?? '$request.header.Authorization',
+    issuer,
+    audience: audience as string[],
     pointer: base,
   }
 }

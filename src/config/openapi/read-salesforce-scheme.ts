@@ -1,4 +1,4 @@
-import { ConfigError } from '../../errors/config-error.ts'
+import { ConfigError, ConfigErrors } from '../../errors/config-error.ts'
 import { describe, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer } from '../source-document.ts'
 import type { SecuritySchemeSpec } from './api-definition.ts'
@@ -50,12 +50,18 @@ export function readSalesforceScheme(
   lineOf: (pointer: string) => number | undefined,
 ): SalesforceSchemeSpec {
   const base = childPointer(scheme.pointer, SALESFORCE_EXTENSION)
-  const fail = (key: string, expected: string): never => {
+  // Every problem of the scheme is collected, and reported together at the end.
+  const errors: ConfigError[] = []
+  const fail = (key: string, expected: string): undefined => {
     const pointer = key === '' ? base : childPointer(base, key)
-    throw new ConfigError(file, pointer, expected, lineOf(pointer))
+    errors.push(new ConfigError(file, pointer, expected, lineOf(pointer)))
+    return undefined
   }
   const ext = scheme.raw[SALESFORCE_EXTENSION]
-  if (!isObject(ext)) return fail('', `expected an object, found ${describe(ext)}`)
+  if (!isObject(ext)) {
+    fail('', `expected an object, found ${describe(ext)}`)
+    throw errors[0]
+  }
   const o = ext as JsonObject
   for (const key of Object.keys(o)) {
     if (
@@ -79,7 +85,7 @@ export function readSalesforceScheme(
     typeof o.org === 'string'
       ? o.org
       : fail('org', 'expected the name of an org under salesforce.orgs in forcegate.yaml')
-  if (!knownOrgs.has(org)) {
+  if (org !== undefined && !knownOrgs.has(org)) {
     fail(
       'org',
       `org '${org}' is not defined under salesforce.orgs in forcegate.yaml${knownOrgs.size > 0 ? ` (known: ${[...knownOrgs].join(', ')})` : ''}`,
@@ -102,19 +108,25 @@ export function readSalesforceScheme(
     fail('api', 'expected a lower-case id (letters, digits, dashes)')
   const seconds = (key: string, fallback: number, max: number): number => {
     const v = o[key] ?? fallback
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
-      return fail(key, `expected an integer from 0 to ${max}`)
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+      fail(key, `expected an integer from 0 to ${max}`)
+      return fallback
+    }
     return v
   }
+  const cacheTtlSeconds = seconds('cacheTtlSeconds', 300, 3600)
+  const negativeCacheTtlSeconds = seconds('negativeCacheTtlSeconds', 10, 300)
+  if (errors.length === 1) throw errors[0]
+  if (errors.length > 1) throw new ConfigErrors(errors)
   return {
     schemeName: scheme.name,
-    org,
+    org: org as string,
     accept: accept as CredentialKind[],
     scopeMatch: scopeMatch as 'all' | 'any',
     contract: contract === 'required',
     api: api as string,
-    cacheTtlSeconds: seconds('cacheTtlSeconds', 300, 3600),
-    negativeCacheTtlSeconds: seconds('negativeCacheTtlSeconds', 10, 300),
+    cacheTtlSeconds,
+    negativeCacheTtlSeconds,
     pointer: base,
   }
 }

@@ -23,7 +23,7 @@ const token: LambdaAuthorizerConfig = {
 function rejects(config: LambdaAuthorizerConfig, field: string) {
   assert.throws(
     () => compileAuthorizerConfig(config),
-    (err: unknown) => err instanceof AuthorizerConfigError && err.field === field,
+    (err: unknown) => err instanceof AuthorizerConfigError && err.issues.some((i) => i.field === field),
     `${field}: ${JSON.stringify(config)}`,
   )
 }
@@ -31,8 +31,54 @@ function rejects(config: LambdaAuthorizerConfig, field: string) {
 test('a TOKEN authorizer compiles its source, its validation expression and TTL once', () => {
   const compiled = compileAuthorizerConfig(token)
   assert.equal(compiled.sources.length, 1)
-  assert.ok(compiled.validation instanceof RegExp)
+  assert.equal(compiled.validation?.test('Bearer abc'), true)
   assert.equal(compiled.ttlMs, 300_000)
+})
+
+test('the validation expression is a search, run by RE2 in linear time', () => {
+  const search = compileAuthorizerConfig({ ...token, identityValidationExpression: 'abc' }).validation!
+  assert.equal(search.test('xxabcxx'), true)
+  assert.equal(search.test('ab'), false)
+  // Exponential for a backtracking engine: 2^n paths for a token that finally fails to match.
+  const nested = compileAuthorizerConfig({
+    ...token,
+    identityValidationExpression: '^Bearer ([A-Za-z0-9_-]+\\.?)+$',
+  }).validation!
+  assert.equal(nested.test(`Bearer ${'a'.repeat(5000)}!`), false)
+  assert.equal(nested.test(`Bearer ${'a'.repeat(5000)}`), true)
+})
+
+test('an expression RE2 cannot run (backreferences, lookaround) is refused and says why', () => {
+  for (const expression of ['^(a)\\1$', '^Bearer (?=x)', '(?<!a)b', '[']) {
+    assert.throws(
+      () => compileAuthorizerConfig({ ...token, identityValidationExpression: expression }),
+      (err: unknown) =>
+        err instanceof AuthorizerConfigError &&
+        err.field === 'identityValidationExpression' &&
+        /RE2 accepts .*no backreferences, lookahead or lookbehind.*error parsing regexp/.test(err.expected),
+      expression,
+    )
+  }
+})
+
+test('every problem of one authorizer is reported together', () => {
+  assert.throws(
+    () =>
+      compileAuthorizerConfig({
+        ...token,
+        ttlSeconds: 9000,
+        identitySources: '$request.header.Authorization',
+        identityValidationExpression: '(?=x)',
+      }),
+    (err: unknown) => {
+      assert.ok(err instanceof AuthorizerConfigError)
+      assert.deepEqual(
+        err.issues.map((i) => i.field),
+        ['ttlSeconds', 'identitySources', 'identityValidationExpression'],
+      )
+      return true
+    },
+  )
 })
 
 test('TTL must be an integer from 0 to 3600', () => {
