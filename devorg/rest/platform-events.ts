@@ -22,13 +22,11 @@ export function createEventLog(bus: EventBus) {
   return {
     /** Every retained event of the org, whoever published it, oldest first. */
     events: (): readonly PublishedEvent[] =>
-      bus
-        .all()
-        .map((e) => ({
-          name: e.topic.slice(e.topic.lastIndexOf('/') + 1),
-          payload: e.fields,
-          id: e.recordId,
-        })),
+      bus.all().map((e) => ({
+        name: e.topic.slice(e.topic.lastIndexOf('/') + 1),
+        payload: e.fields,
+        id: e.recordId,
+      })),
     /**
      * Called after a composite call rolled back. The bus writes to the same database inside the
      * call's savepoint, so the rollback has already removed the events: nothing is left to do.
