@@ -8,6 +8,8 @@ export interface GatewayErrorOptions {
   /** Extra response headers (e.g. `WWW-Authenticate`, `Retry-After`). */
   readonly headers?: Readonly<Record<string, string>>
   readonly cause?: unknown
+  /** Who was refused, when an authorizer named them (a policy's principalId): for the access log. */
+  readonly principalId?: string
 }
 
 /** The one error type that crosses stage boundaries; its code decides everything the client sees. */
@@ -17,6 +19,7 @@ export class GatewayError extends Error {
   readonly reason: string | undefined
   readonly detail: string | undefined
   readonly headers: Readonly<Record<string, string>> | undefined
+  readonly principalId: string | undefined
 
   constructor(code: GatewayErrorCode, options: GatewayErrorOptions = {}) {
     super(options.detail ?? code, options.cause === undefined ? undefined : { cause: options.cause })
@@ -26,6 +29,7 @@ export class GatewayError extends Error {
     this.reason = options.reason
     this.detail = options.detail
     this.headers = options.headers
+    this.principalId = options.principalId
   }
 }
 

@@ -48,7 +48,7 @@ export async function runPipeline(
         status: res.statusCode,
         latencyMs: options.clock() - started,
         integrationLatencyMs: integrationLatency ?? null,
-        principal: outcome?.principalId ?? null,
+        principal: outcome?.principalId ?? failure?.principalId ?? null,
         error: failure?.code ?? null,
         reason: failure?.reason ?? null,
       })

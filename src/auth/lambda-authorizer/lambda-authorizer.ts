@@ -102,7 +102,7 @@ export function createLambdaAuthorizer(
     const decision = evaluatePolicy(output.policy, arn, { sourceIp: view.request.sourceIp })
     if (decision.effect === 'deny') {
       if (decision.reason === 'explicit') trail.statementIndex = decision.statementIndex
-      throw policyDenied(decision, kind)
+      throw policyDenied(decision, kind, output.principalId)
     }
     trail.statementIndex = decision.statementIndex
     return decision.statementIndex

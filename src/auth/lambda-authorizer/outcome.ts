@@ -62,18 +62,25 @@ export function identityRejected(
   return new GatewayError('GW_IDENTITY_MISSING', { reason, detail })
 }
 
-/** A policy's deny: REST tells explicit from implicit; HTTP APIs say only "Forbidden". */
+/**
+ * A policy's deny: REST tells explicit from implicit; HTTP APIs say only "Forbidden". The
+ * principal the policy named rides along for the access log, never for the client.
+ */
 export function policyDenied(
   decision: Extract<PolicyDecision, { effect: 'deny' }>,
   kind: AuthorizerKind,
+  principalId?: string,
 ): GatewayError {
-  if (kind === 'http') return new GatewayError('GW_FORBIDDEN', { reason: `policy.deny.${decision.reason}` })
+  const who = principalId === undefined ? {} : { principalId }
+  if (kind === 'http')
+    return new GatewayError('GW_FORBIDDEN', { reason: `policy.deny.${decision.reason}`, ...who })
   return decision.reason === 'explicit'
     ? new GatewayError('GW_ACCESS_DENIED_EXPLICIT', {
         reason: 'policy.deny.explicit',
         detail: `denied by statement ${decision.statementIndex}`,
+        ...who,
       })
-    : new GatewayError('GW_ACCESS_DENIED', { reason: 'policy.deny.implicit' })
+    : new GatewayError('GW_ACCESS_DENIED', { reason: 'policy.deny.implicit', ...who })
 }
 
 /** A simple response with `isAuthorized: false`. */
