@@ -141,6 +141,42 @@ describe('partners admin API over HTTP', () => {
     assert.equal(media.status, 415)
   })
 
+  it('refuses control characters in redirect URIs before the org sees them', async () => {
+    const before = (await call('GET', '')).json.partners.length
+    for (const uri of ['https://partner.example/cb\u001b[2J', 'https://partner.example/cb\u009b31m']) {
+      const bad = await call('POST', '', { ...registration, redirectUris: [uri] })
+      assert.equal(bad.status, 400)
+      assert.deepEqual(bad.json, {
+        code: 'PARTNER_INVALID_INPUT',
+        message: 'redirectUris[0]: must not contain control characters',
+        field: 'redirectUris[0]',
+      })
+    }
+    assert.equal((await call('GET', '')).json.partners.length, before)
+  })
+
+  it('approves a pending contract under a plan the admin picks, and refuses an unknown plan', async () => {
+    const created = await call('POST', '', {
+      ...registration,
+      contracts: [{ api: 'orders', scopes: ['api'] }],
+    })
+    const id = created.json.credentials.clientId as string
+    assert.equal(created.json.partner.contracts[0].status, 'pending')
+    const unknown = await call('POST', `/${id}/contracts/orders/approve`, { usagePlan: 'platinum' })
+    assert.equal(unknown.status, 400)
+    assert.match(unknown.json.message, /unknown usage plan "platinum"; configured plans: gold/)
+    const approved = await call('POST', `/${id}/contracts/orders/approve`, { usagePlan: 'gold' })
+    assert.equal(approved.status, 200)
+    assert.deepEqual(
+      approved.json.partner.contracts.map((c: { status: string; usagePlan: string }) => [
+        c.status,
+        c.usagePlan,
+      ]),
+      [['active', 'gold']],
+    )
+    assert.equal((await call('DELETE', `/${id}`)).status, 200)
+  })
+
   it('limits the body size', async () => {
     const big = await call('POST', '', { ...registration, name: 'x'.repeat(5000) })
     assert.equal(big.status, 413)
