@@ -2,7 +2,6 @@
 // Pub/Sub API: publish, subscribe, replay from a stored id, and REST and gRPC publishes in one
 // stream.
 
-import './avro-js-underscore.ts'
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
