@@ -9,7 +9,11 @@ function planChoice(viewer: Viewer, c: Contract, plans: readonly string[]): Html
   return html`<label for="plan-${c.clientId}-${c.api}">Usage plan</label>
     <select id="plan-${c.clientId}-${c.api}" name="plan">${plans.map(
       (name) => html`<option value="${name}" ${name === chosen && 'selected'}>${name}</option>`,
-    )}<option value="" ${chosen === undefined && 'selected'}>none (no limits)</option></select>${csrfField(viewer)}`
+    )}${
+      // A contract that already has a plan (manual approval) keeps one: "no limits" is not offered.
+      c.usagePlan === undefined &&
+      html`<option value="" ${chosen === undefined && 'selected'}>none (no limits)</option>`
+    }</select>${csrfField(viewer)}`
 }
 
 /**
