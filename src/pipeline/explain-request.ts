@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { ConditionCheck } from '../auth/policy/evaluate-policy.ts'
 import { errorSpec } from '../errors/codes.ts'
 import { isGatewayError } from '../errors/gateway-error.ts'
 import type { RequestView } from '../events/request-view.ts'
@@ -79,11 +80,13 @@ export async function explainRequest(
         view,
         (detail) => {
           // Authorizers name their own sub-steps (credential, cache, introspection, contract …).
-          const { step, ...rest } = detail
+          const { step, conditions, ...rest } = detail
           steps.push({
             step: typeof step === 'string' && step !== 'authorizer' ? step : 'authorize',
             detail: rest,
           })
+          // Each Condition that decided whether its statement applied gets a line of its own.
+          if (Array.isArray(conditions)) for (const check of conditions) steps.push(conditionStep(check))
         },
         true,
       )
@@ -94,7 +97,7 @@ export async function explainRequest(
     } catch (err) {
       if (!isGatewayError(err)) throw err
       const spec = errorSpec(err.code)
-      const last = steps.at(-1)?.detail
+      const last = steps.findLast((s) => s.step !== 'condition')?.detail
       if (err.reason === 'policy.deny.implicit' && last?.cache === 'hit') {
         steps.push({
           step: 'hint',
@@ -114,5 +117,20 @@ export async function explainRequest(
 
   function finish(status: number, outcome: string): Explanation {
     return { request, steps, status, outcome }
+  }
+}
+
+function conditionStep(check: ConditionCheck): { step: string; detail: Record<string, unknown> } {
+  return {
+    step: 'condition',
+    detail: {
+      statement: check.statementIndex,
+      effect: check.effect,
+      applies: check.satisfied,
+      keys: check.keys.map(
+        (k) =>
+          `${k.operator} ${k.key}: ${k.satisfied ? 'satisfied' : 'not satisfied'}${k.inRequest ? '' : ' (not in the request: IAM absent-key rule)'}`,
+      ),
+    },
   }
 }

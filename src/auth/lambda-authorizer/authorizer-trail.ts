@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto'
+import type { ConditionCheck } from '../policy/evaluate-policy.ts'
 
 /**
  * What one authorization did, for `forcegate explain` and debug logs. Identity values appear
@@ -14,6 +15,8 @@ export interface AuthorizerTrail {
   outcome: 'allow' | 'deny' | 'unauthorized' | 'error' | undefined
   reason: string | undefined
   statementIndex: number | undefined
+  /** Statements whose Condition decided whether they applied, in evaluation order. */
+  conditions: ConditionCheck[]
 }
 
 export function createTrail(authorizerId: string): AuthorizerTrail {
@@ -27,6 +30,7 @@ export function createTrail(authorizerId: string): AuthorizerTrail {
     outcome: undefined,
     reason: undefined,
     statementIndex: undefined,
+    conditions: [],
   }
 }
 
@@ -42,6 +46,12 @@ export function formatTrail(trail: AuthorizerTrail): string[] {
   }
   if (trail.cache !== undefined) lines.push(`cache ${trail.cache}`)
   if (trail.invoked) lines.push(`invoked${trail.latencyMs === undefined ? '' : ` in ${trail.latencyMs} ms`}`)
+  for (const c of trail.conditions) {
+    const keys = c.keys.map((k) => `${k.operator} ${k.key} ${k.satisfied ? 'satisfied' : 'not satisfied'}`)
+    lines.push(
+      `Statement[${c.statementIndex}] (${c.effect}) ${c.satisfied ? 'applies' : 'does not apply'}: Condition ${keys.join(', ')}`,
+    )
+  }
   if (trail.statementIndex !== undefined) lines.push(`decided by Statement[${trail.statementIndex}]`)
   if (trail.outcome !== undefined) {
     lines.push(trail.reason === undefined ? trail.outcome : `${trail.outcome} (${trail.reason})`)

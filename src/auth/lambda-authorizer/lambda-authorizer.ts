@@ -2,7 +2,7 @@ import type { Clock } from '../../cache/ttl-lru.ts'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { RequestView } from '../../events/request-view.ts'
 import { readIdentityValues } from '../identity-source.ts'
-import { evaluatePolicy } from '../policy/evaluate-policy.ts'
+import { type ConditionCheck, evaluatePolicy } from '../policy/evaluate-policy.ts'
 import { formatExecuteApiArn, methodArnTooLong } from '../policy/execute-api-arn.ts'
 import { compileAuthorizerConfig, type LambdaAuthorizerConfig } from './authorizer-config.ts'
 import { type AuthorizerTrail, createTrail, fingerprint } from './authorizer-trail.ts'
@@ -94,12 +94,14 @@ export function createLambdaAuthorizer(
     arn: string,
     view: RequestView,
     trail: AuthorizerTrail,
+    explaining: boolean,
   ): number | undefined {
     if (output.kind === 'simple') {
       if (!output.isAuthorized) throw simpleDenied()
       return undefined
     }
-    const decision = evaluatePolicy(output.policy, arn, { sourceIp: view.request.sourceIp })
+    const onCondition = explaining ? (check: ConditionCheck) => trail.conditions.push(check) : undefined
+    const decision = evaluatePolicy(output.policy, arn, { sourceIp: view.request.sourceIp }, onCondition)
     if (decision.effect === 'deny') {
       if (decision.reason === 'explicit') trail.statementIndex = decision.statementIndex
       throw policyDenied(decision, kind, output.principalId)
@@ -156,7 +158,7 @@ export function createLambdaAuthorizer(
     }
 
     const { output } = result
-    const statementIndex = decide(output, arn, view, trail)
+    const statementIndex = decide(output, arn, view, trail, explaining)
     const fromCache = result.source !== 'invoke'
     const base = {
       context: output.context,

@@ -1,5 +1,5 @@
 import { compileGlob, type GlobPattern } from './glob-pattern.ts'
-import { type ConditionMatcher, compileCondition } from './policy-condition.ts'
+import { type ConditionMatcher, type ConditionPart, compileCondition } from './policy-condition.ts'
 
 /** The one action an authorizer policy is ever asked about; IAM compares actions case-insensitively. */
 const INVOKE_ACTION = 'execute-api:invoke'
@@ -28,6 +28,8 @@ export interface CompiledStatement {
   /** `NotResource`: the statement applies to ARNs that match none of `resources`. */
   readonly resourcesNegated: boolean
   readonly condition: ConditionMatcher | undefined
+  /** The condition's operators and keys one by one, for `explain`; empty without a Condition. */
+  readonly conditionParts: readonly ConditionPart[]
 }
 
 export interface CompiledPolicy {
@@ -82,10 +84,12 @@ function compileStatement(untrusted: unknown, index: number): CompiledStatement 
   }
   const actionHit = actions.some((a) => compileGlob(a.toLowerCase()).matches(INVOKE_ACTION))
   let condition: ConditionMatcher | undefined
+  let conditionParts: readonly ConditionPart[] = []
   if (Condition !== undefined) {
     const compiled = compileCondition(Condition)
     if (!compiled.ok) throw new Malformed(`${where}.${compiled.detail}`)
     condition = compiled.matcher
+    conditionParts = compiled.parts
   }
   return {
     index,
@@ -94,6 +98,7 @@ function compileStatement(untrusted: unknown, index: number): CompiledStatement 
     resources: resources.map(compileGlob),
     resourcesNegated,
     condition,
+    conditionParts,
   }
 }
 

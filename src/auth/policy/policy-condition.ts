@@ -7,8 +7,17 @@ export interface ConditionContext {
 
 export type ConditionMatcher = (ctx: ConditionContext) => boolean
 
+/** One operator and key of a `Condition` block, kept apart so `explain` can say which decided. */
+export interface ConditionPart {
+  readonly operator: string
+  readonly key: string
+  /** False for keys forcegate never fills in: they are evaluated as absent from the request. */
+  readonly populated: boolean
+  readonly test: ConditionMatcher
+}
+
 export type ConditionCompileResult =
-  | { readonly ok: true; readonly matcher: ConditionMatcher }
+  | { readonly ok: true; readonly matcher: ConditionMatcher; readonly parts: readonly ConditionPart[] }
   | { readonly ok: false; readonly detail: string }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -72,7 +81,7 @@ function absentKeyResult(operator: string, values: readonly string[]): boolean {
  */
 export function compileCondition(untrusted: unknown): ConditionCompileResult {
   if (!isRecord(untrusted)) return { ok: false, detail: 'Condition must be an object' }
-  const parts: ConditionMatcher[] = []
+  const parts: ConditionPart[] = []
   for (const [operator, block] of Object.entries(untrusted)) {
     if (!isRecord(block)) return { ok: false, detail: `Condition.${operator} must be an object` }
     for (const [key, raw] of Object.entries(block)) {
@@ -86,14 +95,14 @@ export function compileCondition(untrusted: unknown): ConditionCompileResult {
       if (!onSourceIp) {
         // Compiled once: the key is never in our request context, so the answer is fixed.
         const fixed = absentKeyResult(operator, values)
-        parts.push(() => fixed)
+        parts.push({ operator, key, populated: false, test: () => fixed })
         continue
       }
       const list = compileIpSet(values)
       if (list === undefined)
         return { ok: false, detail: `Condition.${operator}.${key} holds an invalid IP range` }
-      parts.push(ipMatcher(list, base === 'NotIpAddress'))
+      parts.push({ operator, key, populated: true, test: ipMatcher(list, base === 'NotIpAddress') })
     }
   }
-  return { ok: true, matcher: (ctx) => parts.every((part) => part(ctx)) }
+  return { ok: true, matcher: (ctx) => parts.every((part) => part.test(ctx)), parts }
 }
