@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ensurePrivateDir } from '../lib/private-path.ts'
 import { parseEncryptionKey } from '../store/secret-box.ts'
 
 export interface LoadedKey {
@@ -40,7 +41,7 @@ export function loadOrCreateEncryptionKey(
       `no encryption key: FORCEGATE_ENCRYPTION_KEY is not set and ${keyFile} does not exist, but ${storeFile} does; restore the key that sealed it`,
     )
   const key = randomBytes(32).toString('base64')
-  mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 })
+  ensurePrivateDir(dirname(keyFile))
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600, flag: 'wx' })
   // The umask may have widened the mode at creation.
   chmodSync(keyFile, 0o600)

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
+import { preparePrivateFile } from '../lib/private-path.ts'
 import type {
   ClientSecrets,
   ClientStatus,
@@ -40,7 +39,7 @@ export class SqlitePartnerStore implements PartnerStore {
   #closed = false
 
   constructor(options: SqlitePartnerStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
+    preparePrivateFile(options.path)
     this.#db = new DatabaseSync(options.path)
     this.#box = options.secretBox
     try {
