@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type Faults, parseFaultsPatch } from './faults.ts'
 import { type DevOrg, startDevOrg } from './index.ts'
+import { SeedMismatchError } from './seed/org-seed.ts'
 import { SeedError } from './seed/seed-validation.ts'
 
 export const DEFAULT_DEVORG_PORT = 4400
@@ -9,7 +10,7 @@ export const DEFAULT_DEVORG_PORT = 4400
 export const DEFAULT_PUBSUB_PORT = 7443
 
 const USAGE = `Usage: forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>] [--faults <json>]
-                       [--pubsub-port <n>]
+                       [--pubsub-port <n>] [--reseed]
 
 Runs the dev org: a local Salesforce-compatible org (OAuth 2.0 / OpenID Connect at Salesforce's
 paths, dynamic client registration, the REST slice, and the Pub/Sub API over gRPC with TLS).
@@ -17,7 +18,9 @@ paths, dynamic client registration, the REST slice, and the Pub/Sub API over gRP
   --port <n>        port to listen on (default ${DEFAULT_DEVORG_PORT}; 0 picks a free one)
   --host <addr>     address to bind (default 127.0.0.1)
   --seed <file>     seed JSON (default: the seed that ships with forcegate)
-  --data <dir>      keep state in <dir>/devorg.sqlite across restarts (default: in memory)
+  --data <dir>      keep state in <dir>/devorg.sqlite across restarts (default: in memory);
+                    the folder keeps the seed it was created with and refuses a different --seed
+  --reseed          make --seed (or the default seed) the --data folder's seed from now on
   --faults <json>   start with fault switches on, e.g. '{"slowMs":500,"introspectionDown":true}'
   --pubsub-port <n> Pub/Sub API (gRPC, TLS) port (default ${DEFAULT_PUBSUB_PORT}; 0 picks a free one)
   --help            show this text
@@ -83,6 +86,7 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
     data?: string
     faults?: string
     'pubsub-port'?: string
+    reseed?: boolean
     help?: boolean
   }
   try {
@@ -94,6 +98,7 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
         seed: { type: 'string' },
         data: { type: 'string' },
         faults: { type: 'string' },
+        reseed: { type: 'boolean' },
         'pubsub-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -107,6 +112,10 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
   if (values.help) {
     io.out(USAGE)
     return 0
+  }
+  if (values.reseed && values.data === undefined) {
+    io.err('forcegate devorg: --reseed: only a --data folder keeps a seed\n')
+    return 2
   }
   const port = values.port === undefined ? DEFAULT_DEVORG_PORT : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -142,11 +151,16 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(values.seed === undefined ? {} : { seed: values.seed }),
       ...(values.data === undefined ? {} : { dataDir: values.data }),
+      ...(values.reseed === true ? { reseed: true } : {}),
       faults,
       pubsub: { port: pubsubPort },
       log: (line) => io.err(`${line}\n`),
     })
   } catch (error) {
+    if (error instanceof SeedMismatchError) {
+      io.err(`forcegate devorg: ${error.message}\n`)
+      return 2
+    }
     if (error instanceof SeedError) io.err(`${error.message}\n`)
     else io.err(`forcegate devorg: ${(error as Error).message}\n`)
     return 1

@@ -13,7 +13,8 @@ import { loadOrCreateCertificate } from './pubsub/tls-certificate.ts'
 import { createRestApi } from './rest/index.ts'
 import { buildSchema } from './rest/sobject-schema.ts'
 import { type Counters, createRouter } from './router.ts'
-import { loadSeed } from './seed/load-seed.ts'
+import { DEFAULT_SEED_PATH, loadSeed } from './seed/load-seed.ts'
+import { orgSeed, seedSource } from './seed/org-seed.ts'
 import type { DevOrgSeed } from './seed/seed-types.ts'
 import { openDatabase } from './store/database.ts'
 
@@ -24,8 +25,11 @@ export type { DevOrgSeed } from './seed/seed-types.ts'
 export type DevOrgOptions = {
   port?: number
   host?: string
+  /** The seed a new data folder is created with; a folder that has one keeps it (see reseed). */
   seed?: DevOrgSeed | string
   dataDir?: string
+  /** Make `seed` (the default seed when absent) the data folder's seed, replacing the one it has. */
+  reseed?: boolean
   faults?: Partial<Faults>
   log?: (line: string) => void
   /** The org's clock (ms): token times, expiry, introspection, userinfo. Tests move it. */
@@ -58,10 +62,20 @@ function urlHost(host: string): string {
 
 /** Starts the dev org: a Salesforce stand-in with OAuth/OIDC and the REST slice. */
 export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> {
-  const seed = loadSeed(options.seed)
+  const given = { seed: loadSeed(options.seed), source: seedSource(options.seed, DEFAULT_SEED_PATH) }
   const log = options.log ?? (() => {})
   const now = options.clock ?? Date.now
   const db = openDatabase(options.dataDir)
+  let seed = given.seed
+  if (options.dataDir !== undefined) {
+    const named = options.seed !== undefined
+    try {
+      seed = orgSeed(db, options.dataDir, given, { named, reseed: options.reseed === true })
+    } catch (error) {
+      db.close()
+      throw error
+    }
+  }
   const directory = new Directory(seed)
   const keys = loadSigningKeys(db, directory.orgId)
   const faults: Faults = { ...defaultFaults, ...options.faults }

@@ -1,14 +1,21 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 
 // One SQLite database holds all dev org state: in memory by default, in `<dataDir>/devorg.sqlite`
-// when a data directory is given so that a restart loses nothing.
+// when a data directory is given so that a restart loses nothing. That folder holds client
+// secrets, tokens and signing keys: only its owner may read it.
 export function openDatabase(dataDir: string | undefined): DatabaseSync {
   let location = ':memory:'
   if (dataDir !== undefined) {
-    mkdirSync(dataDir, { recursive: true })
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    chmodSync(dataDir, 0o700)
     location = join(dataDir, 'devorg.sqlite')
+    // Created private before SQLite opens it; its -wal and -shm files take the same mode.
+    closeSync(openSync(location, 'a', 0o600))
+    for (const file of [location, `${location}-wal`, `${location}-shm`]) {
+      if (existsSync(file)) chmodSync(file, 0o600)
+    }
   }
   const db = new DatabaseSync(location)
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 2000;')

@@ -34,6 +34,7 @@ describe('forcegate devorg CLI', () => {
       io.outText,
       /forcegate devorg \[--port <n>\] \[--host <addr>\] \[--seed <seed\.json>\] \[--data <dir>\]/,
     )
+    assert.match(io.outText, /--reseed +make --seed \(or the default seed\) the --data folder's seed/)
   })
 
   it('a bad seed exits non-zero with file: /json/pointer: expected ...', async () => {
@@ -53,6 +54,8 @@ describe('forcegate devorg CLI', () => {
     assert.equal(await runDevorgCli(['--port', 'abc'], io), 2)
     assert.equal(await runDevorgCli(['--faults', '{"slowMs":"x"}'], io), 2)
     assert.match(io.errText, /--faults: \/slowMs: expected an integer/)
+    assert.equal(await runDevorgCli(['--reseed', '--port', '0'], io), 2)
+    assert.match(io.errText, /--reseed: only a --data folder keeps a seed/)
   })
 
   it('prints the base URL and seeded credentials, serves, and stops cleanly on SIGTERM', async () => {

@@ -119,7 +119,7 @@ const serveArgs = [
  */
 async function stopAndWatch(
   started: Started,
-  send: () => void | Promise<void>,
+  send: () => unknown,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; tree: Proc[]; left: Proc[] }> {
   const { child } = started
   const tree = processTree(child.pid ?? -1)
