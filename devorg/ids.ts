@@ -41,11 +41,6 @@ export function deterministicId(prefix: string, key: string): string {
   return id15 + checksumSuffix(id15)
 }
 
-export function randomId(prefix: string, random: (n: number) => Uint8Array = randomBytes): string {
-  const id15 = prefix + '5g' + base62(random(15), 15 - prefix.length - 2)
-  return id15 + checksumSuffix(id15)
-}
-
 /** Random base-62 text, for client ids and opaque secrets. */
 export function randomBase62(length: number, random: (n: number) => Uint8Array = randomBytes): string {
   return base62(random(length), length)

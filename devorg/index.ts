@@ -19,7 +19,6 @@ import type { DevOrgSeed } from './seed/seed-types.ts'
 import { openDatabase } from './store/database.ts'
 
 export type { Faults } from './faults.ts'
-export type { TokenIdentity } from './oauth/access-token-lookup.ts'
 export type { DevOrgSeed } from './seed/seed-types.ts'
 
 export type DevOrgOptions = {

@@ -31,8 +31,3 @@ export function loadSigningKeys(db: DatabaseSync, orgId: string, now: () => numb
   writeSetting(db, 'signing_keys', JSON.stringify(keys))
   return keys
 }
-
-/** The public half of a JWK, as `/id/keys` publishes it. */
-export function publicJwk(jwk: PrivateJwk): Record<string, string> {
-  return { kty: 'RSA', n: jwk.n ?? '', e: jwk.e ?? '', alg: jwk.alg, use: jwk.use, kid: jwk.kid }
-}

@@ -51,10 +51,6 @@ export class TtlLru<V> {
     this.#entries.delete(key)
   }
 
-  clear(): void {
-    this.#entries.clear()
-  }
-
   get size(): number {
     return this.#entries.size
   }

@@ -35,7 +35,3 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   if (options.maxAge !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(options.maxAge))}`)
   return parts.join('; ')
 }
-
-export function expireCookie(name: string, secure: boolean): string {
-  return serializeCookie(name, '', { secure, maxAge: 0 })
-}

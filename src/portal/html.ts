@@ -1,11 +1,11 @@
 /**
  * Server-rendered HTML that is escaped by construction: every value interpolated into an
- * `html` template is escaped unless it is already `Html` (another template, or text wrapped
- * by `raw()` on purpose). Arrays render item by item; `null`, `undefined` and `false` render
+ * `html` template is escaped unless it is already `Html` (another template): there is no way
+ * around escaping. Arrays render item by item; `null`, `undefined` and `false` render
  * nothing, so conditionals read naturally (`${cond && html`…`}`).
  */
 
-/** A fragment of markup that is safe to place as is. Only `html` and `raw` make one. */
+/** A fragment of markup that is safe to place as is. Only `html` makes one. */
 export interface Html {
   readonly markup: string
 }
@@ -34,11 +34,6 @@ const ENTITIES: Readonly<Record<string, string>> = {
 /** Escapes text for element content and quoted attribute values alike. */
 export function escapeText(text: string): string {
   return text.replace(/[&<>"'`]/g, (c) => ENTITIES[c] ?? c)
-}
-
-/** Markup the caller vouches for: the one explicit way around escaping. */
-export function raw(markup: string): Html {
-  return fragment(markup)
 }
 
 function render(value: unknown): string {

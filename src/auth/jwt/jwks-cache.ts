@@ -73,15 +73,6 @@ export class JwksCache {
     return rotated
   }
 
-  /** Loads the key set now (start-up, readiness); rejects with `GW_IDP_UNAVAILABLE`. */
-  async hydrate(): Promise<void> {
-    try {
-      await this.#refresh(true)
-    } catch (err) {
-      throw keysUnavailable(this.#options.failureBackoffMs / 1000, err)
-    }
-  }
-
   async #currentKeys(): Promise<readonly VerificationKey[]> {
     const now = this.#deps.clock()
     const held = this.#keys
@@ -95,10 +86,10 @@ export class JwksCache {
     }
   }
 
-  #refresh(ignoreBackoff = false): Promise<readonly VerificationKey[]> {
+  #refresh(): Promise<readonly VerificationKey[]> {
     return this.#flight.run('jwks', async () => {
       const now = this.#deps.clock()
-      if (!ignoreBackoff && now - this.#lastFailureAt < this.#options.failureBackoffMs) {
+      if (now - this.#lastFailureAt < this.#options.failureBackoffMs) {
         throw new KeySourceFetchError('backing off after a failed fetch')
       }
       this.#lastAttemptAt = now

@@ -53,8 +53,6 @@ export interface JwtAuthorizer {
   readonly id: string
   readonly identitySource: IdentitySource
   authorize(input: JwtAuthorizeInput): Promise<JwtAuthorization>
-  /** Loads the issuer's key set ahead of traffic (readiness). */
-  hydrate(): Promise<void>
 }
 
 interface CachedAuthorization {
@@ -128,7 +126,7 @@ export function createJwtAuthorizer(
     return { claims: value.claims, scopes: value.scopes, fromCache }
   }
 
-  return { id: config.id, identitySource, authorize, hydrate: () => verifier.hydrate() }
+  return { id: config.id, identitySource, authorize }
 }
 
 /** Adds the bearer challenge to token rejections; everything else passes through untouched. */

@@ -99,9 +99,5 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     }
   }
 
-  async function hydrate(): Promise<void> {
-    await Promise.all([...registry.values()].map((issuer) => issuer.jwks.hydrate()))
-  }
-
-  return { verify, hydrate }
+  return { verify }
 }

@@ -70,6 +70,4 @@ export interface VerifiedJwt {
 
 export interface JwtVerifier {
   verify(token: string): Promise<VerifiedJwt>
-  /** Loads every issuer's key set; rejects with `GW_IDP_UNAVAILABLE` if one cannot be loaded. */
-  hydrate(): Promise<void>
 }

@@ -129,11 +129,3 @@ export function compileAuthorizerConfig(config: LambdaAuthorizerConfig): Compile
   if (issues.length > 0) throw new AuthorizerConfigError(config.id, issues)
   return { config, sources: sources ?? [], validation, ttlMs: ttlSeconds * 1000 }
 }
-
-/** e.g. `lambda TOKEN authorizer 'bearer' → token-auth (cache 300 s)`, for the start-up route table. */
-export function describeAuthorizer(config: LambdaAuthorizerConfig): string {
-  const payload = config.kind === 'http' ? ` payload ${config.payloadFormatVersion}` : ''
-  const simple = config.simpleResponses ? ', simple responses' : ''
-  const cache = config.ttlSeconds === 0 ? 'no cache' : `cache ${config.ttlSeconds} s`
-  return `lambda ${config.type.toUpperCase()} authorizer '${config.id}'${payload} → ${config.functionName} (${cache}${simple})`
-}

@@ -30,15 +30,3 @@ export function httpV1AuthorizerContext(identity: AuthorizedIdentity): Record<st
   out.integrationLatency = identity.integrationLatency
   return out
 }
-
-/** Picks the shape by API kind and the *integration's* payload format (not the authorizer's). */
-export function integrationAuthorizerContext(
-  kind: 'rest' | 'http',
-  integrationPayloadFormatVersion: '1.0' | '2.0',
-  identity: AuthorizedIdentity,
-): Record<string, unknown> {
-  if (kind === 'rest') return restAuthorizerContext(identity)
-  return integrationPayloadFormatVersion === '2.0'
-    ? httpV2AuthorizerContext(identity)
-    : httpV1AuthorizerContext(identity)
-}

@@ -44,8 +44,6 @@ export interface LambdaAuthorizer {
   readonly id: string
   /** Allows, or throws the `GatewayError` the client must see (401, 403, 414 or 500). */
   authorize(view: RequestView, options?: AuthorizeOptions): Promise<AuthorizeResult>
-  /** Drops every cached result (API Gateway's "flush authorizer cache"). */
-  flush(): void
 }
 
 /**
@@ -189,9 +187,6 @@ export function createLambdaAuthorizer(
         }
         throw err
       }
-    },
-    flush() {
-      cache.clear()
     },
   }
 }

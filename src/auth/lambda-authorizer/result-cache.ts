@@ -3,7 +3,6 @@ import { SingleFlight } from '../../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../../cache/ttl-lru.ts'
 import type { AuthorizerOutput } from './output.ts'
 
-export const DEFAULT_TTL_SECONDS = 300
 export const MAX_TTL_SECONDS = 3600
 export const DEFAULT_MAX_ENTRIES = 10_000
 
@@ -65,10 +64,6 @@ export class AuthorizerResultCache {
       return value
     })
     return { ...loaded, source: ran ? 'invoke' : 'joined' }
-  }
-
-  clear(): void {
-    this.#entries.clear()
   }
 
   get size(): number {

@@ -9,9 +9,6 @@ export interface IdentityCacheOptions {
   readonly maxEntries: number
 }
 
-/** How the identity for one request was obtained. */
-export type CacheOutcome = 'hit' | 'miss' | 'joined'
-
 /**
  * Identities (not decisions) per token digest, so every route re-checks its own scopes
  * against a cached identity (the lesson of CVE-2021-32701). Positive entries live until the

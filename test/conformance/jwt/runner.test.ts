@@ -28,9 +28,9 @@ interface Vector {
     readonly maxTokenBytes?: number
     readonly maxTokenLifetimeSeconds?: number
   }
-  /** Load keys first (not counted), then move the clock, then verify. */
+  /** Verify a good token first (loads the keys; not counted), then move the clock, then verify. */
   readonly before?: {
-    readonly hydrate?: boolean
+    readonly warm?: boolean
     readonly advanceSeconds?: number
     readonly idpMode?: IdpMode
   }
@@ -65,6 +65,13 @@ describe('JWT conformance vectors', () => {
       idp.resetCounts()
       attacker.resetCounts()
       const clock = testClock()
+      const buildToken = (spec: VectorToken) =>
+        buildVectorToken(spec, {
+          nowSeconds: Math.floor(clock.now() / 1000),
+          issuer: idp.issuer,
+          attacker: attacker.issuer,
+          keys: { rsa: rsaKey, ec: ecKey, 'attacker-rsa': attackerRsaKey, 'attacker-ec': attackerEcKey },
+        })
       const verifier = createJwtVerifier({
         issuers: [
           {
@@ -80,17 +87,12 @@ describe('JWT conformance vectors', () => {
         clock: clock.now,
         ...vector.verifier,
       })
-      if (vector.before?.hydrate === true) await verifier.hydrate()
+      if (vector.before?.warm === true) await verifier.verify(buildToken({ sign: 'rsa' }))
       idp.resetCounts()
       if (vector.before?.advanceSeconds !== undefined) clock.advance(vector.before.advanceSeconds * 1000)
       if (vector.before?.idpMode !== undefined) idp.mode = vector.before.idpMode
 
-      const token = buildVectorToken(vector.token, {
-        nowSeconds: Math.floor(clock.now() / 1000),
-        issuer: idp.issuer,
-        attacker: attacker.issuer,
-        keys: { rsa: rsaKey, ec: ecKey, 'attacker-rsa': attackerRsaKey, 'attacker-ec': attackerEcKey },
-      })
+      const token = buildToken(vector.token)
       const outcome = await verifier.verify(token).then(
         (verified) => ({ verified }),
         (error: unknown) => ({ error }),

@@ -53,7 +53,7 @@ describe('JwksCache', () => {
 
   test('an unknown kid triggers one refetch that finds a rotated key', async () => {
     const { clock, jwks } = cache()
-    await jwks.hydrate()
+    await jwks.getKey('rsa-1', 'RS256')
     const rotated = await makeKey('RS256', 'rsa-2')
     idp.jwks = { keys: [rsaKey.jwk, rotated.jwk] }
     clock.advance(30_000)
@@ -63,7 +63,7 @@ describe('JwksCache', () => {
 
   test('a flood of random kids costs at most one fetch per cooldown, and all are 401', async () => {
     const { clock, jwks } = cache(testClock(), { cooldownMs: 30_000 })
-    await jwks.hydrate()
+    await jwks.getKey('rsa-1', 'RS256')
     clock.advance(30_000)
     const results = await Promise.allSettled(
       Array.from({ length: 500 }, (_, i) => jwks.getKey(`random-${i}`, 'RS256')),
@@ -74,7 +74,7 @@ describe('JwksCache', () => {
       assert.equal(r.reason.code, 'GW_TOKEN_INVALID')
       assert.equal(r.reason.reason, 'jwks.kid_not_found')
     }
-    assert.equal(idp.count('/jwks'), 2, 'hydrate + one refetch')
+    assert.equal(idp.count('/jwks'), 2, 'first load + one refetch')
     clock.advance(29_999)
     await rejection(jwks.getKey('another', 'RS256'))
     assert.equal(idp.count('/jwks'), 2, 'still cooling down')
@@ -98,7 +98,7 @@ describe('JwksCache', () => {
 
   test('JWKS down after a good load: known keys keep working within the stale window', async () => {
     const { clock, jwks } = cache(testClock(), { maxAgeMs: 60_000, staleIfErrorMs: 3_600_000 })
-    await jwks.hydrate()
+    await jwks.getKey('rsa-1', 'RS256')
     idp.mode = 'error-500'
     clock.advance(120_000)
     assert.equal((await jwks.getKey('rsa-1', 'RS256')).kid, 'rsa-1')
@@ -108,7 +108,7 @@ describe('JwksCache', () => {
 
   test('unknown kid while the JWKS is down is 401, not 503', async () => {
     const { clock, jwks } = cache()
-    await jwks.hydrate()
+    await jwks.getKey('rsa-1', 'RS256')
     idp.mode = 'error-500'
     clock.advance(30_000)
     const err = await rejection(jwks.getKey('rotated-away', 'RS256'))

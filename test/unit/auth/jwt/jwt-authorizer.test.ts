@@ -187,13 +187,6 @@ describe('createJwtAuthorizer', () => {
     assert.ok(err.headers?.['Retry-After'] !== undefined)
   })
 
-  test('hydrate loads the key set ahead of traffic', async () => {
-    await authorizer.hydrate()
-    assert.equal(idp.count('/jwks'), 1)
-    await authorizer.authorize({ headerValue: await token(), routeScopes: [] })
-    assert.equal(idp.count('/jwks'), 1)
-  })
-
   test('configuration mistakes fail at construction', () => {
     const base = { id: 'x', issuer: idp.issuer, audience: ['a'] }
     assert.throws(() => createJwtAuthorizer({ ...base, audience: [] }), TypeError)

@@ -3,7 +3,6 @@ import { test } from 'node:test'
 import {
   AuthorizerConfigError,
   compileAuthorizerConfig,
-  describeAuthorizer,
   type LambdaAuthorizerConfig,
 } from '../../../../src/auth/lambda-authorizer/authorizer-config.ts'
 
@@ -143,12 +142,4 @@ test('ids, function names and timeouts are checked', () => {
   rejects({ ...token, id: '' }, 'id')
   rejects({ ...token, functionName: '' }, 'functionName')
   rejects({ ...token, timeoutMs: 0 }, 'timeoutMs')
-})
-
-test('the description names type, id, function, payload and cache for the route table', () => {
-  assert.equal(describeAuthorizer(token), "lambda TOKEN authorizer 'bearer' → token-auth (cache 300 s)")
-  assert.equal(
-    describeAuthorizer(http),
-    "lambda REQUEST authorizer 'v2' payload 2.0 → v2-auth (no cache, simple responses)",
-  )
 })

@@ -3,7 +3,6 @@ import { test } from 'node:test'
 import {
   httpV1AuthorizerContext,
   httpV2AuthorizerContext,
-  integrationAuthorizerContext,
   restAuthorizerContext,
 } from '../../../../src/auth/lambda-authorizer/integration-context.ts'
 
@@ -42,11 +41,4 @@ test('HTTP API payload 1.0: a flat map; principalId only when a policy named one
     principalId: 'p',
     integrationLatency: 0,
   })
-})
-
-test('the shape follows the API kind and the integration payload format', () => {
-  const identity = { principalId: 'p', context: { a: 'b' }, integrationLatency: 1 }
-  assert.deepEqual(integrationAuthorizerContext('rest', '1.0', identity), restAuthorizerContext(identity))
-  assert.deepEqual(integrationAuthorizerContext('http', '2.0', identity), { lambda: { a: 'b' } })
-  assert.deepEqual(integrationAuthorizerContext('http', '1.0', identity), httpV1AuthorizerContext(identity))
 })

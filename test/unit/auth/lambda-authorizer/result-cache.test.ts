@@ -83,6 +83,4 @@ test('the cache is bounded', async () => {
   const cache = new AuthorizerResultCache(3, fakeClock().clock)
   for (let i = 0; i < 10; i++) await cache.getOrLoad(`k${i}`, 1000, async () => ({ output, latencyMs: 0 }))
   assert.equal(cache.size, 3)
-  cache.clear()
-  assert.equal(cache.size, 0)
 })
