@@ -23,6 +23,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['lib', 'errors'],
   portal: ['lib', 'errors', 'cache', 'observability', 'store', 'partners', 'http', 'config'],
   flows: ['lib', 'errors', 'cache', 'observability', 'aws', 'events', 'http', 'store'],
+  relay: ['lib', 'errors', 'cache', 'aws', 'config'],
   pipeline: ['*'],
   cli: ['*'],
 }

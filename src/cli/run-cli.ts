@@ -3,6 +3,7 @@ import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import { explainCommand } from './explain-command.ts'
 import { loginCommand } from './login-command.ts'
 import { partnersCommand } from './partners-command.ts'
+import { relayCommand } from './relay-command.ts'
 import { serveCommand } from './serve-command.ts'
 import { usage } from './usage.ts'
 
@@ -39,6 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     if (command === 'explain') return await explainCommand(rest, io)
     if (command === 'login') return await loginCommand(rest, io)
     if (command === 'partners') return await partnersCommand(rest, io)
+    if (command === 'relay') return await relayCommand(rest, io)
     io.err(`forcegate: unknown command '${command}'\n\n${usage()}`)
     return 2
   } catch (err) {

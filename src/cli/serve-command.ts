@@ -3,6 +3,7 @@ import { startGateway } from '../gateway.ts'
 import { API_OPTIONS } from './api-options.ts'
 import { formatRouteTable } from './format-route-table.ts'
 import { guardProcess } from './guard-process.ts'
+import { type OpenedRelay, openRelay } from './relay-command.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
 export function parseServeArgs(argv: readonly string[]) {
@@ -57,6 +58,19 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     ...(args.host === undefined ? {} : { host: args.host }),
     ...(args.stage === undefined ? {} : { stage: args.stage }),
   })
+  // Subscriptions in forcegate.yaml: the relay runs beside the listener, its route targets
+  // dispatched to this listener so they cross the whole pipeline.
+  let relay: OpenedRelay | undefined
+  try {
+    relay = await openRelay({
+      configFile: args.configFile,
+      ...(args.functionsFolders === undefined ? {} : { functionsFolders: args.functionsFolders }),
+      gatewayUrl: gateway.url,
+    })
+  } catch (err) {
+    await gateway.close(0)
+    throw err
+  }
   guardProcess((kind, err) =>
     io.err(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`),
   )
@@ -69,6 +83,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   io.err(formatRouteTable(gateway.table, gateway.url))
   await stopped
   try {
+    // The relay first: a delivery in flight finishes through the still-open listener.
+    await relay?.close()
     await gateway.close()
   } finally {
     process.off('SIGINT', stop)

@@ -1,3 +1,5 @@
+import { RELAY_USAGE } from './relay-command.ts'
+
 export function usage(): string {
   return `Usage: forcegate <command> [options]
 
@@ -6,6 +8,7 @@ Commands:
   explain   Show why a request would be allowed or refused (the decision trail)
   partners  Register and manage partner client apps (dynamic client registration)
   login     Get an access token for an app by the code flow with PKCE
+  relay     Relay Salesforce platform events to routes or Lambda functions; status, dead letters
   devorg    Run the dev org, a local Salesforce-compatible org
   --help    Show this help
   --version Show the version
@@ -29,6 +32,7 @@ forcegate login --org <url> --client-id <id> [--redirect-uri http://127.0.0.1:87
   Client secret from FORCEGATE_CLIENT_SECRET (or --client-secret). Prints the authorization
   URL, waits for the browser on the loopback redirect URI, prints the access token.
 
+${RELAY_USAGE}
 forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>]
 `
 }

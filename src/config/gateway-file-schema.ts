@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import { LambdaSchema } from './lambda-schema.ts'
 import { PartnersSchema } from './partners-schema.ts'
 import { PortalSchema } from './portal-schema.ts'
+import { RelaySchema, SubscriptionsSchema } from './relay-schema.ts'
 import { SalesforceSchema } from './salesforce-schema.ts'
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one.' })
@@ -107,6 +108,8 @@ export const GatewayFileSchema = Type.Object(
     salesforce: SalesforceSchema,
     partners: Type.Optional(PartnersSchema),
     portal: Type.Optional(PortalSchema),
+    relay: RelaySchema,
+    subscriptions: SubscriptionsSchema,
   },
   { additionalProperties: false },
 )

@@ -1,0 +1,356 @@
+// One subscription's life: subscribe from the checkpoint (or the configured start), ask for at
+// most `batchSize` events at a time, deliver each to the target with retries, and only then
+// move the checkpoint. A dropped stream reconnects with backoff; a refused token is renewed; a
+// replay id the org refuses is handled as configuration says, and said loudly.
+
+import { setTimeout as sleepFor } from 'node:timers/promises'
+import type { SubscriptionConfig } from '../config/relay-schema.ts'
+import type { EventDecoder } from './event-decoder.ts'
+import { OrgTokenError } from './org-session.ts'
+import type {
+  ConsumerEvent,
+  FetchRequest,
+  FetchResponse,
+  PubSubAuth,
+  SubscribeStream,
+} from './pubsub-client.ts'
+import { classifyFailure, describeFailure } from './pubsub-failure.ts'
+import { createdAtOf, type RelayEvent, routeBodyOf } from './relay-event.ts'
+import type { RelayStore, SubscriptionState } from './relay-store.ts'
+import { type RelayTarget, TargetFailure } from './relay-target.ts'
+import { retryDelayMs } from './retry-delay.ts'
+
+export interface RelayLog {
+  info(entry: object, msg: string): void
+  warn(entry: object, msg: string): void
+  error(entry: object, msg: string): void
+}
+
+export interface RunnerDeps {
+  readonly config: SubscriptionConfig
+  readonly subscribe: (auth: PubSubAuth) => SubscribeStream
+  readonly auth: () => Promise<PubSubAuth>
+  readonly invalidateAuth: () => void
+  readonly decoder: EventDecoder
+  readonly store: RelayStore
+  readonly target: RelayTarget
+  readonly log: RelayLog
+  readonly clock: () => number
+  readonly random?: () => number
+  /** Backoff between reconnects. */
+  readonly reconnect?: { readonly baseDelayMs: number; readonly maxDelayMs: number }
+}
+
+/** A condition no retry fixes: the subscription stops in state `failed`. */
+export class SubscriptionFailed extends Error {
+  override name = 'SubscriptionFailed'
+}
+
+class Stopping extends Error {}
+
+const DEFAULT_RECONNECT = { baseDelayMs: 250, maxDelayMs: 15_000 }
+
+export class SubscriptionRunner {
+  readonly #d: RunnerDeps
+  readonly #name: string
+  readonly #abort = new AbortController()
+  #stream: SubscribeStream | undefined
+  #stopping = false
+  /** Set when the org refused the checkpoint and configuration chose where to start instead. */
+  #startOverride: 'EARLIEST' | 'LATEST' | undefined
+  #done: Promise<'stopped' | 'failed'> | undefined
+  /** The org id of the current credentials (the EventBridge `source` of Lambda targets). */
+  #tenant = ''
+
+  constructor(deps: RunnerDeps) {
+    this.#d = deps
+    this.#name = deps.config.name
+  }
+
+  get name(): string {
+    return this.#name
+  }
+
+  /** Resolves when the runner ends: `stopped` by stop(), `failed` on a condition retries cannot fix. */
+  start(): Promise<'stopped' | 'failed'> {
+    this.#done ??= this.#loop()
+    return this.#done
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true
+    this.#abort.abort()
+    this.#stream?.cancel()
+    await this.#done
+  }
+
+  #state(state: SubscriptionState, error: string | null = null): void {
+    this.#d.store.setState(this.#name, state, error)
+  }
+
+  async #loop(): Promise<'stopped' | 'failed'> {
+    const policy = this.#d.reconnect ?? DEFAULT_RECONNECT
+    let failures = 0
+    let authRenewed = false
+    this.#state('starting')
+    while (!this.#stopping) {
+      try {
+        const auth = await this.#d.auth()
+        await this.#subscribeOnce(auth, () => {
+          if (failures > 0 || authRenewed) this.#d.log.info({ relay: this.#name }, 'subscription resumed')
+          failures = 0
+          authRenewed = false
+          this.#state('running')
+        })
+        if (this.#stopping) break
+        // The org ended the stream without an error: open a new one.
+        failures++
+      } catch (err) {
+        if (this.#stopping || err instanceof Stopping) break
+        if (err instanceof SubscriptionFailed) {
+          this.#d.log.error({ relay: this.#name, err: err.message }, 'subscription stopped')
+          this.#state('failed', err.message)
+          return 'failed'
+        }
+        const kind = err instanceof OrgTokenError ? 'transient' : classifyFailure(err)
+        const why = err instanceof OrgTokenError ? err.message : describeFailure(err)
+        if (kind === 'auth' && !authRenewed) {
+          // Tokens expire or get revoked: one renewal straight away, backoff if it fails again.
+          this.#d.invalidateAuth()
+          authRenewed = true
+          this.#d.log.warn({ relay: this.#name, err: why }, 'the org refused the token; fetching a new one')
+          continue
+        }
+        if (kind === 'auth') this.#d.invalidateAuth()
+        if (kind === 'topic') {
+          this.#d.log.error(
+            { relay: this.#name, topic: this.#d.config.topic, err: why },
+            'subscription stopped',
+          )
+          this.#state('failed', why)
+          return 'failed'
+        }
+        if (kind === 'lost-replay') {
+          const lost = this.#d.store.checkpoint(this.#name)?.toString('hex') ?? this.#d.config.replayId ?? ''
+          const choice = this.#d.config.onLostReplay
+          if (choice === 'fail' || this.#startOverride !== undefined) {
+            const message = `the org refused replay id ${lost} (${why}); events after it may be lost. Set onLostReplay to earliest or latest to resume, and reconcile`
+            this.#d.log.error({ relay: this.#name, replayId: lost, onLostReplay: choice }, message)
+            this.#state('failed', message)
+            return 'failed'
+          }
+          this.#startOverride = choice === 'earliest' ? 'EARLIEST' : 'LATEST'
+          this.#d.log.error(
+            { relay: this.#name, replayId: lost, onLostReplay: choice, err: why },
+            `the org refused replay id ${lost}: resubscribing from ${choice} as configured; events between may be lost${choice === 'earliest' ? ' (already delivered ones are skipped by their EventUuid)' : ''}`,
+          )
+          continue
+        }
+        failures++
+        const delay = retryDelayMs(failures, policy, this.#d.random)
+        this.#d.log.warn(
+          { relay: this.#name, err: why, retryInMs: delay },
+          'subscription interrupted; reconnecting',
+        )
+        this.#state('reconnecting', why)
+        try {
+          await sleepFor(delay, undefined, { signal: this.#abort.signal })
+        } catch {
+          break
+        }
+      }
+    }
+    this.#state('stopped')
+    return 'stopped'
+  }
+
+  /** The first FetchRequest: after the checkpoint when there is one, else where configuration says. */
+  #firstRequest(): FetchRequest {
+    const c = this.#d.config
+    const base = { topicName: c.topic, numRequested: c.batchSize }
+    if (this.#startOverride !== undefined) return { ...base, replayPreset: this.#startOverride }
+    const checkpoint = this.#d.store.checkpoint(this.#name)
+    if (checkpoint !== undefined) return { ...base, replayPreset: 'CUSTOM', replayId: checkpoint }
+    if (c.replay === 'custom' && c.replayId !== undefined)
+      return { ...base, replayPreset: 'CUSTOM', replayId: Buffer.from(c.replayId, 'hex') }
+    return { ...base, replayPreset: c.replay === 'earliest' ? 'EARLIEST' : 'LATEST' }
+  }
+
+  /** One Subscribe call; settles when it ends, after every event received was handled. */
+  #subscribeOnce(auth: PubSubAuth, onResponse: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#tenant = auth.tenantId
+      const stream = this.#d.subscribe(auth)
+      this.#stream = stream
+      const queue: FetchResponse[] = []
+      let ended: { error?: unknown } | undefined
+      let busy = false
+      let failed = false
+      const finish = () => {
+        if (failed || busy || ended === undefined || (queue.length > 0 && !this.#stopping)) return
+        if (ended.error === undefined || this.#stopping) resolve()
+        else reject(ended.error)
+      }
+      const pump = async () => {
+        if (busy) return
+        busy = true
+        try {
+          while (queue.length > 0 && !this.#stopping) {
+            const response = queue.shift()!
+            onResponse()
+            await this.#handleResponse(response, queue.length === 0)
+            // Ask for as many as were handled: never more than batchSize outstanding.
+            if (response.events.length > 0 && ended === undefined && !this.#stopping)
+              stream.write({ numRequested: response.events.length })
+          }
+        } catch (err) {
+          failed = true
+          stream.cancel()
+          reject(err)
+        } finally {
+          busy = false
+          finish()
+        }
+      }
+      stream.on('data', (response: FetchResponse) => {
+        queue.push(response)
+        void pump()
+      })
+      stream.on('error', (error: unknown) => {
+        ended = { error }
+        finish()
+      })
+      stream.on('end', () => {
+        ended ??= {}
+        finish()
+      })
+      stream.write(this.#firstRequest())
+    })
+  }
+
+  async #handleResponse(response: FetchResponse, idle: boolean): Promise<void> {
+    const latest = response.latestReplayId
+    if (latest !== undefined && latest.length > 0) this.#d.store.setLatestReplayId(this.#name, latest)
+    if (response.events.length === 0) {
+      // A keepalive while the org may still send (requests outstanding) and nothing is queued
+      // here: every event up to its latest id was handled, so a restart may resume after it.
+      if (idle && response.pendingNumRequested > 0 && latest !== undefined && latest.length > 0)
+        this.#d.store.saveCheckpoint(this.#name, latest)
+      return
+    }
+    for (const event of response.events) {
+      if (this.#stopping) throw new Stopping()
+      await this.#handleEvent(event, this.#tenant)
+    }
+  }
+
+  async #handleEvent(ce: ConsumerEvent, orgId: string): Promise<void> {
+    const d = this.#d
+    const uuid = ce.event.id
+    const replayHex = ce.replayId.toString('hex')
+    if (d.store.wasDelivered(this.#name, uuid)) {
+      d.store.recordDuplicate(this.#name, ce.replayId)
+      d.log.info(
+        { relay: this.#name, eventUuid: uuid, replayId: replayHex, outcome: 'duplicate' },
+        'relay event',
+      )
+      return
+    }
+    let payload: Record<string, unknown>
+    try {
+      payload = await d.decoder.decode(ce.event.schemaId, ce.event.payload)
+    } catch (err) {
+      // A schema the org would not give is the stream's problem (reconnect); a payload that
+      // does not decode with its own schema never will: it goes to the dead letters as bytes.
+      if (
+        (err as { code?: unknown }).code !== undefined &&
+        typeof (err as { code?: unknown }).code === 'number'
+      )
+        throw err
+      payload = { undecodable: ce.event.payload.toString('base64') }
+      return this.#deadLetter(
+        this.#eventOf(ce, orgId, payload),
+        `payload does not decode: ${(err as Error).message}`,
+        1,
+      )
+    }
+    const event = this.#eventOf(ce, orgId, payload)
+    const { maxAttempts } = d.config.retry
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await d.target.deliver(event)
+      } catch (err) {
+        const permanent = err instanceof TargetFailure && err.permanent
+        const why = (err as Error).message
+        if (permanent || attempt >= maxAttempts) return this.#deadLetter(event, why, attempt)
+        const delay = retryDelayMs(attempt, d.config.retry, d.random)
+        d.log.warn(
+          { relay: this.#name, eventUuid: uuid, attempt, retryInMs: delay, err: why },
+          'relay delivery failed',
+        )
+        try {
+          await sleepFor(delay, undefined, { signal: this.#abort.signal })
+        } catch {
+          // Stopping mid-retry: the checkpoint stays before this event, which comes again.
+          throw new Stopping()
+        }
+        continue
+      }
+      const created = createdAtOf(event)
+      const lagMs = created === undefined ? null : Math.max(0, d.clock() - created)
+      d.store.recordDelivered(this.#name, uuid, ce.replayId, lagMs, attempt - 1)
+      d.log.info(
+        {
+          relay: this.#name,
+          eventUuid: uuid,
+          replayId: replayHex,
+          outcome: 'delivered',
+          attempts: attempt,
+          lagMs,
+          target: d.target.description,
+        },
+        'relay event',
+      )
+      return
+    }
+  }
+
+  #eventOf(ce: ConsumerEvent, orgId: string, payload: Record<string, unknown>): RelayEvent {
+    return {
+      subscription: this.#name,
+      topic: this.#d.config.topic,
+      orgId,
+      eventUuid: ce.event.id,
+      replayId: ce.replayId,
+      schemaId: ce.event.schemaId,
+      payload,
+    }
+  }
+
+  #deadLetter(event: RelayEvent, error: string, attempts: number): void {
+    const d = this.#d
+    if (d.config.deadLetter === 'stop') {
+      throw new SubscriptionFailed(
+        `event ${event.eventUuid} failed ${attempts} time(s) (${error}); deadLetter is stop, so the subscription stops before it`,
+      )
+    }
+    d.store.recordDeadLetter(this.#name, {
+      eventUuid: event.eventUuid,
+      replayId: event.replayId,
+      event: { ...routeBodyOf(event), orgId: event.orgId },
+      error,
+      attempts,
+    })
+    d.log.error(
+      {
+        relay: this.#name,
+        eventUuid: event.eventUuid,
+        replayId: event.replayId.toString('hex'),
+        outcome: 'dead-lettered',
+        attempts,
+        err: error,
+      },
+      'relay event',
+    )
+  }
+}
