@@ -9,6 +9,13 @@ import type { DatabaseSync } from 'node:sqlite'
 import { formatDateTime } from '../rest/field-values.ts'
 import type { Schema } from '../rest/sobject-schema.ts'
 import { codecFromJson, type EventCodec } from './avro-schema.ts'
+import {
+  CHANGE_EVENTS_TOPIC,
+  type ChangeHeader,
+  changeEventRecord,
+  changeEventTopicName,
+  type RecordChangeInput,
+} from './change-events.ts'
 import { avroRecordOf, type RestFields, restFieldsOf } from './event-values.ts'
 import { decodeReplayId, encodeReplayId, MAX_GENERATION } from './replay-id.ts'
 import { buildTopics, platformEventTopicName, type Topic } from './topics.ts'
@@ -98,7 +105,9 @@ export function createEventBus(options: EventBusOptions) {
   const saveSchema = db.prepare(
     'INSERT INTO event_bus_schemas (schema_id, topic, schema_json) VALUES (?, ?, ?) ON CONFLICT(schema_id) DO NOTHING',
   )
-  for (const t of topics.values()) saveSchema.run(t.codec.schemaId, t.name, t.codec.json)
+  // The all-objects change channel reuses its objects' schemas: they are registered under theirs.
+  const ownSchemas = [...topics.values()].filter((t) => t.name !== CHANGE_EVENTS_TOPIC)
+  for (const t of ownSchemas) saveSchema.run(t.codec.schemaId, t.name, t.codec.json)
 
   let generation = Number(readState('eventbus.generation') ?? '0')
   if (!(generation >= 1 && generation <= MAX_GENERATION)) {
@@ -120,7 +129,7 @@ export function createEventBus(options: EventBusOptions) {
   const selectSchema = db.prepare('SELECT schema_json, topic FROM event_bus_schemas WHERE schema_id = ?')
 
   const codecs = new Map<string, { codec: EventCodec; topic: string }>()
-  for (const t of topics.values()) codecs.set(t.codec.schemaId, { codec: t.codec, topic: t.name })
+  for (const t of ownSchemas) codecs.set(t.codec.schemaId, { codec: t.codec, topic: t.name })
   const listeners = new Set<(topic: string) => void>()
   let notifyScheduled = new Set<string>()
 
@@ -186,19 +195,23 @@ export function createEventBus(options: EventBusOptions) {
     notifyScheduled.add(topic)
   }
 
+  /** What a change event states itself instead of a platform event's own fields. */
+  type Stamp = { fields: Record<string, unknown>; eventUuid: string; createdMs: number; createdById: string }
+
   function append(
     topic: Topic,
     codec: EventCodec,
     record: Record<string, unknown>,
     recordId: string | null,
+    stamp?: Stamp,
   ): StoredEvent {
     purge()
-    const eventUuid = randomUUID()
+    const eventUuid = stamp?.eventUuid ?? randomUUID()
     const payload = codec.type.toBuffer(record)
-    const createdMs = Number(record.CreatedDate)
-    const createdById = String(record.CreatedById)
+    const createdMs = stamp?.createdMs ?? Number(record.CreatedDate)
+    const createdById = stamp?.createdById ?? String(record.CreatedById)
     const fields: Record<string, unknown> = {
-      ...restFieldsOf(topic.object, record),
+      ...(stamp?.fields ?? restFieldsOf(topic.object, record)),
       CreatedDate: formatDateTime(new Date(createdMs)),
       CreatedById: createdById,
       EventUuid: eventUuid,
@@ -262,6 +275,38 @@ export function createEventBus(options: EventBusOptions) {
         throw new Error(`payload does not match schema ${schemaId}: ${(error as Error).message}`)
       }
       return append(topic, found.codec, { ...record, CreatedDate: now(), CreatedById: createdById }, null)
+    },
+    /** Whether saves of this object publish change events (it is selected for Change Data Capture). */
+    capturesChanges: (objectName: string): boolean => topics.has(changeEventTopicName(objectName)),
+    /**
+     * The change event of a record saved in the caller's transaction, on its object's channel and
+     * on `/data/ChangeEvents` under one EventUuid; null when the object is not selected.
+     */
+    publishChange(
+      change: RecordChangeInput,
+      header: Pick<
+        ChangeHeader,
+        | 'changeOrigin'
+        | 'transactionKey'
+        | 'sequenceNumber'
+        | 'commitTimestamp'
+        | 'commitNumber'
+        | 'commitUser'
+      >,
+    ): StoredEvent | null {
+      const topic = topics.get(changeEventTopicName(change.obj.name))
+      if (!topic) return null
+      const built = changeEventRecord(change, header)
+      const stamp: Stamp = {
+        fields: built.fields,
+        eventUuid: randomUUID(),
+        createdMs: header.commitTimestamp,
+        createdById: header.commitUser,
+      }
+      const event = append(topic, topic.codec, built.record, null, stamp)
+      const all = topics.get(CHANGE_EVENTS_TOPIC)
+      if (all) append(all, topic.codec, built.record, null, stamp)
+      return event
     },
     /** Up to `limit` events of `topic` after `sequence`, oldest first. */
     after(topic: string, sequence: number, limit: number): StoredEvent[] {

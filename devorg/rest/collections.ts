@@ -4,7 +4,7 @@
 
 import { keyPrefixOf, normalizeId } from './record-id.ts'
 import { shapeRecord } from './record-shape.ts'
-import { createRecord, deleteRecord, updateRecord, type WriteContext } from './record-writer.ts'
+import { accessOf, createRecord, deleteRecord, updateRecord, type WriteContext } from './record-writer.ts'
 import { errors, RestError } from './rest-errors.ts'
 import { jsonBody, jsonResponse, type RestResponse } from './rest-exchange.ts'
 import type { SobjectContext } from './sobject-routes.ts'
@@ -13,7 +13,8 @@ import { upsert } from './upsert.ts'
 
 export const MAX_COLLECTION = 200
 
-type ItemError = { statusCode: string; message: string; fields: string[] }
+/** Extra keys of an error (a duplicate result) travel beside `statusCode`, as Salesforce sends them. */
+type ItemError = { statusCode: string; message: string; fields: string[]; [extra: string]: unknown }
 type ItemResult = { id?: string; success: boolean; errors: ItemError[]; created?: boolean }
 
 class RolledBack extends Error {}
@@ -29,7 +30,12 @@ function failure(err: unknown, id?: string): ItemResult {
             fields: [],
           },
         ]
-      : err.items.map((i) => ({ statusCode: i.errorCode, message: i.message, fields: i.fields ?? [] }))
+      : err.items.map(({ errorCode, message, fields, ...extra }) => ({
+          ...extra,
+          statusCode: errorCode,
+          message,
+          fields: fields ?? [],
+        }))
   return { ...(id ? { id } : {}), success: false, errors: errs }
 }
 
@@ -119,7 +125,10 @@ function retrieve(ctx: SobjectContext, obj: ObjectDef): RestResponse {
   if (fields.length === 0) throw errors.requiredMissing(['fields'])
   const out = ids.map((raw) => {
     const rec = ctx.write.store.get(normalizeId(raw) ?? '')
-    return rec && !rec.deleted && rec.sobject === obj.name
+    return rec &&
+      !rec.deleted &&
+      rec.sobject === obj.name &&
+      accessOf(ctx.write).canRead(rec.sobject, rec.data)
       ? shapeRecord(ctx.version, obj, rec.data, fields)
       : null
   })

@@ -4,7 +4,14 @@
 import { createHash } from 'node:crypto'
 import { missingRequired, readInput } from './record-input.ts'
 import type { RecordData } from './record-store.ts'
-import { insertData, liveRecord, updateData, type WriteContext } from './record-writer.ts'
+import {
+  editableRecord,
+  existingRecord,
+  insertData,
+  liveRecord,
+  updateData,
+  type WriteContext,
+} from './record-writer.ts'
 import { errors } from './rest-errors.ts'
 import type { ObjectDef } from './sobject-schema.ts'
 
@@ -91,7 +98,7 @@ export function createContentVersion(
       FileType: info.fileType,
     }
     const docId = typeof input.ContentDocumentId === 'string' ? input.ContentDocumentId : null
-    const existing = docId ? liveRecord(ctx, docObj, docId) : null
+    const existing = docId ? editableRecord(ctx, docObj, docId) : null
     const versions = existing
       ? ctx.store.list(obj.name, false).filter((v) => v.data.ContentDocumentId === existing.id)
       : []
@@ -103,6 +110,7 @@ export function createContentVersion(
         FileExtension: info.extension,
         FileType: info.fileType,
         ContentSize: body.length,
+        OwnerId: input.OwnerId ?? ctx.userId,
       })
     const versionId = insertData(ctx, obj, {
       ...input,
@@ -116,7 +124,7 @@ export function createContentVersion(
       Origin: input.Origin ?? 'C',
     })
     ctx.store.putBlob(versionId, body)
-    const doc = liveRecord(ctx, docObj, documentId)
+    const doc = existingRecord(ctx, docObj, documentId)
     updateData(ctx, docObj, doc, { ...facts, LatestPublishedVersionId: versionId })
     if (!existing) {
       const targets = new Set([ctx.userId, input.FirstPublishLocationId].filter((t) => typeof t === 'string'))

@@ -5,16 +5,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { DatabaseSync } from 'node:sqlite'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Directory } from '../directory.ts'
 import { createEventBus, type EventBus } from '../events/event-bus.ts'
 import type { Faults } from '../faults.ts'
 import type { DevOrgSeed } from '../seed/seed-types.ts'
 import { createApiUsage, DAILY_API_LIMIT } from './api-usage.ts'
 import { versionList } from './api-versions.ts'
+import { callOptionsClient, changeSink } from './change-capture.ts'
+import { allowSaveRequested, compileDuplicateRules, duplicateChecker } from './duplicate-rules.ts'
 import { bearerToken, readBody, sendJson, writeResponse } from './http-io.ts'
 import { createEventLog, type PublishedEvent } from './platform-events.ts'
 import { createQueryCursors } from './query-cursors.ts'
+import { createRecordAccess } from './record-access.ts'
 import { normalizeId } from './record-id.ts'
 import { createRecordStore } from './record-store.ts'
+import type { WriteContext } from './record-writer.ts'
 import { errors, RestError } from './rest-errors.ts'
 import { dataSegments, dispatch, versionOf } from './rest-router.ts'
 import { loadSeedRecords } from './seed-loader.ts'
@@ -59,10 +64,34 @@ export function createRestApi(deps: RestApiDeps): RestApi {
   const store = createRecordStore(deps.db)
   const usage = createApiUsage(store, now)
   const cursors = createQueryCursors(() => now().getTime())
-  const events = createEventLog(deps.eventBus ?? createEventBus({ db: deps.db, schema }))
+  const bus = deps.eventBus ?? createEventBus({ db: deps.db, schema })
+  const events = createEventLog(bus)
+  const users = new Directory(deps.seed).users
+  const duplicateRules = compileDuplicateRules(schema, deps.seed.duplicateRules)
   const seedUserId = deps.seedUserId ?? deps.seed.users.find((u) => u.id !== undefined)?.id
   const seedUser = (seedUserId && normalizeId(seedUserId)) || SEED_USER
-  loadSeedRecords({ schema, store, userId: seedUser, now }, deps.seed)
+  const userIds = new Map(users.map((u) => [u.username.toLowerCase(), u.id] as const))
+  loadSeedRecords({ schema, store, userId: seedUser, now }, deps.seed, userIds)
+
+  /** How this caller writes: their sharing, the org's duplicate rules, change events. */
+  function writeContext(req: IncomingMessage, userId: string, version: string): WriteContext {
+    const header = (name: string) => {
+      const value = req.headers[name]
+      return Array.isArray(value) ? value[0] : value
+    }
+    const allData = users.some((u) => u.id === userId && u.modifyAllData === true)
+    const allowSave = allowSaveRequested(header('sforce-duplicate-rule-header'))
+    const client = callOptionsClient(header('sforce-call-options'))
+    return {
+      schema,
+      store,
+      userId,
+      now,
+      access: createRecordAccess(store, userId, allData),
+      checkDuplicates: duplicateChecker(duplicateRules, store, version, allowSave),
+      onChange: changeSink(bus, userId, { version, client }, now),
+    }
+  }
 
   /**
    * Answers the version list, or checks version, token and allowance before any body is read;
@@ -72,7 +101,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     req: IncomingMessage,
     url: URL,
     res: ServerResponse,
-  ): { userId: string; apiUsed: number } | null {
+  ): { userId: string; apiUsed: number; version: string } | null {
     const [versionSegment] = dataSegments(url)
     if (versionSegment === undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -80,14 +109,14 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       sendJson(res, 200, versionList())
       return null
     }
-    versionOf(versionSegment)
+    const { version } = versionOf(versionSegment)
     const token = bearerToken(req.headers.authorization)
     const identity = token ? deps.authenticate(token) : null
     if (!identity) throw errors.invalidSession()
     const apiUsed = usage.count()
     res.setHeader('Sforce-Limit-Info', usage.header(apiUsed))
     if (deps.faults.requestLimitExceeded || apiUsed > DAILY_API_LIMIT) throw errors.requestLimitExceeded()
-    return { userId: identity.userId, apiUsed }
+    return { userId: identity.userId, apiUsed, version }
   }
 
   return {
@@ -101,7 +130,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
         if (!caller) return
         const body = await readBody(req)
         const call = {
-          write: { schema, store, userId: caller.userId, now },
+          write: writeContext(req, caller.userId, caller.version),
           events,
           cursors,
           apiUsed: caller.apiUsed,

@@ -1,7 +1,7 @@
 // `/query?q=`, `/queryAll?q=` and the paging locators under them.
 
 import { batchSizeFrom, type QueryCursors } from './query-cursors.ts'
-import type { WriteContext } from './record-writer.ts'
+import { accessOf, type WriteContext } from './record-writer.ts'
 import { errors } from './rest-errors.ts'
 import {
   allowMethods,
@@ -23,7 +23,11 @@ export function handleQuery(ctx: QueryContext, segments: string[], includeDelete
   const soql = ctx.req.url.searchParams.get('q')
   if (soql === null) throw errors.malformedQuery('The query string parameter q is required')
   const { schema, store, now } = ctx.write
-  const outcome = executeSoql({ schema, store, version: ctx.version, includeDeleted, now }, parseSoql(soql))
+  const access = accessOf(ctx.write)
+  const outcome = executeSoql(
+    { schema, store, version: ctx.version, includeDeleted, now, canRead: access.canRead },
+    parseSoql(soql),
+  )
   const batchSize = batchSizeFrom(headerValue(ctx.req, 'sforce-query-options'))
   return jsonResponse(200, ctx.cursors.first(outcome.records, outcome.totalSize, batchSize, ctx.version))
 }

@@ -1,7 +1,13 @@
 // REST errors are always a JSON array of `{message, errorCode, fields?}`; handlers throw
 // RestError and the request loop turns it into that body.
 
-export type RestErrorItem = { message: string; errorCode: string; fields?: string[] }
+export type RestErrorItem = {
+  message: string
+  errorCode: string
+  fields?: string[]
+  /** Extra keys some errors carry beside the code (the duplicate result of DUPLICATES_DETECTED). */
+  [extra: string]: unknown
+}
 
 export class RestError extends Error {
   readonly status: number
@@ -48,6 +54,17 @@ export const errors = {
   invalidQueryLocator: () => one(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator'),
   jsonParser: (message: string) => one(400, 'JSON_PARSER_ERROR', message),
   duplicateValue: (message: string) => one(400, 'DUPLICATE_VALUE', message),
+  /** A write to a record the caller may not edit (or cannot see), or a file linked to one. */
+  insufficientAccess: () =>
+    one(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []),
+  /** A child saved under a parent the caller may not edit (a line item on someone else's deal). */
+  insufficientAccessOnCrossReference: (id: string) =>
+    one(
+      400,
+      'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+      `insufficient access rights on cross-reference id: ${id}`,
+      [],
+    ),
   invalidCrossReference: (field: string, value: string) =>
     one(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id: ${value}`, [field]),
   fieldIntegrity: (message: string, fields: string[]) =>

@@ -1,5 +1,7 @@
 // Loads the seed's records into an empty store, once: a dev org restarted on the same data
-// directory keeps what clients changed instead of resetting to the seed.
+// directory keeps what clients changed instead of resetting to the seed. Lookups to User may
+// name a seeded user by username (`"OwnerId": "rep@example.com"`), since seed users rarely
+// carry fixed ids.
 
 import type { DevOrgSeed, SeedRecord } from '../seed/seed-types.ts'
 import { createContentVersion, decodeBase64, splitVersionData } from './content-version.ts'
@@ -28,8 +30,34 @@ function convert(ctx: WriteContext, obj: ObjectDef, record: SeedRecord): RecordD
   return out
 }
 
+/** The record with usernames in User lookups replaced by those users' ids. */
+function withUserIds(
+  ctx: WriteContext,
+  obj: ObjectDef,
+  record: SeedRecord,
+  userIds: ReadonlyMap<string, string>,
+): SeedRecord {
+  const out: SeedRecord = {}
+  for (const [key, value] of Object.entries(record)) {
+    const field = ctx.schema.field(obj, key)
+    const named = field?.referenceTo.includes('User') && typeof value === 'string' && value.includes('@')
+    if (!named) {
+      out[key] = value
+      continue
+    }
+    const id = userIds.get(String(value).toLowerCase())
+    if (!id) throw new Error(`seed: ${obj.name}.${key} names ${String(value)}, who is not a seeded user`)
+    out[key] = id
+  }
+  return out
+}
+
 /** Loads `seed.records` unless this store was seeded before; returns how many were loaded. */
-export function loadSeedRecords(ctx: WriteContext, seed: Pick<DevOrgSeed, 'records'>): number {
+export function loadSeedRecords(
+  ctx: WriteContext,
+  seed: Pick<DevOrgSeed, 'records'>,
+  userIds: ReadonlyMap<string, string> = new Map(),
+): number {
   if (ctx.store.getMeta(SEEDED) !== undefined) return 0
   let count = 0
   ctx.store.transaction(() => {
@@ -41,7 +69,8 @@ export function loadSeedRecords(ctx: WriteContext, seed: Pick<DevOrgSeed, 'recor
       for (const [name, records] of Object.entries(seed.records)) {
         const obj = ctx.schema.object(name)
         if (!obj || obj.isEvent) throw new Error(`seed: unknown sObject ${name}`)
-        for (const record of records) {
+        for (const raw of records) {
+          const record = withUserIds(ctx, obj, raw, userIds)
           if (obj.name === 'ContentVersion') {
             const { fields, base64 } = splitVersionData(record)
             createContentVersion(ctx, obj, fields, base64 === null ? null : decodeBase64(base64))

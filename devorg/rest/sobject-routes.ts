@@ -10,7 +10,14 @@ import type { EventLog } from './platform-events.ts'
 import { normalizeId } from './record-id.ts'
 import { findByField } from './record-input.ts'
 import { recordUrl, shapeRecord } from './record-shape.ts'
-import { createRecord, deleteRecord, liveRecord, updateRecord, type WriteContext } from './record-writer.ts'
+import {
+  accessOf,
+  createRecord,
+  deleteRecord,
+  liveRecord,
+  updateRecord,
+  type WriteContext,
+} from './record-writer.ts'
 import { errors, multipleChoices } from './rest-errors.ts'
 import {
   allowMethods,
@@ -125,7 +132,9 @@ function byExternalId(ctx: SobjectContext, obj: ObjectDef, fieldName: string, va
   const matches =
     field.kind === 'id'
       ? [liveRecord(ctx.write, obj, normalizeId(value) ?? '')]
-      : findByField(ctx.write.store, obj, field, coerceValue(field, value))
+      : findByField(ctx.write.store, obj, field, coerceValue(field, value)).filter((r) =>
+          accessOf(ctx.write).canRead(r.sobject, r.data),
+        )
   if (matches.length > 1) throw multipleChoices(matches.map((m) => recordUrl(ctx.version, obj.name, m.id)))
   const match = matches[0]
   if (!match) throw errors.notFound()

@@ -50,6 +50,8 @@ export type Schema = {
   parentRelationship(obj: ObjectDef, name: string): FieldDef | undefined
   childRelationships(obj: ObjectDef): ChildRelationship[]
   childRelationship(obj: ObjectDef, name: string): ChildRelationship | undefined
+  /** Objects selected for Change Data Capture, by their canonical names. */
+  changeEventEntities: string[]
 }
 
 export function fieldDef(name: string, kind: FieldKind, extra: Partial<FieldDef> = {}): FieldDef {
@@ -145,7 +147,7 @@ function customPrefixes(names: string[]): Map<string, string> {
   return out
 }
 
-export function buildSchema(seed: Pick<DevOrgSeed, 'objects'>): Schema {
+export function buildSchema(seed: Pick<DevOrgSeed, 'objects' | 'changeDataCapture'>): Schema {
   const standardByName = new Map(STANDARD_OBJECTS.map((o) => [o.name, o] as const))
   const extensions = seed.objects.filter((o) => standardByName.has(o.name))
   const customs = seed.objects.filter((o) => !standardByName.has(o.name))
@@ -162,10 +164,16 @@ export function buildSchema(seed: Pick<DevOrgSeed, 'objects'>): Schema {
       if (f.name === 'LinkedEntityId' || f.name === 'FirstPublishLocationId')
         f.referenceTo = [...linkable, 'User']
   }
-  return makeSchema(objects)
+  const schema = makeSchema(objects, [])
+  for (const name of seed.changeDataCapture ?? []) {
+    const obj = schema.object(name)
+    if (!obj || obj.isEvent) throw new Error(`seed: changeDataCapture names ${name}, which is not an object`)
+    if (!schema.changeEventEntities.includes(obj.name)) schema.changeEventEntities.push(obj.name)
+  }
+  return schema
 }
 
-function makeSchema(objects: ObjectDef[]): Schema {
+function makeSchema(objects: ObjectDef[], changeEventEntities: string[]): Schema {
   const byLower = new Map(objects.map((o) => [o.name.toLowerCase(), o] as const))
   const byPrefix = new Map(objects.filter((o) => !o.isEvent).map((o) => [o.keyPrefix, o] as const))
   const fieldIndex = new Map<ObjectDef, Map<string, FieldDef>>()
@@ -187,6 +195,7 @@ function makeSchema(objects: ObjectDef[]): Schema {
   }
   return {
     objects,
+    changeEventEntities,
     object: (name) => byLower.get(name.toLowerCase()),
     objectByPrefix: (prefix) => byPrefix.get(prefix),
     field: (obj, name) => fieldIndex.get(obj)?.get(name.toLowerCase()),

@@ -94,7 +94,7 @@ function selectInto(
   if (!rel || !child) return
   const rows = env.store
     .list(child.name, false)
-    .filter((r) => r.data[rel.field] === row.data.Id)
+    .filter((r) => r.data[rel.field] === row.data.Id && (env.canRead?.(r.sobject, r.data) ?? true))
     .map((r) => ({ obj: child, data: r.data }))
   const result = selectRows(env, item.query, child, rows)
   out[rel.relationshipName] =
@@ -147,6 +147,9 @@ export function executeSoql(env: QueryEnv, q: SoqlQuery): QueryOutcome {
   if (!obj?.queryable) throw errors.invalidType(q.from)
   validate(env, q, obj)
   checkLinkFilter(obj, q.where)
-  const rows = env.store.list(obj.name, env.includeDeleted).map((r) => ({ obj, data: r.data }))
+  const rows = env.store
+    .list(obj.name, env.includeDeleted)
+    .filter((r) => env.canRead?.(r.sobject, r.data) ?? true)
+    .map((r) => ({ obj, data: r.data }))
   return selectRows(env, q, obj, rows)
 }

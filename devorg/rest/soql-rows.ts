@@ -11,6 +11,8 @@ export type QueryEnv = {
   version: string
   includeDeleted: boolean
   now: () => Date
+  /** Sharing: rows the caller may not see are not there for them. Absent: every row. */
+  canRead?: (sobject: string, data: RecordData) => boolean
 }
 
 export type Row = { obj: ObjectDef; data: RecordData }

@@ -101,6 +101,13 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     ref('ContactId', 'Contact'),
     ref('OwnerId', 'User'),
   ]),
+  // Manual shares of the private Opportunity model: who else may read or edit a deal.
+  std('OpportunityShare', '00t', 'Opportunity Shares', [
+    ref('OpportunityId', 'Opportunity', 'Shares', { required: true }),
+    ref('UserOrGroupId', 'User', null, { required: true }),
+    typed('OpportunityAccessLevel', 'picklist', { required: true }),
+    typed('RowCause', 'picklist'),
+  ]),
   std('Product2', '01t', 'Products', [
     str('Name', { required: true }),
     str('ProductCode'),

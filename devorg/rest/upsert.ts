@@ -6,7 +6,7 @@ import { coerceValue } from './field-values.ts'
 import { normalizeId } from './record-id.ts'
 import { findByField, readInput } from './record-input.ts'
 import { recordUrl } from './record-shape.ts'
-import { insertData, liveRecord, updateData, type WriteContext } from './record-writer.ts'
+import { accessOf, editableRecord, insertData, updateData, type WriteContext } from './record-writer.ts'
 import { errors, multipleChoices } from './rest-errors.ts'
 import type { FieldDef, ObjectDef } from './sobject-schema.ts'
 
@@ -51,7 +51,7 @@ export function upsert(
     if (field.kind === 'id') {
       const id = normalizeId(rawValue)
       if (!id) throw errors.notFound()
-      updateData(ctx, obj, liveRecord(ctx, obj, id), input)
+      updateData(ctx, obj, editableRecord(ctx, obj, id), input)
       return withBody(false, id)
     }
     const value = coerceValue(field, rawValue)
@@ -65,6 +65,7 @@ export function upsert(
     if (matches.length > 1) throw multipleChoices(matches.map((m) => recordUrl(opts.version, obj.name, m.id)))
     const match = matches[0]
     if (match) {
+      accessOf(ctx).checkEdit(match.sobject, match.data)
       updateData(ctx, obj, match, input)
       return withBody(false, match.id)
     }

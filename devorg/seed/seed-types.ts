@@ -41,6 +41,8 @@ export type SeedUser = {
   firstName: string
   lastName: string
   active: boolean
+  /** "Modify All Data": sees and edits every record whatever its sharing (integration users). */
+  modifyAllData?: boolean
 }
 
 export type SeedConnectedApp = {
@@ -65,6 +67,26 @@ export type SeedConnectedApp = {
 
 export type SeedRecord = { [field: string]: string | number | boolean | null }
 
+/**
+ * A duplicate rule: a save whose `fields` all equal (ignoring case) those of another live
+ * record of `object` answers DUPLICATES_DETECTED. `allow` rules ("allow, with alert") let a save
+ * through with `Sforce-Duplicate-Rule-Header: allowSave=true`; `block` rules never do.
+ */
+export type SeedDuplicateRule = {
+  name: string
+  object: string
+  fields: string[]
+  action: 'allow' | 'block'
+  /** Name of the matching rule reported in `matchResults`; defaults to `<name>_Match`. */
+  matchingRule?: string
+  message?: string
+  /**
+   * The key the duplicate result travels under: real orgs answer `duplicateResut` (sic); some
+   * answer `duplicateResult`. Clients should read both.
+   */
+  resultKey?: 'duplicateResut' | 'duplicateResult'
+}
+
 export type DevOrgSeed = {
   org: SeedOrg
   users: SeedUser[]
@@ -77,6 +99,12 @@ export type DevOrgSeed = {
    */
   initialAccessTokenApp?: string
   objects: SeedObject[]
-  /** Records to preload, keyed by sObject name (standard objects such as Account included). */
+  /**
+   * Records to preload, keyed by sObject name (standard objects such as Account included). A
+   * lookup to User (`OwnerId`, `UserOrGroupId`) may name a seeded user by username.
+   */
   records: { [sobjectName: string]: SeedRecord[] }
+  /** Objects selected for Change Data Capture (`Opportunity` → `/data/OpportunityChangeEvent`). */
+  changeDataCapture?: string[]
+  duplicateRules?: SeedDuplicateRule[]
 }

@@ -2,6 +2,7 @@ import { to18 } from '../ids.ts'
 import type {
   DevOrgSeed,
   SeedConnectedApp,
+  SeedDuplicateRule,
   SeedField,
   SeedFieldType,
   SeedObject,
@@ -73,7 +74,16 @@ function absoluteUrl(value: string): boolean {
 
 function checkUser(c: Checker, raw: unknown, p: string): SeedUser {
   const o = c.object(raw, p)
-  c.onlyKeys(o, p, ['id', 'username', 'password', 'email', 'firstName', 'lastName', 'active'])
+  c.onlyKeys(o, p, [
+    'id',
+    'username',
+    'password',
+    'email',
+    'firstName',
+    'lastName',
+    'active',
+    'modifyAllData',
+  ])
   const user: SeedUser = {
     username: c.string(o.username, `${p}/username`, /^[^\s@]+@[^\s@]+$/, 'a username in email form'),
     password: c.string(o.password, `${p}/password`),
@@ -82,6 +92,7 @@ function checkUser(c: Checker, raw: unknown, p: string): SeedUser {
     lastName: c.string(o.lastName, `${p}/lastName`),
     active: c.optionalBoolean(o.active, `${p}/active`, true),
   }
+  if (o.modifyAllData !== undefined) user.modifyAllData = c.boolean(o.modifyAllData, `${p}/modifyAllData`)
   if (o.id !== undefined) {
     const id = c.string(
       o.id,
@@ -216,6 +227,36 @@ function checkRecords(c: Checker, raw: unknown, p: string): Record<string, SeedR
   return out
 }
 
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/
+
+function checkDuplicateRule(c: Checker, raw: unknown, p: string): SeedDuplicateRule {
+  const o = c.object(raw, p)
+  c.onlyKeys(o, p, ['name', 'object', 'fields', 'action', 'matchingRule', 'message', 'resultKey'])
+  const action = c.string(o.action, `${p}/action`, /^(allow|block)$/, 'allow or block') as 'allow' | 'block'
+  const fields = c
+    .array(o.fields, `${p}/fields`)
+    .map((f, i) => c.string(f, `${p}/fields/${i}`, API_NAME, 'a field API name'))
+  if (fields.length === 0) c.fail(`${p}/fields`, 'at least one field')
+  const rule: SeedDuplicateRule = {
+    name: c.string(o.name, `${p}/name`, API_NAME, 'a rule API name'),
+    object: c.string(o.object, `${p}/object`, API_NAME, 'an sObject name'),
+    fields,
+    action,
+  }
+  if (o.matchingRule !== undefined)
+    rule.matchingRule = c.string(o.matchingRule, `${p}/matchingRule`, API_NAME, 'a rule API name')
+  if (o.message !== undefined) rule.message = c.string(o.message, `${p}/message`)
+  if (o.resultKey !== undefined) {
+    rule.resultKey = c.string(
+      o.resultKey,
+      `${p}/resultKey`,
+      /^duplicateResu(l)?t$/,
+      'duplicateResut or duplicateResult',
+    ) as 'duplicateResut' | 'duplicateResult'
+  }
+  return rule
+}
+
 /** Validates parsed seed JSON; throws SeedError pointing at the first offending field. */
 export function validateSeed(input: unknown, file: string): DevOrgSeed {
   const c = new Checker(file)
@@ -229,6 +270,8 @@ export function validateSeed(input: unknown, file: string): DevOrgSeed {
     'initialAccessTokenApp',
     'objects',
     'records',
+    'changeDataCapture',
+    'duplicateRules',
   ])
   const org = c.object(root.org, '/org')
   c.onlyKeys(org, '/org', ['id', 'name', 'myDomain', 'sessionTimeoutSeconds'])
@@ -277,6 +320,16 @@ export function validateSeed(input: unknown, file: string): DevOrgSeed {
       c.fail('/initialAccessTokenApp', 'the clientId of a seeded connected app')
     }
     seed.initialAccessTokenApp = owner
+  }
+  if (root.changeDataCapture !== undefined) {
+    seed.changeDataCapture = c
+      .array(root.changeDataCapture, '/changeDataCapture')
+      .map((n, i) => c.string(n, `/changeDataCapture/${i}`, API_NAME, 'an sObject name'))
+  }
+  if (root.duplicateRules !== undefined) {
+    seed.duplicateRules = c
+      .array(root.duplicateRules, '/duplicateRules')
+      .map((r, i) => checkDuplicateRule(c, r, `/duplicateRules/${i}`))
   }
   checkReferences(c, seed)
   return seed
