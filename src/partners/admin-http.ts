@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { sha256Bytes } from '../lib/digest.ts'
 import { isStoreError } from '../store/store-error.ts'
 import { isDcrError } from './dcr-error.ts'
 import { isPartnerError } from './partner-error.ts'
@@ -36,8 +37,6 @@ export function sendJson(res: ServerResponse, answer: AdminAnswer): void {
   res.end(body)
 }
 
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest()
-
 /**
  * 401 without a bearer token, 403 with a wrong one. Both sides are hashed first so the
  * comparison is constant-time whatever the lengths.
@@ -49,7 +48,7 @@ export function checkAdminToken(req: IncomingMessage, expected: string): void {
     throw new AdminHttpError(401, 'ADMIN_UNAUTHORIZED', 'a bearer token is required', {
       'www-authenticate': 'Bearer realm="forcegate-admin"',
     })
-  if (!timingSafeEqual(digest(match[1]!), digest(expected)))
+  if (!timingSafeEqual(sha256Bytes(match[1]!), sha256Bytes(expected)))
     throw new AdminHttpError(403, 'ADMIN_FORBIDDEN', 'the bearer token is not the admin token')
 }
 

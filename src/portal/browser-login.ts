@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http'
+import { sha256 } from '../lib/digest.ts'
 import { type CookiePolicy, cookiePolicyFor } from './cookie-policy.ts'
 import { parseCookies, serializeCookie } from './cookies.ts'
 import { type ClientCredentials, LoginError, type OrgClient } from './org-client.ts'
 import { type ReturnToScope, safeReturnTo } from './return-to.ts'
-import { randomToken, sha256 } from './secrets.ts'
+import { randomToken } from './secrets.ts'
 import { identityFromClaims } from './session-identity.ts'
 import { lookupSession, type SessionLookup } from './session-lookup.ts'
 import type { BrowserSession, LoginTransaction, SessionStore } from './session-store.ts'
@@ -112,7 +113,7 @@ export class BrowserLogin {
       state: randomToken(),
       nonce: randomToken(),
       codeVerifier: randomToken(), // 43 characters of the unreserved set, as RFC 7636 asks
-      binding: sha256(binding),
+      binding: sha256(binding, 'base64url'),
       returnTo: start.returnTo,
       purpose: start.purpose,
       data: start.data ?? {},
@@ -146,7 +147,7 @@ export class BrowserLogin {
     const tx = await this.#o.sessions.takeTransaction(state, this.#clock())
     if (tx === undefined) throw new LoginError('invalid', 'login.unknown_state')
     const binding = parseCookies(req.headers.cookie).get(this.cookies.loginName)
-    if (binding === undefined || sha256(binding) !== tx.binding)
+    if (binding === undefined || sha256(binding, 'base64url') !== tx.binding)
       throw new LoginError('invalid', 'login.browser_mismatch')
     if (tx.purpose !== flow.purpose) throw new LoginError('invalid', 'login.wrong_purpose')
     const callback = new URL(flow.redirectUri)
@@ -170,11 +171,11 @@ export class BrowserLogin {
     if (identity === undefined) throw new LoginError('invalid', 'login.identity_unreadable')
     const now = this.#clock()
     const previous = parseCookies(req.headers.cookie).get(this.cookies.sessionName)
-    if (previous !== undefined) await this.#o.sessions.deleteSession(sha256(previous))
+    if (previous !== undefined) await this.#o.sessions.deleteSession(sha256(previous, 'base64url'))
     const cookie = randomToken()
     const lifetime = this.#o.sessionSeconds ?? 8 * 3600
     await this.#o.sessions.putSession({
-      key: sha256(cookie),
+      key: sha256(cookie, 'base64url'),
       ...identity,
       issuer: this.#o.org.issuer,
       idToken: flow.idToken,

@@ -1,13 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** 256 bits from the system CSPRNG, base64url: session ids, CSRF tokens, login bindings. */
 export function randomToken(): string {
   return randomBytes(32).toString('base64url')
-}
-
-/** What stores and transactions keep instead of a cookie value. */
-export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url')
 }
 
 /** Constant-time comparison of two strings (length differences return false early). */

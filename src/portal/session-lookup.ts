@@ -1,5 +1,5 @@
+import { sha256 } from '../lib/digest.ts'
 import { parseCookies } from './cookies.ts'
-import { sha256 } from './secrets.ts'
 import type { BrowserSession, SessionStore } from './session-store.ts'
 
 export type SessionLookup =
@@ -29,7 +29,7 @@ export async function lookupSession(
   const value = parseCookies(cookieHeader).get(cookieName)
   if (value === undefined || value === '') return { kind: 'none' }
   const now = (timing.clock ?? Date.now)()
-  const key = sha256(value)
+  const key = sha256(value, 'base64url')
   const session = await store.getSession(key, now)
   if (session === undefined) return { kind: 'expired' }
   if (now - session.lastSeenAt > (timing.idleSeconds ?? 3600) * 1000) {

@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { GatewayRequest } from '../http/gateway-request.ts'
-import { sha256 } from './secrets.ts'
+import { sha256 } from '../lib/digest.ts'
 import { lookupSession, type SessionTiming } from './session-lookup.ts'
 import type { SessionStore } from './session-store.ts'
 
@@ -78,7 +78,7 @@ export function sessionRouteAuth(
         step: 'authorizer',
         authorizerId: 'session',
         outcome: 'allow',
-        session: sha256(s.key).slice(0, 12),
+        session: sha256(s.key, 'base64url').slice(0, 12),
         principalId: s.userId,
       })
       return {

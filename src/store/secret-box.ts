@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { sha256 } from '../lib/digest.ts'
 import { StoreError } from './store-error.ts'
 
 const IV_BYTES = 12
@@ -33,8 +34,10 @@ export function parseEncryptionKey(base64: string): Buffer {
  * only has to list keys, and a wrong key is recognised by id before any decryption is tried.
  * A truncated hash of a 256-bit random key reveals nothing usable about it.
  */
+const KEY_ID_LABEL = Buffer.from('forcegate-secret-key-id\0')
+
 export function keyIdOf(key: Uint8Array): string {
-  return `k${createHash('sha256').update('forcegate-secret-key-id\0').update(key).digest('hex').slice(0, 16)}`
+  return `k${sha256(Buffer.concat([KEY_ID_LABEL, key]), 'hex').slice(0, 16)}`
 }
 
 /**

@@ -1,6 +1,6 @@
-import { hash } from 'node:crypto'
 import { SingleFlight } from '../../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../../cache/ttl-lru.ts'
+import { sha256 } from '../../lib/digest.ts'
 
 export const DEFAULT_VERIFIED_CACHE_ENTRIES = 10_000
 /** Bounds how long a key removed from the issuer's JWKS keeps vouching for cached tokens. */
@@ -53,5 +53,5 @@ export class VerifiedTokenCache<V> {
 }
 
 export function tokenDigest(token: string): string {
-  return hash('sha256', token, 'base64url')
+  return sha256(token, 'base64url')
 }

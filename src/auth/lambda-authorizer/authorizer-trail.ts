@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto'
+import { sha256 } from '../../lib/digest.ts'
 import type { ConditionCheck } from '../policy/evaluate-policy.ts'
 
 /**
@@ -35,5 +35,5 @@ export function createTrail(authorizerId: string): AuthorizerTrail {
 }
 
 export function fingerprint(untrustedValue: string): string {
-  return hash('sha256', untrustedValue, 'hex').slice(0, 16)
+  return sha256(untrustedValue, 'hex').slice(0, 16)
 }

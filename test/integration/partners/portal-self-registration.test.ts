@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { sha256 } from '../../../src/lib/digest.ts'
 import type { RegisteredClient, RegistrationRequest } from '../../../src/partners/dcr-client.ts'
 import { PartnerService } from '../../../src/partners/partner-service.ts'
 import { createPortal } from '../../../src/portal/portal.ts'
-import { sha256 } from '../../../src/portal/secrets.ts'
 import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
 import { SecretBox } from '../../../src/store/secret-box.ts'
 import { SqlitePartnerStore } from '../../../src/store/sqlite-partner-store.ts'
@@ -60,7 +60,7 @@ describe('portal self-registration', () => {
   before(async () => {
     const now = Date.now()
     await sessions.putSession({
-      key: sha256('pat-cookie'),
+      key: sha256('pat-cookie', 'base64url'),
       userId: '0055g00000AbCdEAAV',
       orgId: '00D5g000004FgAtEAK',
       username: 'pat@partner.example.com',

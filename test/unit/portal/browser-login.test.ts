@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { after, before, beforeEach, describe, it } from 'node:test'
+import { sha256 } from '../../../src/lib/digest.ts'
 import { BrowserLogin } from '../../../src/portal/browser-login.ts'
 import { createOrgClient } from '../../../src/portal/org-client.ts'
-import { sha256 } from '../../../src/portal/secrets.ts'
 import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
 import { CLIENT, type FakeOp, startFakeOp, USER_ID } from './fake-op.ts'
 
@@ -222,7 +222,7 @@ describe('BrowserLogin against an OpenID provider', () => {
     assert.equal((await idle.lookup(cookie)).kind, 'active')
     now += 61_000
     assert.equal((await idle.lookup(cookie)).kind, 'expired')
-    assert.equal(await sessions.getSession(sha256(cookie.split('=')[1]!), now), undefined)
+    assert.equal(await sessions.getSession(sha256(cookie.split('=')[1]!, 'base64url'), now), undefined)
   })
 })
 

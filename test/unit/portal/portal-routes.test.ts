@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { sha256 } from '../../../src/lib/digest.ts'
 import { PartnerError } from '../../../src/partners/partner-error.ts'
 import type { PartnerView } from '../../../src/partners/partner-service.ts'
 import { createPortal } from '../../../src/portal/portal.ts'
 import type { PortalPartners } from '../../../src/portal/portal-deps.ts'
-import { sha256 } from '../../../src/portal/secrets.ts'
 import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
 
 const app = (clientId: string, contact: string, name: string): PartnerView => ({
@@ -65,7 +65,7 @@ describe('portal routes (no org needed)', () => {
       ['admin-cookie', 'boss@example.com'],
     ] as const) {
       await sessions.putSession({
-        key: sha256(value),
+        key: sha256(value, 'base64url'),
         userId: '0055g00000AbCdEAAV',
         orgId: '00D5g000004FgAtEAK',
         username,

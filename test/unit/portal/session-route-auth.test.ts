@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import type { GatewayRequest } from '../../../src/http/gateway-request.ts'
+import { sha256 } from '../../../src/lib/digest.ts'
 import type { RouteAuth } from '../../../src/pipeline/types.ts'
-import { sha256 } from '../../../src/portal/secrets.ts'
 import { sessionRouteAuth } from '../../../src/portal/session-route-auth.ts'
 import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
 
@@ -30,7 +30,7 @@ describe('sessionRouteAuth', async () => {
   const store = new SqliteSessionStore({ path: ':memory:' })
   after(() => store.close())
   await store.putSession({
-    key: sha256('cookie-value'),
+    key: sha256('cookie-value', 'base64url'),
     userId: '0055g00000AbCdEAAV',
     orgId: '00D5g000004FgAtEAK',
     username: 'pat@example.com',

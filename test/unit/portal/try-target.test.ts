@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { sha256 } from '../../../src/portal/secrets.ts'
+import { sha256 } from '../../../src/lib/digest.ts'
 import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
 import { type FakeOp, startFakeOp } from './fake-op.ts'
 import {
@@ -33,7 +33,7 @@ describe('"try it" calls only the configured gateway, over HTTP', () => {
     })
     const now = Date.now()
     await sessions.putSession({
-      key: sha256('user-cookie'),
+      key: sha256('user-cookie', 'base64url'),
       userId: '0055g00000AbCdEAAV',
       orgId: '00D5g000004FgAtEAK',
       username: 'pat@example.com',
