@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { ERRORS } from '../errors/codes.ts'
 
 export interface ServerLimits {
   readonly headersTimeoutMs: number
@@ -10,9 +11,10 @@ export interface ServerLimits {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
 
-const CLIENT_ERRORS: Record<string, [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+// Answered before any route exists, so from the error table directly (no gateway responses).
+const CLIENT_ERRORS: Record<string, readonly [number, string]> = {
+  HPE_HEADER_OVERFLOW: [ERRORS.GW_HEADERS_TOO_LARGE.status, ERRORS.GW_HEADERS_TOO_LARGE.message],
+  ERR_HTTP_REQUEST_TIMEOUT: [ERRORS.GW_REQUEST_TIMEOUT.status, ERRORS.GW_REQUEST_TIMEOUT.message],
 }
 
 /**

@@ -24,6 +24,7 @@ describe('receive stage limits and framing', () => {
   test('a header section over the limit is 431', async () => {
     const res = await fetch(`${gw.url}/public`, { headers: { 'x-big': 'a'.repeat(8000) } })
     assert.equal(res.status, 431)
+    assert.deepEqual(await res.json(), { message: 'Request Header Fields Too Large' })
   })
 
   test('a body over the limit is 413, by Content-Length and when chunked', async () => {
@@ -40,6 +41,7 @@ describe('receive stage limits and framing', () => {
     const started = Date.now()
     const res = await rawRequest(gw.url, 'GET /public HTTP/1.1\r\nHost: a\r\nX-Slow: ', 6_000)
     assert.equal(res.status, 408)
+    assert.deepEqual(JSON.parse(res.body), { message: 'Request Timeout' })
     assert.ok(Date.now() - started < 4_000, `took ${Date.now() - started} ms`)
   })
 
