@@ -1,0 +1,245 @@
+// The pieces of the relay's end-to-end tests: a dev org serving the Pub/Sub API (restartable on
+// the same ports and data folder), an API whose route hands events to a Lambda that applies
+// each effect once per idempotency key and logs every invocation, the forcegate.yaml that
+// subscribes to Order_Event__e, and the real `forcegate serve` / `forcegate relay` processes.
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type DevOrg, type DevOrgOptions, startDevOrg } from '../../../devorg/index.ts'
+import { clientCredentialsToken } from '../../devorg/oauth/org-client.ts'
+import { BIN } from '../../helpers/cli-process.ts'
+import { devorgSalesforceYaml } from '../../helpers/devorg-gateway-config.ts'
+import { lambdaOp, type TempApi, tempApi } from '../../helpers/temp-api.ts'
+import { type ProcessOutput, watchOutput } from '../../helpers/wait-for-line.ts'
+
+export const TOPIC = '/event/Order_Event__e'
+
+/**
+ * Each invocation appends its key to invocations.log; the effect (a file named after the key,
+ * created exclusively) is applied once whatever the number of deliveries. With a file named
+ * `failing` in the folder the function throws, so the route answers 502.
+ */
+function sinkSource(effects: string): string {
+  return `import { appendFileSync, closeSync, existsSync, openSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+const dir = ${JSON.stringify(effects)}
+export const handler = async (event) => {
+  const key = event.headers['idempotency-key']
+  appendFileSync(join(dir, 'invocations.log'), key + '\\n')
+  if (existsSync(join(dir, 'failing'))) throw new Error('the order system is down')
+  const body = JSON.parse(event.body)
+  try {
+    closeSync(openSync(join(dir, 'applied', key), 'wx'))
+    writeFileSync(join(dir, 'applied', key), JSON.stringify(body))
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err
+  }
+  return { statusCode: 200, body: JSON.stringify({ applied: key }) }
+}
+`
+}
+
+/** The same effects for a Lambda target, which receives Event Relay's EventBridge envelope. */
+function bridgeSinkSource(effects: string): string {
+  return `import { appendFileSync, closeSync, openSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+const dir = ${JSON.stringify(effects)}
+export const handler = async (event) => {
+  appendFileSync(join(dir, 'invocations.log'), event.id + '\\n')
+  try {
+    closeSync(openSync(join(dir, 'applied', event.id), 'wx'))
+    writeFileSync(join(dir, 'applied', event.id), JSON.stringify(event))
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err
+  }
+  return { ok: true }
+}
+`
+}
+
+export interface Effects {
+  readonly dir: string
+  /** Keys whose effect was applied. */
+  applied(): string[]
+  appliedBody(key: string): Record<string, unknown>
+  /** Every invocation's key, in order (redeliveries included). */
+  invocations(): string[]
+  setFailing(on: boolean): Promise<void>
+}
+
+export interface RelayFixture {
+  readonly api: TempApi
+  readonly effects: Effects
+  readonly configFile: string
+  org: DevOrg
+  /** Publishes Order_Event__e over the org's REST API; answers the EventUuids. */
+  publish(orderNumbers: readonly string[]): Promise<string[]>
+  /** Stops the org and starts it again on the same ports (and data folder, when it has one). */
+  restartOrg(options?: { keepData?: boolean }): Promise<void>
+  stopOrg(): Promise<void>
+  startOrg(options?: { keepData?: boolean }): Promise<void>
+  /** Rewrites forcegate.yaml with other subscription settings. */
+  writeConfig(subscription: Record<string, unknown>): Promise<void>
+  close(): Promise<void>
+}
+
+export async function relayFixture(
+  subscription: Record<string, unknown>,
+  options: { orgData?: boolean; org?: DevOrgOptions } = {},
+): Promise<RelayFixture> {
+  const api = await tempApi({
+    openapi: '3.0.3',
+    info: { title: 'orders', version: '1' },
+    paths: { '/orders/events': { post: lambdaOp('order-sink') } },
+  })
+  const effectsDir = join(api.dir, 'effects')
+  await mkdir(join(effectsDir, 'applied'), { recursive: true })
+  await writeFile(join(api.functionsDir, 'order-sink.mjs'), sinkSource(effectsDir))
+  await writeFile(join(api.functionsDir, 'bridge-sink.mjs'), bridgeSinkSource(effectsDir))
+  const dataDir = join(api.dir, 'org-data')
+  const orgOptions = (keepData: boolean, ports?: { port: number; pubsub: number }): DevOrgOptions => ({
+    ...options.org,
+    ...(options.orgData === false || !keepData ? {} : { dataDir }),
+    port: ports?.port ?? 0,
+    pubsub: { port: ports?.pubsub ?? 0, keepaliveMs: 200 },
+  })
+  let org: DevOrg | undefined = await startDevOrg(orgOptions(true))
+  const ports = { port: Number(new URL(org.url).port), pubsub: org.pubsub!.port }
+  let current: DevOrg = org
+  const configFile = join(api.dir, 'forcegate.yaml')
+
+  async function writeConfig(sub: Record<string, unknown>): Promise<void> {
+    const lines = [
+      'log:',
+      '  level: info',
+      ...devorgSalesforceYaml(current, 'RELAY_TEST_ORG_SECRET'),
+      'relay:',
+      '  store: state/relay.db',
+      '  orgs:',
+      '    devorg:',
+      `      pubsub: { endpoint: "${current.pubsub!.endpoint}", insecure: true }`,
+      'subscriptions:',
+      `  - ${JSON.stringify({ name: 'orders', org: 'devorg', topic: TOPIC, ...sub })}`,
+    ]
+    await writeFile(configFile, `${lines.join('\n')}\n`)
+  }
+  await writeConfig(subscription)
+
+  const fixture: RelayFixture = {
+    api,
+    configFile,
+    get org() {
+      return current
+    },
+    set org(o) {
+      current = o
+    },
+    effects: {
+      dir: effectsDir,
+      applied: () => readdirSync(join(effectsDir, 'applied')),
+      appliedBody: (key) =>
+        JSON.parse(readFileSync(join(effectsDir, 'applied', key), 'utf8')) as Record<string, unknown>,
+      invocations: () => {
+        const path = join(effectsDir, 'invocations.log')
+        return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : []
+      },
+      setFailing: async (on) => {
+        const flag = join(effectsDir, 'failing')
+        if (on) await writeFile(flag, '')
+        else await import('node:fs/promises').then((fs) => fs.rm(flag, { force: true }))
+      },
+    },
+    async publish(orderNumbers) {
+      const { access_token: token } = await clientCredentialsToken(current, 'forcegate Gateway')
+      const uuids: string[] = []
+      for (const n of orderNumbers) {
+        const res = await fetch(`${current.url}/services/data/v62.0/sobjects/Order_Event__e`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ Order_Number__c: n, Status__c: 'Placed', Amount__c: 10 }),
+        })
+        if (res.status !== 201) throw new Error(`publish failed: ${res.status} ${await res.text()}`)
+        const body = (await res.json()) as { errors: { message: string }[] }
+        uuids.push(body.errors[0]!.message)
+      }
+      return uuids
+    },
+    async stopOrg() {
+      await org?.close()
+      org = undefined
+    },
+    async startOrg({ keepData = true } = {}) {
+      org = await startDevOrg(orgOptions(keepData, ports))
+      current = org
+    },
+    async restartOrg(o) {
+      await fixture.stopOrg()
+      await fixture.startOrg(o)
+    },
+    writeConfig,
+    async close() {
+      await org?.close()
+      await api.remove()
+    },
+  }
+  return fixture
+}
+
+export interface ForcegateProcess {
+  readonly child: ChildProcess
+  readonly output: ProcessOutput
+  /** SIGTERM and wait; answers the exit code. */
+  stop(): Promise<number | null>
+  /** SIGKILL: no chance to finish anything. */
+  kill(): Promise<void>
+  exited(): Promise<number | null>
+}
+
+/** `forcegate serve` for the fixture's API and configuration, listening on a free port. */
+export async function serveRelay(f: RelayFixture): Promise<ForcegateProcess & { url: string }> {
+  const p = spawnForcegate(['serve', '--port', '0', '--api', f.api.apiFile, '--config', f.configFile])
+  const url = (await p.output.waitForLine(/ on (http:\/\/[\d.]+:\d+)/))[1]!
+  return { ...p, url }
+}
+
+/** `forcegate relay` alone. */
+export function runRelay(f: RelayFixture): ForcegateProcess {
+  return spawnForcegate(['relay', '--config', f.configFile, '--functions', f.api.functionsDir])
+}
+
+export function spawnForcegate(args: readonly string[]): ForcegateProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const output = watchOutput(child, `forcegate ${args[0]}`)
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return {
+    child,
+    output,
+    exited: () => exit,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      return exit
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exit
+    },
+  }
+}
+
+/** Resolves once `predicate` holds, checking as the effects folder changes (polling its files). */
+export async function until(predicate: () => boolean, what: string, deadlineMs = 30_000): Promise<void> {
+  const start = Date.now()
+  while (!predicate()) {
+    if (Date.now() - start > deadlineMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** How many times each key was invoked. */
+export function countsOf(keys: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1)
+  return counts
+}
