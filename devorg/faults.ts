@@ -10,6 +10,13 @@ export type Faults = {
   requestLimitExceeded: boolean
   /** Only the introspection endpoint answers 503. */
   introspectionDown: boolean
+  /**
+   * The next N REST calls answer 403 REQUEST_LIMIT_EXCEEDED, then the org serves again: a limit
+   * that clears, for testing clients that back off and retry. Counts down as calls arrive.
+   */
+  requestLimitExceededNext?: number
+  /** The next N REST calls answer 503 SERVER_UNAVAILABLE; counts down likewise. */
+  unavailableNext?: number
 }
 
 export const defaultFaults: Readonly<Faults> = Object.freeze({
@@ -17,6 +24,8 @@ export const defaultFaults: Readonly<Faults> = Object.freeze({
   unavailable: false,
   requestLimitExceeded: false,
   introspectionDown: false,
+  requestLimitExceededNext: 0,
+  unavailableNext: 0,
 })
 
 /** Validates a partial update (from JSON or the CLI); returns an error message or the update. */
@@ -29,11 +38,16 @@ export function parseFaultsPatch(input: unknown): Partial<Faults> | string {
         return '/slowMs: expected an integer from 0 to 600000'
       }
       patch.slowMs = value
+    } else if (key === 'requestLimitExceededNext' || key === 'unavailableNext') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1_000_000) {
+        return `/${key}: expected an integer from 0 to 1000000`
+      }
+      patch[key] = value
     } else if (key === 'unavailable' || key === 'requestLimitExceeded' || key === 'introspectionDown') {
       if (typeof value !== 'boolean') return `/${key}: expected a boolean`
       patch[key] = value
     } else {
-      return `/${key}: unknown fault (expected slowMs, unavailable, requestLimitExceeded, introspectionDown)`
+      return `/${key}: unknown fault (expected slowMs, unavailable, requestLimitExceeded, introspectionDown, requestLimitExceededNext, unavailableNext)`
     }
   }
   return patch

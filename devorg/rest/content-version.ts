@@ -127,7 +127,8 @@ export function createContentVersion(
     const doc = existingRecord(ctx, docObj, documentId)
     updateData(ctx, docObj, doc, { ...facts, LatestPublishedVersionId: versionId })
     if (!existing) {
-      const targets = new Set([ctx.userId, input.FirstPublishLocationId].filter((t) => typeof t === 'string'))
+      const uploader = input.OwnerId ?? ctx.userId
+      const targets = new Set([uploader, input.FirstPublishLocationId].filter((t) => typeof t === 'string'))
       for (const target of targets) {
         insertData(ctx, linkObj, { ContentDocumentId: documentId, LinkedEntityId: target, ShareType: 'I' })
       }

@@ -93,6 +93,14 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     }
   }
 
+  /** Counts a counted fault switch down; true while it still had calls to fail. */
+  function takeOne(key: 'requestLimitExceededNext' | 'unavailableNext'): boolean {
+    const left = deps.faults[key] ?? 0
+    if (left <= 0) return false
+    deps.faults[key] = left - 1
+    return true
+  }
+
   /**
    * Answers the version list, or checks version, token and allowance before any body is read;
    * returns who is calling and how many calls the org has made today.
@@ -115,7 +123,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     if (!identity) throw errors.invalidSession()
     const apiUsed = usage.count()
     res.setHeader('Sforce-Limit-Info', usage.header(apiUsed))
-    if (deps.faults.requestLimitExceeded || apiUsed > DAILY_API_LIMIT) throw errors.requestLimitExceeded()
+    if (deps.faults.requestLimitExceeded || apiUsed > DAILY_API_LIMIT || takeOne('requestLimitExceededNext'))
+      throw errors.requestLimitExceeded()
     return { userId: identity.userId, apiUsed, version }
   }
 
@@ -125,7 +134,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       const url = new URL(req.url ?? '/', 'http://devorg.invalid')
       try {
         if (deps.faults.slowMs > 0) await sleep(deps.faults.slowMs)
-        if (deps.faults.unavailable) throw errors.serverUnavailable()
+        if (deps.faults.unavailable || takeOne('unavailableNext')) throw errors.serverUnavailable()
         const caller = admit(req, url, res)
         if (!caller) return
         const body = await readBody(req)
