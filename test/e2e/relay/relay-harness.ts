@@ -41,13 +41,18 @@ export const handler = async (event) => {
 `
 }
 
-/** The same effects for a Lambda target, which receives Event Relay's EventBridge envelope. */
+/**
+ * The same effects for a Lambda target, which receives Event Relay's EventBridge envelope;
+ * orders numbered BAD… are refused until a file named `healed` appears.
+ */
 function bridgeSinkSource(effects: string): string {
-  return `import { appendFileSync, closeSync, openSync, writeFileSync } from 'node:fs'
+  return `import { appendFileSync, closeSync, existsSync, openSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 const dir = ${JSON.stringify(effects)}
 export const handler = async (event) => {
   appendFileSync(join(dir, 'invocations.log'), event.id + '\\n')
+  if (String(event.detail.payload.Order_Number__c).startsWith('BAD') && !existsSync(join(dir, 'healed')))
+    throw new Error('order ' + event.detail.payload.Order_Number__c + ' is refused')
   try {
     closeSync(openSync(join(dir, 'applied', event.id), 'wx'))
     writeFileSync(join(dir, 'applied', event.id), JSON.stringify(event))
