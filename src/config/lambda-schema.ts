@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 
 /** A function (name or ARN glob) that runs on AWS Lambda instead of as a local module. */
 export const RemoteLambdaRuleSchema = Type.Object(
@@ -29,5 +29,3 @@ export const LambdaSchema = Type.Object(
   },
   { additionalProperties: false, default: {} },
 )
-
-export type LambdaConfig = Static<typeof LambdaSchema>

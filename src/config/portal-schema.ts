@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { SecretRefSchema } from './secret-ref.ts'
 
 /** The `portal` section: browser login with Salesforce and the developer portal at /portal. */
@@ -61,5 +61,3 @@ export const PortalSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-
-export type PortalConfig = Static<typeof PortalSchema>
