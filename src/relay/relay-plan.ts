@@ -121,7 +121,7 @@ export function planRelay(
     if (seen.has(sub.name)) fail(`${at}/name`, `another subscription is already named ${sub.name}`)
     seen.add(sub.name)
     if (sub.replay === 'custom' && sub.replayId === undefined)
-      fail(`${at}/replayId`, 'replay: custom needs a replayId (hex)')
+      fail(`${at}/replay`, 'custom needs a replayId (hex)')
     if (sub.retry.maxDelayMs < sub.retry.baseDelayMs)
       fail(`${at}/retry/maxDelayMs`, 'must not be below baseDelayMs')
     const org = orgPlan(sub.org, `${at}/org`)
