@@ -39,11 +39,16 @@ export function parseSourceText(file: string, text: string): SourceDocument {
     file,
     data: doc.toJS({ maxAliasCount: 100 }),
     lineOf(pointer) {
-      const node = doc.getIn(pointerSegments(pointer), true) as
-        | { range?: [number, number, number] }
-        | undefined
-      const range = node?.range
-      return range === undefined ? undefined : lineCounter.linePos(range[0]).line
+      // A field that is missing is reported at the object it is missing from: where to add it.
+      const segments = pointerSegments(pointer)
+      for (let depth = segments.length; depth >= 0; depth--) {
+        const node = doc.getIn(segments.slice(0, depth), true) as
+          | { range?: [number, number, number] }
+          | undefined
+        const range = node?.range
+        if (range !== undefined) return lineCounter.linePos(range[0]).line
+      }
+      return undefined
     },
   }
 }
