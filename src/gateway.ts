@@ -7,12 +7,12 @@ import type { GatewayFile } from './config/gateway-file-schema.ts'
 import { readApiDocument } from './config/openapi/read-api-document.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
 import { resolveSalesforceOrgs } from './config/resolve-salesforce-orgs.ts'
-import { loadSourceDocument } from './config/source-document.ts'
-import { type FrontRoute, frontRouteFor } from './http/front-routes.ts'
+import { loadSourceDocument, type SourceDocument } from './config/source-document.ts'
 import { createHttpServer } from './http/server.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
 import { openPartners, type PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
+import { type GatewayRoute, healthRoutes, type OwnedHandler, ownedPrefix } from './pipeline/gateway-routes.ts'
 import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
 import { compileRoutes } from './pipeline/compile-routes.ts'
 import { openPortal } from './pipeline/open-portal.ts'
@@ -28,10 +28,11 @@ export interface GatewayOptions {
   readonly stage?: string
   readonly logger?: Logger
   readonly clock?: () => number
-  /** Adjusts the validated configuration before it is compiled (e.g. the dev org's actual URL). */
+  /**
+   * Adjusts the configuration (e.g. the dev org's actual URL) before it is validated again with
+   * the command-line overrides: what is compiled is always what was validated.
+   */
   readonly configPatch?: (config: GatewayFile) => void
-  /** More paths the gateway serves itself (the portal), built once the gateway is prepared. */
-  readonly frontRoutes?: (prepared: PreparedGateway) => FrontRoute[]
 }
 
 export interface PreparedGateway {
@@ -40,8 +41,8 @@ export interface PreparedGateway {
   readonly log: Logger
   /** Present when forcegate.yaml has a partners section. */
   readonly partners: PartnersRuntime | undefined
-  /** Paths the gateway serves itself (admin API, portal), before the API's routes. */
-  readonly front: FrontRoute[]
+  /** Marks the gateway as draining: `/_forcegate/ready` answers 503 from then on. */
+  drain(): void
 }
 
 export interface Gateway {
@@ -57,11 +58,7 @@ export interface Gateway {
 export async function prepareGateway(options: GatewayOptions): Promise<PreparedGateway> {
   const configDoc =
     options.configFile === undefined ? undefined : await loadSourceDocument(options.configFile)
-  const config = readGatewayFile(configDoc)
-  if (options.port !== undefined) config.server.port = options.port
-  if (options.host !== undefined) config.server.host = options.host
-  if (options.stage !== undefined) config.api.stage = options.stage
-  options.configPatch?.(config)
+  const config = readConfiguration(configDoc, options)
   const log = options.logger ?? createLogger(config.log.level)
   const apiDoc = await loadSourceDocument(options.apiFile)
   const api = readApiDocument(apiDoc)
@@ -101,8 +98,13 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
     clock,
     (entry, message) => log.info(entry, message),
   )
-  const front: FrontRoute[] = []
-  if (partners?.adminApi !== undefined) front.push({ prefix: ADMIN_BASE_PATH, handle: partners.adminApi })
+  // The gateway's own paths go through the same router and stages as the API's routes.
+  let draining = false
+  let portalHandler: OwnedHandler | undefined
+  const gatewayRoutes: GatewayRoute[] = healthRoutes(() => draining)
+  const adminApi = partners?.adminApi
+  if (adminApi !== undefined) gatewayRoutes.push(...ownedPrefix('partners admin API', ADMIN_BASE_PATH, () => adminApi))
+  if (portal !== undefined) gatewayRoutes.push(...ownedPrefix('portal', '/portal', () => portalHandler!))
   const loadFunction = (name: string, arn: string, origin: string) =>
     invoker.load({ name, arn }, folders, origin)
   // Handler console output becomes log lines from the first module loaded until close.
@@ -112,6 +114,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
     table = await compileRoutes(api, config, {
       invoker,
       loadFunction,
+      gatewayRoutes,
       compileAuth: createRouteAuthCompiler({
         invoker,
         clock,
@@ -149,8 +152,35 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       restoreConsole()
     },
   })
-  if (portal !== undefined) front.push(portal.front(owned))
-  return { table: owned, config, log, partners, front }
+  if (portal !== undefined) portalHandler = portal.handler(owned)
+  return {
+    table: owned,
+    config,
+    log,
+    partners,
+    drain: () => {
+      draining = true
+    },
+  }
+}
+
+/**
+ * forcegate.yaml with every default, then the command line's overrides and the caller's patch,
+ * validated again as a whole: an override is checked like a setting in the file.
+ */
+function readConfiguration(doc: SourceDocument | undefined, options: GatewayOptions): GatewayFile {
+  const config = readGatewayFile(doc)
+  if (options.port === undefined && options.host === undefined && options.stage === undefined && options.configPatch === undefined)
+    return config
+  if (options.port !== undefined) config.server.port = options.port
+  if (options.host !== undefined) config.server.host = options.host
+  if (options.stage !== undefined) config.api.stage = options.stage
+  options.configPatch?.(config)
+  return readGatewayFile({
+    file: doc?.file ?? '(defaults)',
+    data: config,
+    lineOf: (pointer) => doc?.lineOf(pointer),
+  })
 }
 
 /** Relative paths in forcegate.yaml are relative to the file, like the functions folders. */
@@ -162,16 +192,11 @@ function besideConfig(path: string, configFile: string | undefined): string {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const prepared = await prepareGateway(options)
   const { table, config, log } = prepared
-  const front = [...prepared.front, ...(options.frontRoutes?.(prepared) ?? [])]
   const clock = options.clock ?? Date.now
   const run = { table, log, accessLog: config.log.access, clock }
   const server = createHttpServer(
     config.server,
-    async (req, res) => {
-      const claimed = frontRouteFor(front, req.url)
-      if (claimed !== undefined && (await claimed.handle(req, res))) return
-      await runPipeline(req, res, run)
-    },
+    (req, res) => runPipeline(req, res, run),
     (err) => log.error({ err }, 'request handler failed'),
   )
   try {
@@ -195,6 +220,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     partners: prepared.partners,
     async close(drainMs = 10_000) {
       // Stop accepting, let requests in flight finish, then cut whatever is left.
+      prepared.drain()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       const deadline = setTimeout(() => server.closeAllConnections(), drainMs)

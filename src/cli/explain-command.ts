@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { prepareGateway } from '../gateway.ts'
 import { createLogger } from '../observability/logger.ts'
-import { type Explanation, explainRequest } from '../pipeline/explain-request.ts'
+import { type Explanation, explainRequest } from '../pipeline/explain.ts'
 import { API_OPTIONS } from './api-options.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 

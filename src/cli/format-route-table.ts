@@ -3,7 +3,7 @@ import type { RouteTable } from '../pipeline/types.ts'
 /** The start-up table: every route with its stages in order, so the pipeline is never a guess. */
 export function formatRouteTable(table: RouteTable, url: string): string {
   const lines = [
-    `forcegate: ${table.title} (${table.kind === 'http' ? 'HTTP API' : 'REST API'}, stage ${table.stage}) on ${url}`,
+    `forcegate: ${table.title} (${table.dialect.label}, stage ${table.stage}) on ${url}`,
   ]
   const width = Math.max(...table.routes.map((r) => r.routeKey.length), 10)
   for (const route of table.routes) {

@@ -59,6 +59,13 @@ export interface ErrorSpec {
   readonly messageKey?: 'message' | 'Message'
   /** Value of `x-amzn-ErrorType`, where API Gateway sends one. */
   readonly errorType?: string
+  /**
+   * After this error the rest of the connection cannot be trusted (framing problems, a refused
+   * body): the answer carries `connection: close`.
+   */
+  readonly closesConnection?: boolean
+  /** How an HTTP API answers the same failure, where it differs from REST's (the dialect picks). */
+  readonly httpApi?: ErrorSpec
 }
 
 export const ERRORS = {
@@ -67,18 +74,44 @@ export const ERRORS = {
     responseType: 'MISSING_AUTHENTICATION_TOKEN',
     message: 'Missing Authentication Token',
     errorType: 'MissingAuthenticationTokenException',
+    httpApi: { status: 404, responseType: 'DEFAULT_4XX', message: 'Not Found' },
   },
-  GW_ROUTE_NOT_FOUND_HTTP_API: { status: 404, responseType: 'DEFAULT_4XX', message: 'Not Found' },
-  GW_BAD_PATH: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request path' },
-  GW_BAD_REQUEST: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request' },
-  GW_DUPLICATE_AUTHORIZATION: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request' },
-  GW_URI_TOO_LONG: { status: 414, responseType: 'DEFAULT_4XX', message: 'Request-URI Too Long' },
+  GW_BAD_PATH: {
+    status: 400,
+    responseType: 'DEFAULT_4XX',
+    message: 'Bad request path',
+    closesConnection: true,
+  },
+  GW_BAD_REQUEST: {
+    status: 400,
+    responseType: 'DEFAULT_4XX',
+    message: 'Bad request',
+    closesConnection: true,
+  },
+  GW_DUPLICATE_AUTHORIZATION: {
+    status: 400,
+    responseType: 'DEFAULT_4XX',
+    message: 'Bad request',
+    closesConnection: true,
+  },
+  GW_URI_TOO_LONG: {
+    status: 414,
+    responseType: 'DEFAULT_4XX',
+    message: 'Request-URI Too Long',
+    closesConnection: true,
+  },
+  GW_AUTHORIZER_ARN_TOO_LONG: { status: 414, responseType: 'DEFAULT_4XX', message: 'Request-URI Too Long' },
   GW_HEADERS_TOO_LARGE: {
     status: 431,
     responseType: 'DEFAULT_4XX',
     message: 'Request Header Fields Too Large',
   },
-  GW_BODY_TOO_LARGE: { status: 413, responseType: 'REQUEST_TOO_LARGE', message: 'Request Too Long' },
+  GW_BODY_TOO_LARGE: {
+    status: 413,
+    responseType: 'REQUEST_TOO_LARGE',
+    message: 'Request Too Long',
+    closesConnection: true,
+  },
   GW_REQUEST_TIMEOUT: { status: 408, responseType: 'DEFAULT_4XX', message: 'Request Timeout' },
   GW_CREDENTIAL_REQUEST_MALFORMED: { status: 400, responseType: 'DEFAULT_4XX', message: 'Bad request' },
   GW_IDENTITY_MISSING: { status: 401, responseType: 'UNAUTHORIZED', message: 'Unauthorized' },
@@ -105,17 +138,13 @@ export const ERRORS = {
     responseType: 'AUTHORIZER_CONFIGURATION_ERROR',
     message: null,
     errorType: 'AuthorizerConfigurationException',
+    httpApi: { status: 500, responseType: 'AUTHORIZER_FAILURE', message: 'Internal Server Error' },
   },
   GW_AUTHORIZER_FAILURE: {
     status: 500,
     responseType: 'AUTHORIZER_FAILURE',
     message: null,
     errorType: 'AuthorizerFailureException',
-  },
-  GW_AUTHORIZER_FAILURE_V2: {
-    status: 500,
-    responseType: 'AUTHORIZER_FAILURE',
-    message: 'Internal Server Error',
   },
   GW_IDP_UNAVAILABLE: { status: 503, responseType: 'DEFAULT_5XX', message: 'Service Unavailable' },
   GW_THROTTLED: { status: 429, responseType: 'THROTTLED', message: 'Too Many Requests' },
@@ -124,11 +153,7 @@ export const ERRORS = {
     status: 502,
     responseType: 'DEFAULT_5XX',
     message: 'Internal server error',
-  },
-  GW_INTEGRATION_FAILURE_HTTP_API: {
-    status: 500,
-    responseType: 'DEFAULT_5XX',
-    message: 'Internal Server Error',
+    httpApi: { status: 500, responseType: 'DEFAULT_5XX', message: 'Internal Server Error' },
   },
   GW_INTEGRATION_TIMEOUT: {
     status: 504,

@@ -12,8 +12,9 @@ export function renderError(
   err: GatewayError,
   overrides: GatewayResponses,
   scope: TemplateScope,
+  /** The code's spec as the API's dialect answers it (REST's when not given). */
+  spec: ErrorSpec = errorSpec(err.code),
 ): BufferedResponse {
-  const spec = errorSpec(err.code)
   const fallback = spec.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'
   const override = overrides.get(spec.responseType) ?? overrides.get(fallback)
   const headers: [string, string][] = []

@@ -40,9 +40,16 @@ export function encodeEventBody(
 ): EventBody {
   if (body === undefined || body.length === 0) return { body: null, isBase64Encoded: false }
   const type = mediaType(contentType)
-  const binary =
-    enc.kind === 'rest' ? matchesMediaType(type, enc.binaryMediaTypes) : type !== '' && !TEXT_TYPES.test(type)
-  return binary
+  return isBinary(type, enc)
     ? { body: body.toString('base64'), isBase64Encoded: true }
     : { body: body.toString('utf8'), isBase64Encoded: false }
+}
+
+function isBinary(type: string, enc: BodyEncoding): boolean {
+  switch (enc.kind) {
+    case 'rest':
+      return matchesMediaType(type, enc.binaryMediaTypes)
+    case 'http':
+      return type !== '' && !TEXT_TYPES.test(type)
+  }
 }

@@ -23,6 +23,9 @@ export interface IntegrationCall {
   readonly outgoing: ServerResponse
 }
 
+/** The answer as the respond stage writes it; a ServerResponse, or a recorder for `explain`. */
+export type ResponseSink = Pick<ServerResponse, 'headersSent' | 'writeHead' | 'end' | 'destroy'>
+
 export interface Integration {
   /** `aws_proxy`, `http_proxy` or `mock`: printed in the route table. */
   readonly type: string
@@ -30,6 +33,8 @@ export interface Integration {
   readonly description: string
   /** Whether the body must be read before `invoke` (buffering integrations). */
   readonly needsBody: boolean
+  /** Pure (no call leaves the gateway, nothing is counted): `explain` may run it for real. */
+  readonly sideEffectFree?: boolean
   invoke(call: IntegrationCall): Promise<IntegrationResult>
   close?(): Promise<void>
 }

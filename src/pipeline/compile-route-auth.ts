@@ -14,6 +14,7 @@ import type { ApiDefinition, RouteSpec, SecuritySchemeSpec } from '../config/ope
 import { type AuthorizerSpec, readAuthorizerScheme } from '../config/openapi/read-authorizer-scheme.ts'
 import { hasSalesforceExtension, readSalesforceScheme } from '../config/openapi/read-salesforce-scheme.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
+import type { Dialect } from './dialect.ts'
 import { jwtRouteAuth } from './jwt-route-auth.ts'
 import { invokeByName, lambdaRouteAuth } from './lambda-route-auth.ts'
 import { type PartnerChecks, salesforceRouteAuth } from './salesforce-route-auth.ts'
@@ -29,7 +30,7 @@ export interface AuthDeps {
   readonly salesforceOrgs: ReadonlyMap<string, SalesforceOrgConfig & { readonly timeoutMs: number }>
   readonly partners: PartnerChecks | undefined
   /** Browser-session auth from the portal's store; undefined when no portal is configured. */
-  readonly sessionAuth?: (() => RouteAuth) | undefined
+  readonly sessionAuth?: ((dialect: Dialect) => RouteAuth) | undefined
 }
 
 /**
@@ -47,6 +48,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
   return async function compileRouteAuth(
     route: RouteSpec,
     api: ApiDefinition,
+    dialect: Dialect,
   ): Promise<RouteAuth | undefined> {
     const requirement = route.security.find((r) => r.length > 0)
     if (requirement === undefined) return undefined
@@ -62,7 +64,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     const scheme = api.securitySchemes.get(name)!
     const payload =
       route.integration?.type === 'aws_proxy' ? route.integration.payloadFormatVersion : undefined
-    if (hasSalesforceExtension(scheme)) return salesforceAuth(name, scheme, scopes, api, payload)
+    if (hasSalesforceExtension(scheme)) return salesforceAuth(name, scheme, scopes, api, payload, dialect)
     if (scheme.raw['x-forcegate-session'] !== undefined) {
       if (deps.sessionAuth === undefined) {
         const pointer = `${scheme.pointer}/x-forcegate-session`
@@ -73,7 +75,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
           deps.lineOf(pointer),
         )
       }
-      return deps.sessionAuth()
+      return deps.sessionAuth(dialect)
     }
     const spec = readAuthorizerScheme(api.file, scheme, api.kind, deps.lineOf)
     if (spec.type === 'jwt') {
@@ -85,7 +87,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
         )
         jwts.set(name, authorizer)
       }
-      return jwtRouteAuth(authorizer, scopes, payload)
+      return jwtRouteAuth(authorizer, scopes, dialect.identityContext('jwt', payload))
     }
     let authorizer = lambdas.get(name)
     if (authorizer === undefined) {
@@ -96,8 +98,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     return lambdaRouteAuth(
       authorizer,
       `lambda ${spec.type.toUpperCase()} authorizer '${name}' → ${spec.functionName} (${cache})`,
-      api.kind,
-      payload,
+      dialect.lambdaAuthorizerContext(payload),
     )
   }
 
@@ -107,6 +108,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     scopes: readonly string[],
     api: ApiDefinition,
     payload: '1.0' | '2.0' | undefined,
+    dialect: Dialect,
   ): RouteAuth {
     const sf = readSalesforceScheme(
       api.file,
@@ -146,7 +148,13 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     }
     // One enforcer per scheme: every route shares its caches and in-flight introspections.
     const routeEnforcer = enforcer.forRoute({ requiredScopes: scopes, scopeMode: sf.scopeMatch })
-    return salesforceRouteAuth(routeEnforcer, sf, scopes, deps.partners, api.kind, payload)
+    return salesforceRouteAuth(
+      routeEnforcer,
+      sf,
+      scopes,
+      deps.partners,
+      dialect.identityContext('lambda', payload),
+    )
   }
 
   async function buildLambdaAuthorizer(

@@ -11,6 +11,8 @@ import { createLambdaProxyIntegration } from '../integrations/lambda/lambda-prox
 import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
 import type { Integration } from '../integrations/types.ts'
 import { templateScopeOf } from './template-scope-of.ts'
+import { compileDialect, type Dialect } from './dialect.ts'
+import type { GatewayRoute } from './gateway-routes.ts'
 import type { CompiledRoute, RouteAuth, RouteTable } from './types.ts'
 
 export interface CompileDeps {
@@ -18,7 +20,9 @@ export interface CompileDeps {
   /** Loads a local function module before serving; throws a ConfigError naming the folders searched. */
   readonly loadFunction: (name: string, arn: string, origin: string) => Promise<void>
   /** Builds a route's authorizer from its security requirements, or undefined for none. */
-  readonly compileAuth: (route: RouteSpec, api: ApiDefinition) => Promise<RouteAuth | undefined>
+  readonly compileAuth: (route: RouteSpec, api: ApiDefinition, dialect: Dialect) => Promise<RouteAuth | undefined>
+  /** Paths the gateway answers itself (health, admin API, portal), routed like the API's. */
+  readonly gatewayRoutes?: readonly GatewayRoute[]
 }
 
 /**
@@ -31,7 +35,8 @@ export async function compileRoutes(
   gateway: GatewayFile,
   deps: CompileDeps,
 ): Promise<RouteTable> {
-  const stage = gateway.api.stage ?? (api.kind === 'http' ? '$default' : 'dev')
+  const dialect = compileDialect(api.kind)
+  const stage = gateway.api.stage ?? dialect.defaultStage
   const deployment: Deployment = {
     apiId: gateway.api.apiId,
     accountId: gateway.api.accountId,
@@ -43,8 +48,17 @@ export async function compileRoutes(
   const integrations: Integration[] = []
   const pools = new UpstreamPools()
   const problems = new ProblemList(api.problems)
+  const owned = deps.gatewayRoutes ?? []
+  for (const route of owned) router.add(route.method, route.resourcePath, route)
   for (const spec of api.routes) {
-    const auth = await problems.collect(() => deps.compileAuth(spec, api))
+    const reserved = owned.find((o) => o.owns(spec.resourcePath))
+    if (reserved !== undefined) {
+      problems.add(
+        new ConfigError(api.file, spec.pointer, `${spec.resourcePath} is served by the gateway (${reserved.owner})`),
+      )
+      continue
+    }
+    const auth = await problems.collect(() => deps.compileAuth(spec, api, dialect))
     if (spec.integration === undefined) {
       problems.ensure(new ConfigError(api.file, spec.pointer, 'expected a usable integration'))
       continue
@@ -57,6 +71,7 @@ export async function compileRoutes(
         auth?.trustedHeaderNames ?? NONE,
         gateway.server.maxBodyBytes,
         pools,
+        dialect,
       ),
     )
     if (integration === undefined) continue
@@ -88,7 +103,7 @@ export async function compileRoutes(
   const stageVariables =
     Object.keys(gateway.api.stageVariables).length === 0 ? null : gateway.api.stageVariables
   return Object.freeze({
-    kind: api.kind,
+    dialect,
     title: api.title,
     stage,
     stageVariables,
@@ -159,6 +174,7 @@ async function compileIntegration(
   trustedHeaderNames: ReadonlySet<string>,
   maxBodyBytes: number,
   pools: UpstreamPools,
+  dialect: Dialect,
 ): Promise<Integration> {
   switch (spec.type) {
     case 'aws_proxy': {
@@ -167,10 +183,8 @@ async function compileIntegration(
         fn: { name: spec.functionName, arn: spec.functionArn },
         payloadFormatVersion: spec.payloadFormatVersion,
         timeoutMs: spec.timeoutMs,
-        bodyEncoding:
-          api.kind === 'rest' ? { kind: 'rest', binaryMediaTypes: api.binaryMediaTypes } : { kind: 'http' },
+        bodyEncoding: dialect.bodyEncoding(api.binaryMediaTypes),
         invoker: deps.invoker,
-        apiKind: api.kind,
       })
     }
     case 'http_proxy':

@@ -2,17 +2,28 @@ import { readIdentityValues } from '../auth/identity-source.ts'
 import type { JwtAuthorizer } from '../auth/jwt/jwt-authorizer.ts'
 import type { RouteAuth } from './types.ts'
 
-/** A route guarded by an HTTP API JWT authorizer with the route's scopes. */
+const NO_CHECKS: RouteAuth['checks'] = Object.freeze([])
+
+interface JwtIdentity {
+  readonly claims: Readonly<Record<string, unknown>> & { readonly sub?: unknown }
+  readonly scopes: readonly string[] | null
+}
+
+/**
+ * A route guarded by an HTTP API JWT authorizer with the route's scopes. The authorizer checks
+ * the scopes right after verifying (its cache holds the verified token, not the decision), so
+ * it is one authenticate-and-authorize adapter; `shape` places `{claims, scopes}` for the event.
+ */
 export function jwtRouteAuth(
   authorizer: JwtAuthorizer,
   routeScopes: readonly string[],
-  integrationPayload: '1.0' | '2.0' | undefined,
+  shape: (context: Readonly<Record<string, unknown>>) => Record<string, unknown>,
 ): RouteAuth {
   const sources = [authorizer.identitySource]
   return {
     description: `jwt authorizer '${authorizer.id}'${routeScopes.length > 0 ? ` scopes ${routeScopes.join(' | ')}` : ''}`,
     trustedHeaderNames: new Set(),
-    async authorize(view, explain) {
+    async authenticate({ view, explain }) {
       const read = readIdentityValues(sources, view, 'http')
       try {
         const result = await authorizer.authorize({
@@ -25,13 +36,7 @@ export function jwtRouteAuth(
           outcome: 'allow',
           cache: result.fromCache ? 'hit' : 'miss',
         })
-        const jwt = { claims: result.claims, scopes: result.scopes }
-        return {
-          principalId: result.claims.sub,
-          authorizerContext: integrationPayload === '2.0' ? { jwt } : jwt,
-          identityHeaders: [],
-          usageIdentifierKey: undefined,
-        }
+        return { principalId: result.claims.sub as string | undefined, identity: result }
       } catch (err) {
         explain?.({
           step: 'authorizer',
@@ -40,6 +45,16 @@ export function jwtRouteAuth(
           reason: (err as { reason?: string }).reason,
         })
         throw err
+      }
+    },
+    checks: NO_CHECKS,
+    enrich(principal) {
+      const { claims, scopes } = principal.identity as JwtIdentity
+      return {
+        principalId: principal.principalId,
+        authorizerContext: shape({ claims, scopes }),
+        identityHeaders: [],
+        usageIdentifierKey: undefined,
       }
     },
   }

@@ -1,41 +1,45 @@
 import { createTrail } from '../auth/lambda-authorizer/authorizer-trail.ts'
-import {
-  httpV1AuthorizerContext,
-  httpV2AuthorizerContext,
-  restAuthorizerContext,
-} from '../auth/lambda-authorizer/integration-context.ts'
-import type { LambdaAuthorizer } from '../auth/lambda-authorizer/lambda-authorizer.ts'
+import type { AuthorizedIdentity } from '../auth/lambda-authorizer/integration-context.ts'
+import type { AuthorizeResult, LambdaAuthorizer } from '../auth/lambda-authorizer/lambda-authorizer.ts'
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { RouteAuth } from './types.ts'
 
-/** A route guarded by a Lambda authorizer; the shared authorizer (and its cache) serves many routes. */
+const NO_CHECKS: RouteAuth['checks'] = Object.freeze([])
+
+/**
+ * A route guarded by a Lambda authorizer: one adapter that authenticates and authorizes (the
+ * function returns the principal and the policy together). The shared authorizer (and its
+ * cache) serves many routes; `shape` is the integration's `requestContext.authorizer` form.
+ */
 export function lambdaRouteAuth(
   authorizer: LambdaAuthorizer,
   description: string,
-  apiKind: 'rest' | 'http',
-  integrationPayload: '1.0' | '2.0' | undefined,
+  shape: (identity: AuthorizedIdentity) => Record<string, unknown>,
 ): RouteAuth {
-  const shape =
-    apiKind === 'rest'
-      ? restAuthorizerContext
-      : integrationPayload === '2.0'
-        ? httpV2AuthorizerContext
-        : httpV1AuthorizerContext
   return {
     description,
     trustedHeaderNames: new Set(),
-    async authorize(view, explain) {
-      const trail = explain === undefined ? undefined : createTrail(authorizer.id)
+    async authenticate(call) {
+      if (call.explain === undefined) {
+        const result = await authorizer.authorize(call.view, {})
+        return { principalId: result.principalId, identity: result }
+      }
+      const trail = createTrail(authorizer.id)
       try {
-        const result = await authorizer.authorize(view, trail === undefined ? {} : { trail })
-        return {
-          principalId: result.principalId,
-          authorizerContext: shape(result),
-          identityHeaders: [],
-          usageIdentifierKey: result.usageIdentifierKey,
-        }
+        const result = await authorizer.authorize(call.view, { trail })
+        return { principalId: result.principalId, identity: result }
       } finally {
-        if (trail !== undefined) explain?.({ step: 'authorizer', ...trail })
+        call.explain({ step: 'authorizer', ...trail })
+      }
+    },
+    checks: NO_CHECKS,
+    enrich(principal) {
+      const result = principal.identity as AuthorizeResult
+      return {
+        principalId: result.principalId,
+        authorizerContext: shape(result),
+        identityHeaders: [],
+        usageIdentifierKey: result.usageIdentifierKey,
       }
     },
   }

@@ -2,18 +2,19 @@ import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import type { ResolvedSalesforceOrg } from '../config/resolve-salesforce-orgs.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
 import { ConfigError } from '../errors/config-error.ts'
-import type { FrontRoute } from '../http/front-routes.ts'
 import type { PartnersRuntime } from '../partners/open-partners.ts'
 import { cookiePolicyFor } from '../portal/cookie-policy.ts'
 import { createPortal, SqliteSessionStore, sessionRouteAuth, sessionSecretBox } from '../portal/index.ts'
-import { explainRequest } from './explain-request.ts'
-import type { RouteAuth, RouteTable } from './types.ts'
+import type { SessionRouteAuth } from '../portal/session-route-auth.ts'
+import { explainRequest } from './explain.ts'
+import type { OwnedHandler } from './gateway-routes.ts'
+import type { AuthOutcome, RouteAuth, RouteTable } from './types.ts'
 
 export interface PortalRuntime {
   /** Route auth for operations whose scheme carries `x-forcegate-session`. */
   sessionAuth(): RouteAuth
-  /** The /portal front route, built once the route table exists (for "try it" explanations). */
-  front(table: RouteTable): FrontRoute
+  /** The handler of everything under /portal, built once the route table exists (for "try it" explanations). */
+  handler(table: RouteTable): OwnedHandler
   close(): Promise<void>
 }
 
@@ -74,8 +75,10 @@ export function openPortal(
   const timing = { sessionSeconds: portal.sessions.sessionSeconds, idleSeconds: portal.sessions.idleSeconds }
   return {
     sessionAuth: () =>
-      sessionRouteAuth(sessions, cookies.sessionName, { origins: [portal.publicOrigin], ...timing }),
-    front(table) {
+      sessionAdapter(
+        sessionRouteAuth(sessions, cookies.sessionName, { origins: [portal.publicOrigin], ...timing }),
+      ),
+    handler(table) {
       const handler = createPortal({
         org: { issuer: org.issuer, clientId: portal.client.clientId, clientSecret },
         publicOrigin: portal.publicOrigin,
@@ -90,8 +93,24 @@ export function openPortal(
         log,
         ...timing,
       })
-      return { prefix: '/portal', handle: (req, res) => handler.handle(req, res) }
+      return (req, res) => handler.handle(req, res)
     },
     close: () => sessions.close(),
+  }
+}
+
+const NO_CHECKS: RouteAuth['checks'] = Object.freeze([])
+
+/** A browser session is one authenticate-and-authorize adapter: the cookie names the principal. */
+export function sessionAdapter(session: SessionRouteAuth): RouteAuth {
+  return {
+    description: session.description,
+    trustedHeaderNames: session.trustedHeaderNames,
+    async authenticate({ view, explain }) {
+      const outcome = await session.authorize(view, explain)
+      return { principalId: outcome.principalId, identity: outcome }
+    },
+    checks: NO_CHECKS,
+    enrich: (principal) => principal.identity as AuthOutcome,
   }
 }

@@ -5,13 +5,14 @@ import {
   type SalesforceEnforcer,
 } from '../auth/salesforce/index.ts'
 import { checkContractScopes } from '../auth/salesforce/salesforce-enforcer.ts'
+import type { SalesforceIdentity } from '../auth/salesforce/types.ts'
 import type { SalesforceSchemeSpec } from '../config/openapi/read-salesforce-scheme.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
 import type { ContractDecision } from '../partners/contract-cache.ts'
 import { rateLimitHeaders, usageLimitError } from '../partners/rate-limit-headers.ts'
 import type { UsageLimiter } from '../partners/usage-limiter.ts'
 import type { UsagePlan } from '../partners/usage-plans.ts'
-import type { AuthOutcome, RouteAuth } from './types.ts'
+import type { AuthorizationCheck, RouteAuth } from './types.ts'
 
 /** What Salesforce enforcement needs from the partners service; absent when partners are off. */
 export interface PartnerChecks {
@@ -23,18 +24,17 @@ export interface PartnerChecks {
 const TRUSTED = new Set(IDENTITY_HEADER_NAMES)
 
 /**
- * A route whose callers are Salesforce identities: the token (enforcer, with this route's
- * scopes), then the client's contract for this API, then its usage plan. The identity reaches
- * Lambda integrations as `requestContext.authorizer` and HTTP upstreams as x-forcegate-*
- * headers, after any client-supplied copies were stripped.
+ * A route whose callers are Salesforce identities: the enforcer authenticates the token (with
+ * this route's scopes), then the client's contract for this API and its usage plan are
+ * checked. The identity reaches Lambda integrations as `requestContext.authorizer` (placed by
+ * `shape`) and HTTP upstreams as x-forcegate-* headers, after client-supplied copies were stripped.
  */
 export function salesforceRouteAuth(
   enforcer: SalesforceEnforcer,
   spec: SalesforceSchemeSpec,
   scopes: readonly string[],
   partners: PartnerChecks | undefined,
-  apiKind: 'rest' | 'http',
-  integrationPayload: '1.0' | '2.0' | undefined,
+  shape: (context: Readonly<Record<string, unknown>>) => Record<string, unknown>,
 ): RouteAuth {
   if (spec.contract && partners === undefined) {
     throw new TypeError(
@@ -43,60 +43,84 @@ export function salesforceRouteAuth(
   }
   const describeScopes =
     scopes.length === 0 ? '' : ` scopes ${scopes.join(spec.scopeMatch === 'all' ? ' & ' : ' | ')}`
+  const checks =
+    spec.contract && partners !== undefined
+      ? [contractCheck(spec, scopes, partners), usagePlanCheck(spec, partners)]
+      : []
   return {
     description: `salesforce '${spec.schemeName}' org ${spec.org} (${spec.accept.join('/')})${describeScopes}${spec.contract ? ` contract ${spec.api}` : ''}`,
     trustedHeaderNames: TRUSTED,
-    async authorize(view, explain, dryRun): Promise<AuthOutcome> {
+    async authenticate({ view, explain }) {
       const identity = await enforcer.authenticate(view.request.headers.get('authorization'), explain)
-      let responseHeaders: Readonly<Record<string, string>> | undefined
-      if (spec.contract && partners !== undefined) {
-        const clientId = identity.clientId
-        if (clientId === undefined) {
-          explain?.({ step: 'contract', api: spec.api, outcome: 'deny', reason: 'no client id (session id)' })
-          throw new GatewayError('GW_FORBIDDEN', { reason: 'contract.no_client' })
-        }
-        const contract = await partners.contractFor(clientId, spec.api)
-        explain?.({
-          step: 'contract',
-          api: spec.api,
-          clientId,
-          status: contract.status,
-          usagePlan: contract.usagePlan,
-        })
-        if (contract.status !== 'active')
-          throw new GatewayError('GW_FORBIDDEN', { reason: `contract.${contract.status}` })
-        checkContractScopes(
-          identity.scopes,
-          contract.scopes,
-          { requiredScopes: scopes, scopeMode: spec.scopeMatch },
-          explain,
-        )
-        const plan = contract.usagePlan === undefined ? undefined : partners.plans.get(contract.usagePlan)
-        if (contract.usagePlan !== undefined && plan === undefined) {
-          // A contract naming a plan the configuration no longer has must not mean "unlimited".
-          throw new GatewayError('GW_INTERNAL', {
-            reason: 'usage.plan_unknown',
-            detail: `contract of ${clientId} for ${spec.api} names usage plan '${contract.usagePlan}', which is not configured`,
-          })
-        }
-        if (plan !== undefined && dryRun === true) {
-          explain?.({ step: 'usage', plan: plan.name, counted: false })
-        } else if (plan !== undefined) {
-          // Counted per partner and API, so a rotated or new client id starts no fresh quota.
-          const usage = await partners.limiter.consume(contract.usageKey ?? clientId, plan)
-          explain?.({ step: 'usage', plan: plan.name, allowed: usage.allowed })
-          if (!usage.allowed) throw usageLimitError(usage)
-          responseHeaders = rateLimitHeaders(usage)
-        }
-      }
-      const context = { ...lambdaAuthorizerContext(identity) }
+      return { principalId: identity.userId, identity }
+    },
+    checks: Object.freeze(checks),
+    enrich(principal) {
+      const identity = principal.identity as SalesforceIdentity
       return {
         principalId: identity.userId,
-        authorizerContext: apiKind === 'http' && integrationPayload === '2.0' ? { lambda: context } : context,
+        authorizerContext: shape(lambdaAuthorizerContext(identity)),
         identityHeaders: identityHeaders(identity),
         usageIdentifierKey: identity.clientId,
-        responseHeaders,
       }
+    },
+  }
+}
+
+/** The client's contract for this API must be active and grant the route's scopes. */
+function contractCheck(
+  spec: SalesforceSchemeSpec,
+  scopes: readonly string[],
+  partners: PartnerChecks,
+): AuthorizationCheck {
+  return {
+    name: 'contract',
+    async check(principal, { explain }, grants) {
+      const identity = principal.identity as SalesforceIdentity
+      const clientId = identity.clientId
+      if (clientId === undefined) {
+        explain?.({ step: 'contract', api: spec.api, outcome: 'deny', reason: 'no client id (session id)' })
+        throw new GatewayError('GW_FORBIDDEN', { reason: 'contract.no_client' })
+      }
+      const contract = await partners.contractFor(clientId, spec.api)
+      explain?.({ step: 'contract', api: spec.api, clientId, status: contract.status, usagePlan: contract.usagePlan })
+      if (contract.status !== 'active')
+        throw new GatewayError('GW_FORBIDDEN', { reason: `contract.${contract.status}` })
+      checkContractScopes(
+        identity.scopes,
+        contract.scopes,
+        { requiredScopes: scopes, scopeMode: spec.scopeMatch },
+        explain,
+      )
+      grants.contract = { usagePlan: contract.usagePlan, usageKey: contract.usageKey ?? clientId }
+      return undefined
+    },
+  }
+}
+
+/** The contract's usage plan: counted per partner and API, so a new client id starts no fresh quota. */
+function usagePlanCheck(spec: SalesforceSchemeSpec, partners: PartnerChecks): AuthorizationCheck {
+  return {
+    name: 'usage plan',
+    async check(_principal, { explain, dryRun }, grants) {
+      const contract = grants.contract
+      if (contract?.usagePlan === undefined) return undefined
+      const plan = partners.plans.get(contract.usagePlan)
+      if (plan === undefined) {
+        // A contract naming a plan the configuration no longer has must not mean "unlimited".
+        throw new GatewayError('GW_INTERNAL', {
+          reason: 'usage.plan_unknown',
+          detail: `contract of ${contract.usageKey} for ${spec.api} names usage plan '${contract.usagePlan}', which is not configured`,
+        })
+      }
+      if (dryRun) {
+        explain?.({ step: 'usage', plan: plan.name, counted: false })
+        return undefined
+      }
+      const usage = await partners.limiter.consume(contract.usageKey ?? '', plan)
+      explain?.({ step: 'usage', plan: plan.name, allowed: usage.allowed })
+      if (!usage.allowed) throw usageLimitError(usage)
+      return rateLimitHeaders(usage)
     },
   }
 }

@@ -2,8 +2,9 @@ import type { GatewayResponses } from '../errors/gateway-responses.ts'
 import type { Deployment, RequestView } from '../events/request-view.ts'
 import type { Router } from '../http/router.ts'
 import type { Integration } from '../integrations/types.ts'
+import type { Dialect } from './dialect.ts'
 
-/** What a route's authorizer decided for one request (every refusal is thrown as a GatewayError). */
+/** What a route's auth decided for one request (every refusal is thrown as a GatewayError). */
 export interface AuthOutcome {
   readonly principalId: string | undefined
   /** `requestContext.authorizer` for Lambda events. */
@@ -18,16 +19,52 @@ export interface AuthOutcome {
 /** Receives what each step decided, for `forcegate explain`; identity values only as hashes. */
 export type ExplainSink = (step: Readonly<Record<string, unknown>>) => void
 
-/** The identify → authenticate → authorize stages of one route, compiled from its security. */
+/** Who is calling, as an authenticator established it; the checks and enrichers read it. */
+export interface Principal {
+  readonly principalId: string | undefined
+  /** The authenticator's own result (token claims, Salesforce identity, Lambda authorizer result). */
+  readonly identity: unknown
+}
+
+/** What a stage of the auth chain sees of the request being decided. */
+export interface AuthCall {
+  readonly view: RequestView
+  /** Present when the request is being explained: each step records its decision here. */
+  readonly explain: ExplainSink | undefined
+  /** Explain: decide as for real, but count nothing against usage plans. */
+  readonly dryRun: boolean
+}
+
+/** An authorization check: refuses by throwing; may add headers to the client's response. */
+export interface AuthorizationCheck {
+  readonly name: string
+  check(
+    principal: Principal,
+    call: AuthCall,
+    grants: Grants,
+  ): Promise<Readonly<Record<string, string>> | undefined> | undefined
+}
+
+/** What earlier checks of the same request established for later ones (a contract for its usage plan). */
+export interface Grants {
+  contract?: { readonly usagePlan: string | undefined; readonly usageKey: string | undefined } | undefined
+}
+
+/** A route's authenticate → authorize → enrich chain, compiled from its security. */
 export interface RouteAuth {
   /** e.g. `lambda TOKEN authorizer 'bearer' (cache 300 s)`: printed in the route table. */
   readonly description: string
   /** Header names (lower case) stripped from clients because this route's authorizer sets them. */
   readonly trustedHeaderNames: ReadonlySet<string>
-  /** `dryRun` (explain): decide as for real, but count nothing against usage plans. */
-  authorize(view: RequestView, explain?: ExplainSink, dryRun?: boolean): Promise<AuthOutcome>
+  /** Who is calling (401 when nobody). */
+  authenticate(call: AuthCall): Promise<Principal>
+  /** May they: IAM policy, scopes, contract, usage plan, in order. */
+  readonly checks: readonly AuthorizationCheck[]
+  /** The authorizer context and identity headers the integration receives. */
+  enrich(principal: Principal): AuthOutcome
 }
 
+/** How a route is answered: an integration, or a handler the gateway owns (admin API, portal, health). */
 export interface CompiledRoute {
   readonly method: string
   readonly resourcePath: string
@@ -39,7 +76,7 @@ export interface CompiledRoute {
 
 /** The frozen result of compiling configuration; nothing on the request path changes it. */
 export interface RouteTable {
-  readonly kind: 'rest' | 'http'
+  readonly dialect: Dialect
   readonly title: string
   readonly stage: string
   readonly stageVariables: Readonly<Record<string, string>> | null

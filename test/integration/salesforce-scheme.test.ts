@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type DevOrg, startDevOrg } from '../../devorg/index.ts'
-import { explainRequest } from '../../src/pipeline/explain-request.ts'
+import { explainRequest } from '../../src/pipeline/explain.ts'
 import { devorgSalesforceYaml, WHOAMI_HANDLER } from '../helpers/devorg-gateway-config.ts'
 import { type EchoUpstream, startEchoUpstream } from '../helpers/echo-upstream.ts'
 import { lambdaOp } from '../helpers/temp-api.ts'

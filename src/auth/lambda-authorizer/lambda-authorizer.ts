@@ -123,7 +123,7 @@ export function createLambdaAuthorizer(
     })
     trail.arn = arn
     if (methodArnTooLong(arn))
-      throw new GatewayError('GW_URI_TOO_LONG', { reason: 'authorizer.arn_too_long' })
+      throw new GatewayError('GW_AUTHORIZER_ARN_TOO_LONG', { reason: 'authorizer.arn_too_long' })
 
     const identity = readIdentityValues(compiled.sources, view, kind)
     // Hashing identity values for the trail is only worth it when someone reads the trail.

@@ -24,9 +24,12 @@ function isTimeout(thrown: unknown): boolean {
   return thrown instanceof Error && thrown.name === 'TimeoutError'
 }
 
-/** REST answers every authorizer failure with `{"message":null}`; HTTP APIs with "Internal Server Error". */
-function failureCode(kind: AuthorizerKind): GatewayErrorCode {
-  return kind === 'rest' ? 'GW_AUTHORIZER_CONFIG' : 'GW_AUTHORIZER_FAILURE_V2'
+/**
+ * REST answers every authorizer failure with `{"message":null}`; HTTP APIs with "Internal Server
+ * Error": one code, rendered by the API's dialect.
+ */
+function failureCode(_kind: AuthorizerKind): GatewayErrorCode {
+  return 'GW_AUTHORIZER_CONFIG'
 }
 
 /**

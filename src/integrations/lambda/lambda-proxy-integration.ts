@@ -15,8 +15,6 @@ export interface LambdaProxyOptions {
   readonly timeoutMs: number
   readonly bodyEncoding: BodyEncoding
   readonly invoker: LambdaInvoker
-  /** REST APIs answer a failed function with 502, HTTP APIs with 500 [observed]. */
-  readonly apiKind: 'rest' | 'http'
 }
 
 /** `aws_proxy`: the request becomes a proxy event, the function's answer becomes the response. */
@@ -24,7 +22,8 @@ export function createLambdaProxyIntegration(options: LambdaProxyOptions): Integ
   const { fn, payloadFormatVersion: version, timeoutMs, bodyEncoding, invoker } = options
   const buildEvent = version === '2.0' ? buildProxyEventV2 : buildProxyEventV1
   const mapResponse = version === '2.0' ? mapProxyResponseV2 : mapProxyResponseV1
-  const failure = options.apiKind === 'http' ? 'GW_INTEGRATION_FAILURE_HTTP_API' : 'GW_INTEGRATION_FAILURE'
+  // REST APIs answer a failed function with 502, HTTP APIs with 500 [observed]: the dialect renders it.
+  const failure = 'GW_INTEGRATION_FAILURE'
   return {
     type: 'aws_proxy',
     description: `lambda ${fn.name} (${invoker.describe(fn)}, payload ${version}, timeout ${timeoutMs} ms)`,

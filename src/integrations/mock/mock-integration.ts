@@ -27,6 +27,7 @@ export function createMockIntegration(options: MockOptions): Integration {
     type: 'mock',
     description: `mock (status ${options.requestStatus ?? 'none'})`,
     needsBody: false,
+    sideEffectFree: true,
     async invoke(call): Promise<IntegrationResult> {
       if (options.requestStatus === undefined) {
         throw new GatewayError('GW_MOCK_NO_STATUS', {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { GatewayRequest } from '../../http/gateway-request.ts'
 import { normalizeTarget } from '../../http/normalize-path.ts'
+import type { RequestContext } from '../request-context.ts'
 
 export interface ReceiveLimits {
   readonly maxBodyBytes: number
@@ -9,8 +10,16 @@ export interface ReceiveLimits {
   readonly trustedProxyHops: number
 }
 
+/** receive: the request as every later stage sees it. */
+export function receiveStage(ctx: RequestContext): undefined {
+  const req = receive(ctx.incoming, ctx.requestId, ctx.started, ctx.table.limits)
+  ctx.req = req
+  ctx.explain?.({ step: 'receive', canonicalPath: req.path, query: req.rawQuery })
+  return undefined
+}
+
 /**
- * receive: framing checks Node's parser leaves to us (two Host headers, absolute-form targets,
+ * The checks: framing Node's parser leaves to us (two Host headers, absolute-form targets,
  * Transfer-Encoding on HTTP/1.0 or in any form but exactly `chunked`), more than one
  * Authorization header, size limits known up front, and the one canonical path every later
  * stage uses.

@@ -1,20 +1,56 @@
-import type { ServerResponse } from 'node:http'
+import { GatewayError } from '../../errors/gateway-error.ts'
+import { renderError } from '../../errors/render-error.ts'
+import type { RequestView } from '../../events/request-view.ts'
 import { HOP_BY_HOP } from '../../http/hop-by-hop.ts'
+import type { ResponseSink } from '../../integrations/types.ts'
 import type { BufferedResponse } from '../../lib/buffered-response.ts'
+import type { InvalidHeaderAnswer } from '../dialect.ts'
+import type { RequestContext } from '../request-context.ts'
+import { templateScopeOf } from '../template-scope-of.ts'
 
 /** Headers the gateway frames itself; a function's copies travel as `x-amzn-Remapped-<name>`, as on AWS. */
 const FRAMED_BY_GATEWAY = new Set([...HOP_BY_HOP, 'content-length', 'date', 'server'])
 
-export interface RespondOptions {
-  readonly requestId: string
-  /** The answer when a function returned a header HTTP cannot carry (CR, LF, NUL). */
-  readonly invalidHeader: { readonly status: number; readonly body: string }
-  /** Close the connection after this response (framing errors, refused bodies). */
-  readonly close?: boolean
+/** respond: the integration's buffered answer (a streamed one is already written). */
+export function respondStage(ctx: RequestContext): undefined {
+  const result = ctx.result
+  if (result?.kind === 'buffered')
+    respond(ctx.res, withHeaders(result.response, ctx.outcome?.responseHeaders), ctx.requestId, ctx.table.dialect.invalidHeader, false)
+  return undefined
 }
 
-/** respond: writes a buffered integration result or rendered error, with the request id AWS adds. */
-export function respond(res: ServerResponse, response: BufferedResponse, options: RespondOptions): void {
+/**
+ * respond, for a failure of any stage: one renderer, keyed by the gateway response type of the
+ * code as the API's dialect answers it.
+ */
+export function respondWithError(ctx: RequestContext, err: unknown): GatewayError {
+  const failure =
+    err instanceof GatewayError
+      ? err
+      : new GatewayError('GW_INTERNAL', { reason: 'internal', detail: String(err), cause: err })
+  ctx.failure = failure
+  const { table } = ctx
+  const spec = table.dialect.errorSpec(failure.code)
+  const scope = templateScopeOf(ctx.view ?? fallbackView(ctx))
+  const rendered = renderError(failure, table.gatewayResponses, scope, spec)
+  respond(
+    ctx.res,
+    withHeaders(rendered, ctx.responseHeaders),
+    ctx.requestId,
+    table.dialect.invalidHeader,
+    spec.closesConnection === true,
+  )
+  return failure
+}
+
+/** Writes a buffered response with the request id AWS adds. */
+export function respond(
+  res: ResponseSink,
+  response: BufferedResponse,
+  requestId: string,
+  invalidHeader: InvalidHeaderAnswer,
+  close: boolean,
+): void {
   if (res.headersSent) {
     res.destroy()
     return
@@ -28,21 +64,57 @@ export function respond(res: ServerResponse, response: BufferedResponse, options
     else if (Array.isArray(existing)) existing.push(value)
     else headers[key] = [existing, value]
   }
-  headers['x-amzn-requestid'] = options.requestId
+  headers['x-amzn-requestid'] = requestId
   const body = response.body
   const noBody = response.status === 204 || response.status === 304
   if (!noBody)
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length)
-  if (options.close === true) headers.connection = 'close'
+  // After a framing problem or a refused body the rest of the connection cannot be trusted.
+  if (close) headers.connection = 'close'
   try {
     res.writeHead(response.status, headers)
   } catch {
-    res.writeHead(options.invalidHeader.status, {
+    // A header HTTP cannot carry (CR, LF, NUL): the dialect's answer instead.
+    res.writeHead(invalidHeader.status, {
       'content-type': 'application/json',
-      'x-amzn-requestid': options.requestId,
+      'x-amzn-requestid': requestId,
+      ...(close ? { connection: 'close' } : {}),
     })
-    res.end(options.invalidHeader.body)
+    res.end(invalidHeader.body)
     return
   }
   res.end(noBody ? undefined : body)
+}
+
+function withHeaders(
+  response: BufferedResponse,
+  extra: Readonly<Record<string, string>> | undefined,
+): BufferedResponse {
+  if (extra === undefined) return response
+  return { ...response, headers: [...response.headers, ...Object.entries(extra)] }
+}
+
+/** The view of a request that failed before routing (or before it was even parsed). */
+function fallbackView(ctx: RequestContext): RequestView {
+  const { table } = ctx
+  return {
+    request: ctx.req ?? {
+      requestId: ctx.requestId,
+      method: '',
+      path: '',
+      rawQuery: '',
+      rawHeaders: [],
+      headers: new Map(),
+      sourceIp: '',
+      protocol: '',
+      receivedAt: 0,
+      body: undefined,
+    },
+    stage: table.stage,
+    resourcePath: '',
+    routeKey: '',
+    pathParameters: null,
+    stageVariables: table.stageVariables,
+    deployment: table.deployment,
+  }
 }

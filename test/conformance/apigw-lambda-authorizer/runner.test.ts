@@ -15,6 +15,7 @@ import { LocalLambdaInvoker } from '../../../src/aws/local-lambda-invoker.ts'
 import { GatewayError } from '../../../src/errors/gateway-error.ts'
 import { NO_GATEWAY_RESPONSES } from '../../../src/errors/gateway-responses.ts'
 import { renderError } from '../../../src/errors/render-error.ts'
+import { compileDialect } from '../../../src/pipeline/dialect.ts'
 import { fakeClock } from '../../unit/auth/lambda-authorizer/fake-invoker.ts'
 import { makeView, type ViewSpec } from '../../unit/auth/lambda-authorizer/request-view-fixture.ts'
 import { resultOfShape } from './result-shapes.ts'
@@ -109,13 +110,12 @@ async function runStep(vector: Vector, step: Step, authorize: (spec: ViewSpec) =
     }
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err
-    const rendered = renderError(err, NO_GATEWAY_RESPONSES, {
-      context: {},
-      stageVariables: {},
-      headers: new Map(),
-      query: new Map(),
-      pathParameters: {},
-    })
+    const rendered = renderError(
+      err,
+      NO_GATEWAY_RESPONSES,
+      { context: {}, stageVariables: {}, headers: new Map(), query: new Map(), pathParameters: {} },
+      compileDialect(vector.authorizer.kind).errorSpec(err.code),
+    )
     assert.equal(rendered.status, expect.status, `status (${err.code}, ${err.reason})`)
     if (expect.body !== undefined) assert.deepEqual(JSON.parse(String(rendered.body)), expect.body)
     for (const [name, value] of Object.entries(expect.headers ?? {})) {

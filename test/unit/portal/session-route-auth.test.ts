@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import type { GatewayRequest } from '../../../src/http/gateway-request.ts'
 import { sha256 } from '../../../src/lib/digest.ts'
+import { sessionAdapter } from '../../../src/pipeline/open-portal.ts'
 import type { RouteAuth } from '../../../src/pipeline/types.ts'
 import { sessionRouteAuth } from '../../../src/portal/session-route-auth.ts'
 import { SqliteSessionStore } from '../../../src/portal/sqlite-session-store.ts'
@@ -49,7 +50,7 @@ describe('sessionRouteAuth', async () => {
   })
 
   it('fits the pipeline RouteAuth shape', () => {
-    const asRouteAuth: RouteAuth = auth
+    const asRouteAuth: RouteAuth = sessionAdapter(auth)
     assert.equal(asRouteAuth.trustedHeaderNames.size, 0)
   })
 

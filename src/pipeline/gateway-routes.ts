@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IntegrationResult } from '../integrations/types.ts'
+import type { CompiledRoute } from './types.ts'
+
+/** A route the gateway answers itself, in the same router and stages as the API's routes. */
+export interface GatewayRoute extends CompiledRoute {
+  /** Who serves it (`portal`, `partners admin API`, `health`), for configuration errors. */
+  readonly owner: string
+  /** True when an API route at `resourcePath` would collide with this one. */
+  owns(resourcePath: string): boolean
+}
+
+/** Writes its own answer; the gateway's handlers read the request as Node gives it. */
+export type OwnedHandler = (req: IncomingMessage, res: ServerResponse) => Promise<unknown>
+
+const STREAMED: IntegrationResult = Object.freeze({ kind: 'streamed' })
+
+/** `ANY <prefix>` and `ANY <prefix>/{proxy+}`: everything under a prefix, for one handler. */
+export function ownedPrefix(owner: string, prefix: string, handler: () => OwnedHandler): GatewayRoute[] {
+  const integration = {
+    type: 'gateway',
+    description: owner,
+    needsBody: false,
+    async invoke(call: { incoming: IncomingMessage; outgoing: ServerResponse }): Promise<IntegrationResult> {
+      await handler()(call.incoming, call.outgoing)
+      return STREAMED
+    },
+  }
+  const owns = (path: string) => path === prefix || path.startsWith(`${prefix}/`)
+  return [prefix, `${prefix}/{proxy+}`].map((resourcePath) =>
+    Object.freeze({
+      method: 'ANY',
+      resourcePath,
+      routeKey: `ANY ${resourcePath}`,
+      auth: undefined,
+      integration,
+      owner,
+      owns,
+    }),
+  )
+}
+
+/** A fixed JSON answer (health endpoints), decided per request by `answer`. */
+export function ownedJson(
+  owner: string,
+  resourcePath: string,
+  answer: () => { readonly status: number; readonly body: string },
+): GatewayRoute {
+  return Object.freeze({
+    method: 'GET',
+    resourcePath,
+    routeKey: `GET ${resourcePath}`,
+    auth: undefined,
+    integration: {
+      type: 'gateway',
+      description: owner,
+      needsBody: false,
+      sideEffectFree: true,
+      async invoke(): Promise<IntegrationResult> {
+        const { status, body } = answer()
+        return {
+          kind: 'buffered',
+          response: { status, headers: [['content-type', 'application/json'], ['cache-control', 'no-store']], body },
+        }
+      },
+    },
+    owner,
+    owns: (path: string) => path === resourcePath,
+  })
+}
+
+/** `/_forcegate/health`: the process answers. `/_forcegate/ready`: it takes traffic (503 while draining). */
+export function healthRoutes(draining: () => boolean): GatewayRoute[] {
+  return [
+    ownedJson('health', '/_forcegate/health', () => ({ status: 200, body: '{"status":"ok"}' })),
+    ownedJson('health', '/_forcegate/ready', () =>
+      draining() ? { status: 503, body: '{"status":"draining"}' } : { status: 200, body: '{"status":"ready"}' },
+    ),
+  ]
+}

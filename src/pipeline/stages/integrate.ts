@@ -1,0 +1,31 @@
+import { readBody } from '../../http/read-body.ts'
+import type { RequestContext } from '../request-context.ts'
+
+/** integrate: the route's integration (aws_proxy, http_proxy, mock, or a handler the gateway owns). */
+export async function integrateStage(ctx: RequestContext): Promise<void> {
+  const { integration } = ctx.route!
+  const req = ctx.req!
+  if (integration.needsBody) req.body = await readBody(ctx.incoming, ctx.table.limits.maxBodyBytes)
+  const outcome = ctx.outcome
+  const started = ctx.clock()
+  ctx.result = await integration.invoke({
+    view: ctx.view!,
+    authorizer: outcome?.authorizerContext,
+    identityHeaders: outcome?.identityHeaders ?? [],
+    responseHeaders: outcome?.responseHeaders,
+    incoming: ctx.incoming,
+    outgoing: ctx.res,
+  })
+  ctx.integrationLatency = ctx.clock() - started
+}
+
+/**
+ * integrate for `explain`: an integration whose call leaves the gateway is not called; a pure
+ * one (mock) runs, so the answer explained is the answer served.
+ */
+export async function dryRunIntegrateStage(ctx: RequestContext): Promise<void> {
+  const { integration } = ctx.route!
+  const called = integration.sideEffectFree === true
+  ctx.explain?.({ step: 'integrate', integration: integration.description, called })
+  if (called) await integrateStage(ctx)
+}
