@@ -200,6 +200,8 @@ export interface ForcegateProcess {
   /** SIGKILL: no chance to finish anything. */
   kill(): Promise<void>
   exited(): Promise<number | null>
+  /** After exit, once both output streams ended. */
+  closed(): Promise<void>
 }
 
 /** `forcegate serve` for the fixture's API and configuration, listening on a free port. */
@@ -215,13 +217,18 @@ export function runRelay(f: RelayFixture): ForcegateProcess {
 }
 
 export function spawnForcegate(args: readonly string[]): ForcegateProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // The environment as it is now (the org's secret is set when the configuration is written);
+  // forcegate stops should this test process go away without stopping it.
+  const env = { ...process.env, FORCEGATE_STOP_WITH_PARENT: String(process.pid) }
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
   const output = watchOutput(child, `forcegate ${args[0]}`)
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
   return {
     child,
     output,
     exited: () => exit,
+    closed: () => closed,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       return exit
@@ -231,6 +238,16 @@ export function spawnForcegate(args: readonly string[]): ForcegateProcess {
       await exit
     },
   }
+}
+
+/** Runs a `forcegate` command that exits by itself (status, dlq). */
+export async function forcegate(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawnForcegate(args)
+  const code = await p.exited()
+  await p.closed()
+  return { code, stdout: p.output.stdout(), stderr: p.output.stderr() }
 }
 
 /** Resolves once `predicate` holds, checking as the effects folder changes (polling its files). */

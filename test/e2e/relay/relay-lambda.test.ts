@@ -7,8 +7,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, before, describe, it } from 'node:test'
-import { runCli } from '../../helpers/cli-process.ts'
-import { countsOf, type RelayFixture, relayFixture, runRelay, until } from './relay-harness.ts'
+import { countsOf, forcegate, type RelayFixture, relayFixture, runRelay, until } from './relay-harness.ts'
 
 const LAMBDA = {
   replay: 'earliest',
@@ -43,7 +42,7 @@ describe('forcegate relay to a Lambda function', () => {
       assert.equal(await relay.stop(), 0)
     }
 
-    const list = await runCli(['relay', 'dlq', 'list', '--config', f.configFile, '--json'])
+    const list = await forcegate(['relay', 'dlq', 'list', '--config', f.configFile, '--json'])
     const letters = JSON.parse(list.stdout) as {
       id: number
       eventUuid: string
@@ -54,7 +53,7 @@ describe('forcegate relay to a Lambda function', () => {
     assert.equal(letters[0]?.attempts, 3)
     assert.match(letters[0]?.error ?? '', /order BAD-2 is refused/)
     const id = String(letters[0]!.id)
-    const again = await runCli([
+    const again = await forcegate([
       'relay',
       'dlq',
       'retry',
@@ -66,7 +65,7 @@ describe('forcegate relay to a Lambda function', () => {
     ])
     assert.equal(again.code, 1, 'still refused')
     await writeFile(join(f.effects.dir, 'healed'), '')
-    const retried = await runCli([
+    const retried = await forcegate([
       'relay',
       'dlq',
       'retry',
@@ -78,9 +77,9 @@ describe('forcegate relay to a Lambda function', () => {
     ])
     assert.equal(retried.code, 0, retried.stderr)
     assert.ok(f.effects.applied().includes(letters[0]!.eventUuid))
-    const empty = await runCli(['relay', 'dlq', 'list', '--config', f.configFile])
+    const empty = await forcegate(['relay', 'dlq', 'list', '--config', f.configFile])
     assert.match(empty.stdout, /no dead letters/)
-    const status = await runCli(['relay', 'status', '--config', f.configFile, '--json'])
+    const status = await forcegate(['relay', 'status', '--config', f.configFile, '--json'])
     const [s] = JSON.parse(status.stdout) as { delivered: number; deadLettered: number; retried: number }[]
     assert.deepEqual([s?.delivered, s?.deadLettered, s?.retried], [3, 1, 2])
   })
@@ -93,7 +92,7 @@ describe('forcegate relay to a Lambda function', () => {
     const relay = runRelay(f)
     await relay.output.waitForLine(/the org refused replay id 616263.*Set onLostReplay to earliest or latest/)
     assert.equal(await relay.exited(), 1)
-    const status = await runCli(['relay', 'status', '--config', f.configFile])
+    const status = await forcegate(['relay', 'status', '--config', f.configFile])
     assert.match(status.stdout, /^orders\s+failed\s+616263/m)
     assert.match(status.stdout, /orders: the org refused replay id 616263/)
   })
@@ -111,7 +110,7 @@ describe('forcegate relay to a Lambda function', () => {
     } finally {
       await relay.stop()
     }
-    const status = await runCli(['relay', 'status', '--config', f.configFile, '--json'])
+    const status = await forcegate(['relay', 'status', '--config', f.configFile, '--json'])
     const [s] = JSON.parse(status.stdout) as { duplicates: number; state: string }[]
     assert.equal(s?.duplicates, 3)
     assert.equal(s?.state, 'stopped')

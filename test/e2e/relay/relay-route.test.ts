@@ -4,8 +4,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { runCli } from '../../helpers/cli-process.ts'
-import { countsOf, type RelayFixture, relayFixture, serveRelay, until } from './relay-harness.ts'
+import { countsOf, forcegate, type RelayFixture, relayFixture, serveRelay, until } from './relay-harness.ts'
 
 describe('relay to a route of the served API', () => {
   let f: RelayFixture
@@ -43,7 +42,7 @@ describe('relay to a route of the served API', () => {
     } finally {
       assert.equal(await gw.stop(), 0)
     }
-    const status = await runCli(['relay', 'status', '--config', f.configFile, '--json'])
+    const status = await forcegate(['relay', 'status', '--config', f.configFile, '--json'])
     assert.equal(status.code, 0, status.stderr)
     const [orders] = JSON.parse(status.stdout) as {
       subscription: string
@@ -86,7 +85,7 @@ describe('relay to a route of the served API', () => {
     } finally {
       await gw.stop()
     }
-    const status = await runCli(['relay', 'status', '--config', f.configFile])
+    const status = await forcegate(['relay', 'status', '--config', f.configFile])
     assert.equal(status.code, 0)
     assert.match(status.stdout, /^orders\s+stopped\s+[0-9a-f]{16}\s+\S+\s+7\s+[1-9]\d*\s+0\s+0/m)
   })
