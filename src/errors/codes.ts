@@ -166,6 +166,30 @@ export const ERRORS = {
     responseType: 'API_CONFIGURATION_ERROR',
     message: 'Internal server error',
   },
+  GW_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    responseType: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Unsupported Media Type',
+  },
+  /** The message names the missing parameters (GatewayError's `message` option). */
+  GW_BAD_REQUEST_PARAMETERS: {
+    status: 400,
+    responseType: 'BAD_REQUEST_PARAMETERS',
+    message: 'Missing required request parameters',
+  },
+  GW_BAD_REQUEST_BODY: { status: 400, responseType: 'BAD_REQUEST_BODY', message: 'Invalid request body' },
+  /** A non-proxy Lambda integration's request (template output or passthrough) is not JSON. */
+  GW_LAMBDA_PAYLOAD_NOT_JSON: {
+    status: 400,
+    responseType: 'DEFAULT_4XX',
+    message: 'Could not parse request body into json',
+  },
+  /** A mapping template failed, or no integration response applies: AWS's configuration error. */
+  GW_MAPPING_FAILED: {
+    status: 500,
+    responseType: 'API_CONFIGURATION_ERROR',
+    message: 'Internal server error',
+  },
   GW_INTERNAL: { status: 500, responseType: 'DEFAULT_5XX', message: 'Internal server error' },
 } as const satisfies Record<string, ErrorSpec>
 

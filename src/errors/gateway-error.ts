@@ -10,6 +10,10 @@ export interface GatewayErrorOptions {
   readonly cause?: unknown
   /** Who was refused, when an authorizer named them (a policy's principalId): for the access log. */
   readonly principalId?: string
+  /** What the client sees instead of the code's message, where AWS names specifics (validators). */
+  readonly clientMessage?: string
+  /** `$context.error.validationErrorString` of a request validator's refusal. */
+  readonly validationErrorString?: string
 }
 
 /** The one error type that crosses stage boundaries; its code decides everything the client sees. */
@@ -20,6 +24,8 @@ export class GatewayError extends Error {
   readonly detail: string | undefined
   readonly headers: Readonly<Record<string, string>> | undefined
   readonly principalId: string | undefined
+  readonly clientMessage: string | undefined
+  readonly validationErrorString: string | undefined
 
   constructor(code: GatewayErrorCode, options: GatewayErrorOptions = {}) {
     super(options.detail ?? code, options.cause === undefined ? undefined : { cause: options.cause })
@@ -30,6 +36,8 @@ export class GatewayError extends Error {
     this.detail = options.detail
     this.headers = options.headers
     this.principalId = options.principalId
+    this.clientMessage = options.clientMessage
+    this.validationErrorString = options.validationErrorString
   }
 }
 

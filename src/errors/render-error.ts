@@ -13,8 +13,9 @@ export function renderError(
   overrides: GatewayResponses,
   scope: TemplateScope,
   /** The code's spec as the API's dialect answers it (REST's when not given). */
-  spec: ErrorSpec = errorSpec(err.code),
+  base: ErrorSpec = errorSpec(err.code),
 ): BufferedResponse {
+  const spec = err.clientMessage === undefined ? base : { ...base, message: err.clientMessage }
   const fallback = spec.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'
   const override = overrides.get(spec.responseType) ?? overrides.get(fallback)
   const headers: [string, string][] = []
@@ -25,7 +26,7 @@ export function renderError(
     headers.push(['content-type', 'application/json'])
     return { status: spec.status, headers, body: defaultBody(spec) }
   }
-  return renderOverride(spec, override, headers, scope)
+  return renderOverride(spec, override, headers, scope, err.validationErrorString)
 }
 
 function defaultBody(spec: ErrorSpec): string {
@@ -37,10 +38,11 @@ function renderOverride(
   override: GatewayResponseOverride,
   headers: [string, string][],
   scope: TemplateScope,
+  validationErrorString: string | undefined,
 ): BufferedResponse {
   const errorScope: TemplateScope = {
     ...scope,
-    error: { message: spec.message, responseType: spec.responseType },
+    error: { message: spec.message, responseType: spec.responseType, validationErrorString },
   }
   for (const [name, expression] of override.headers) {
     const value = resolveParameter(expression, errorScope)

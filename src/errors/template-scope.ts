@@ -1,7 +1,9 @@
 /**
- * Values a gateway response (or a mock integration) may reference. API Gateway's gateway
- * response templates are not VTL: only `$context.*`, `$stageVariables.*` and method request
- * parameters are substituted, and that is all this does.
+ * Values a gateway response may reference. AWS documents gateway response templates as "not
+ * processed by the VTL engine", supporting "only simple variable substitution": `$context.*`,
+ * `$stageVariables.*` and method request parameters are substituted and anything else (a `#if`,
+ * `$input`, `$util`) stays as written, which is all this does. Mapping templates of
+ * integrations run on the Velocity engine in integrations/mapping instead.
  */
 export interface TemplateScope {
   readonly context: Readonly<Record<string, string>>
@@ -9,7 +11,11 @@ export interface TemplateScope {
   readonly headers: ReadonlyMap<string, readonly string[]>
   readonly query: ReadonlyMap<string, readonly string[]>
   readonly pathParameters: Readonly<Record<string, string>>
-  readonly error?: { readonly message: string | null; readonly responseType: string }
+  readonly error?: {
+    readonly message: string | null
+    readonly responseType: string
+    readonly validationErrorString?: string | undefined
+  }
 }
 
 function lookupContext(path: string, scope: TemplateScope): string | undefined {
@@ -17,6 +23,7 @@ function lookupContext(path: string, scope: TemplateScope): string | undefined {
     if (path === 'error.message') return scope.error.message ?? ''
     if (path === 'error.messageString') return JSON.stringify(scope.error.message)
     if (path === 'error.responseType') return scope.error.responseType
+    if (path === 'error.validationErrorString') return scope.error.validationErrorString ?? ''
   }
   return scope.context[path]
 }

@@ -35,6 +35,13 @@ export interface Integration {
   readonly needsBody: boolean
   /** Pure (no call leaves the gateway, nothing is counted): `explain` may run it for real. */
   readonly sideEffectFree?: boolean
+  /** Non-proxy integrations: one line per template set, printed under the route in the table. */
+  readonly mapping?: readonly string[]
   invoke(call: IntegrationCall): Promise<IntegrationResult>
+  /**
+   * For `forcegate explain`: what the integration would do with this request (the chosen
+   * template, the rendered integration request, the integration response), calling no backend.
+   */
+  explain?(call: Pick<IntegrationCall, 'view' | 'authorizer'>): Promise<Record<string, unknown>>
   close?(): Promise<void>
 }

@@ -2,15 +2,16 @@ import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec } from '../config/openapi/api-definition.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
-import type { TemplateScope } from '../errors/template-scope.ts'
 import type { Deployment } from '../events/request-view.ts'
 import { DuplicateRouteError, Router } from '../http/router.ts'
+import { createHttpIntegration } from '../integrations/http/http-integration.ts'
 import { createHttpProxyIntegration } from '../integrations/http/http-proxy-integration.ts'
 import { UpstreamPools } from '../integrations/http/upstream-pools.ts'
+import { createLambdaIntegration } from '../integrations/lambda/lambda-integration.ts'
 import { createLambdaProxyIntegration } from '../integrations/lambda/lambda-proxy-integration.ts'
+import { withRequestValidation } from '../integrations/mapped/validated-integration.ts'
 import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
 import type { Integration } from '../integrations/types.ts'
-import { templateScopeOf } from './template-scope-of.ts'
 import { compileDialect, type Dialect } from './dialect.ts'
 import type { GatewayRoute } from './gateway-routes.ts'
 import type { CompiledRoute, RouteAuth, RouteTable } from './types.ts'
@@ -63,8 +64,8 @@ export async function compileRoutes(
       problems.ensure(new ConfigError(api.file, spec.pointer, 'expected a usable integration'))
       continue
     }
-    const integration = await problems.collect(() =>
-      compileIntegration(
+    const integration = await problems.collect(async () => {
+      const built = await compileIntegration(
         spec.integration!,
         api,
         deps,
@@ -72,8 +73,9 @@ export async function compileRoutes(
         gateway.server.maxBodyBytes,
         pools,
         dialect,
-      ),
-    )
+      )
+      return spec.validation === undefined ? built : withRequestValidation(api.file, built, spec.validation)
+    })
     if (integration === undefined) continue
     integrations.push(integration)
     if (problems.count > 0) continue
@@ -197,10 +199,26 @@ async function compileIntegration(
         pools,
       })
     case 'mock':
-      return createMockIntegration({
-        requestStatus: spec.requestStatus,
-        responses: spec.responses,
-        scopeOf: (call): TemplateScope => templateScopeOf(call.view),
+      return createMockIntegration({ file: api.file, mapping: spec, binaryMediaTypes: api.binaryMediaTypes })
+    case 'aws':
+      await deps.loadFunction(spec.functionName, spec.functionArn, `${api.file}#${spec.pointer}`)
+      return createLambdaIntegration({
+        file: api.file,
+        mapping: spec,
+        binaryMediaTypes: api.binaryMediaTypes,
+        fn: { name: spec.functionName, arn: spec.functionArn },
+        timeoutMs: spec.timeoutMs,
+        invoker: deps.invoker,
+      })
+    case 'http':
+      return createHttpIntegration({
+        file: api.file,
+        mapping: spec,
+        binaryMediaTypes: api.binaryMediaTypes,
+        uri: spec.uri,
+        httpMethod: spec.httpMethod,
+        timeoutMs: spec.timeoutMs,
+        pools,
       })
   }
 }

@@ -115,7 +115,7 @@ describe('forcegate command line', () => {
       assert.ok(run.stderr.includes(api.apiFile), run.stderr)
       assert.match(
         run.stderr,
-        /\/paths\/~1orders\/get\/x-amazon-apigateway-integration\/type: expected aws_proxy, http_proxy or mock, found 'lambda'/,
+        /\/paths\/~1orders\/get\/x-amazon-apigateway-integration\/type: expected aws, aws_proxy, http, http_proxy or mock, found 'lambda'/,
       )
       assert.match(
         run.stderr,

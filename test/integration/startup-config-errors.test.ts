@@ -66,7 +66,7 @@ test('every problem of the API document is reported in one run, each with file:l
     assert.equal(run.code, 1, run.stderr)
     const file = api.apiFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     const expectations = [
-      /\/paths\/~1legacy\/get\/x-amazon-apigateway-integration\/type: expected aws_proxy, http_proxy or mock; 'aws' \(non-proxy with mapping templates\) is not supported yet/,
+      /\/paths\/~1legacy\/get\/x-amazon-apigateway-integration\/uri: expected a Lambda invoke URI \(arn:aws:apigateway:REGION:lambda:path\/2015-03-31\/functions\/.*\/invocations\)$/,
       /\/components\/securitySchemes\/requestAuth\/x-amazon-apigateway-authorizer\/identitySource: expected identity source '\$request\.header\.Authorization': REST APIs write identity sources as method\.request\.header\.<name>.*: use 'method\.request\.header\.Authorization'/,
       /\/components\/securitySchemes\/pool\/x-amazon-apigateway-authorizer\/type: expected token, request or jwt, found 'cognito_user_pools' \(Cognito is not supported yet\)/,
       /\/components\/securitySchemes\/lookahead\/x-amazon-apigateway-authorizer\/identityValidationExpression: expected a regular expression RE2 accepts \(linear time: no backreferences, lookahead or lookbehind\); .*\(\?=/,

@@ -1,5 +1,6 @@
 import type { ConfigError } from '../../errors/config-error.ts'
 import type { GatewayResponses } from '../../errors/gateway-responses.ts'
+import type { MappedIntegrationSpec, RequestValidationSpec } from './mapping-integration-spec.ts'
 
 /** What an OpenAPI document with API Gateway's extensions describes, validated, before compiling. */
 export interface ApiDefinition {
@@ -29,6 +30,8 @@ export interface RouteSpec {
   /** Security requirements (OR of ANDs, as OpenAPI defines); `[]` means none. */
   readonly security: readonly (readonly { readonly scheme: string; readonly scopes: readonly string[] }[])[]
   readonly securityPointer: string
+  /** The method's request validator (`x-amazon-apigateway-request-validator`), when one applies. */
+  readonly validation?: RequestValidationSpec | undefined
 }
 
 export type IntegrationSpec =
@@ -47,17 +50,7 @@ export type IntegrationSpec =
       readonly timeoutMs: number
       readonly pointer: string
     }
-  | {
-      readonly type: 'mock'
-      readonly requestStatus: number | undefined
-      readonly responses: readonly {
-        readonly pattern: string
-        readonly statusCode: number
-        readonly headers: readonly (readonly [string, string])[]
-        readonly templates: readonly (readonly [string, string])[]
-      }[]
-      readonly pointer: string
-    }
+  | MappedIntegrationSpec
 
 /** A security scheme as written; authorizer-specific parsing happens when routes are compiled. */
 export interface SecuritySchemeSpec {

@@ -4,6 +4,7 @@ import { childPointer, type SourceDocument } from '../source-document.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec, SecuritySchemeSpec } from './api-definition.ts'
 import { readGatewayResponses } from './read-gateway-responses.ts'
 import { readIntegration } from './read-integration.ts'
+import { RequestValidatorReader } from './read-request-validation.ts'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const
 const ANY = 'x-amazon-apigateway-any-method'
@@ -36,6 +37,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
   const securitySchemes = readSecuritySchemes(r, components)
   const rootSecurity = readSecurity(r, root, '', securitySchemes) ?? []
   const routes: RouteSpec[] = []
+  const validators = new RequestValidatorReader(r, root)
   const paths = r.object(root, 'paths', '', true) ?? {}
   for (const [path, item] of Object.entries(paths)) {
     const p = childPointer('/paths', path)
@@ -62,6 +64,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
         integration,
         security: security ?? rootSecurity,
         securityPointer: security === undefined ? '/security' : childPointer(opPointer, 'security'),
+        validation: validators.read(item, p, op, opPointer),
       })
     }
   }

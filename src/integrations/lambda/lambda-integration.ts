@@ -1,0 +1,77 @@
+import type { FunctionRef } from '../../aws/function-ref.ts'
+import type { LambdaInvoker } from '../../aws/lambda-invoker.ts'
+import { GatewayError } from '../../errors/gateway-error.ts'
+import type { MappingSource } from '../mapped/compile-mapping.ts'
+import {
+  createMappedIntegration,
+  type IntegrationResponse,
+  type MappedBackend,
+  type MappedIntegration,
+} from '../mapped/mapped-integration.ts'
+import { lambdaErrorObject } from '../mapping/lambda-error-object.ts'
+
+export interface LambdaIntegrationOptions {
+  readonly file: string
+  readonly mapping: MappingSource
+  readonly binaryMediaTypes: readonly string[]
+  readonly fn: FunctionRef
+  readonly timeoutMs: number
+  readonly invoker: LambdaInvoker
+}
+
+const JSON_HEADERS = { 'content-type': ['application/json'] }
+
+/**
+ * `aws` with a Lambda URI (the "Lambda custom integration"): the integration request's body,
+ * parsed as JSON as Lambda does, is the event; what the function returns, as JSON, is the
+ * integration response body. A function that fails answers with the runtime's error object,
+ * whose `errorMessage` the selection patterns match. `X-Amz-Invocation-Type: 'Event'` mapped
+ * onto the integration request invokes asynchronously: the response is empty, at once.
+ */
+export function createLambdaIntegration(options: LambdaIntegrationOptions): MappedIntegration {
+  const { fn, invoker, timeoutMs } = options
+  const backend: MappedBackend = {
+    type: 'aws',
+    description: `lambda ${fn.name} (${invoker.describe(fn)}, mapping templates, timeout ${timeoutMs} ms)`,
+    async send(request, call): Promise<IntegrationResponse> {
+      const text = typeof request.body === 'string' ? request.body : request.body.toString('utf8')
+      let event: unknown
+      try {
+        event = text.trim() === '' ? {} : JSON.parse(text)
+      } catch (err) {
+        throw new GatewayError('GW_LAMBDA_PAYLOAD_NOT_JSON', {
+          reason: 'lambda.payload_not_json',
+          detail: `${fn.name}: ${(err as Error).message}`,
+        })
+      }
+      const invocationType = Object.entries(request.header).find(
+        ([name]) => name.toLowerCase() === 'x-amz-invocation-type',
+      )?.[1]
+      const requestId = call.view.request.requestId
+      if (invocationType === 'Event') {
+        invoker.invoke(fn, event, timeoutMs, { requestId }).catch(() => undefined)
+        return { status: 200, headers: JSON_HEADERS, body: '', selectionSubject: undefined }
+      }
+      try {
+        const result = await invoker.invoke(fn, event, timeoutMs, { requestId })
+        return {
+          status: 200,
+          headers: JSON_HEADERS,
+          body: JSON.stringify(result === undefined ? null : result),
+          selectionSubject: undefined,
+        }
+      } catch (err) {
+        if (err instanceof Error && err.name === 'TimeoutError')
+          throw new GatewayError('GW_INTEGRATION_TIMEOUT', { reason: 'lambda.timeout', detail: err.message })
+        const error = lambdaErrorObject(err)
+        return {
+          status: 200,
+          headers: JSON_HEADERS,
+          body: JSON.stringify(error),
+          selectionSubject: error.errorMessage,
+        }
+      }
+    },
+  }
+  return createMappedIntegration({ ...options, backend })
+}
