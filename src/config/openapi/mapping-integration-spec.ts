@@ -20,6 +20,7 @@ export interface IntegrationResponseSpec {
   /** The `responses` key: a selection pattern or `default`. */
   readonly pattern: string
   readonly pointer: string
+  readonly line: number | undefined
   readonly statusCode: number
   /** `method.response.header.X` → source expression. */
   readonly parameters: readonly LocatedText[]

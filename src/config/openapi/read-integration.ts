@@ -191,6 +191,7 @@ function readResponses(r: FieldReader, obj: JsonObject, pointer: string): Integr
     out.push({
       pattern,
       pointer: p,
+      line: r.doc.lineOf(p),
       statusCode,
       parameters,
       templates: located(r, value, 'responseTemplates', p),

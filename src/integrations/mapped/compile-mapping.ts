@@ -30,6 +30,7 @@ export interface SourcedText {
 export interface IntegrationResponseSource {
   readonly pattern: string
   readonly pointer: string
+  readonly line: number | undefined
   readonly statusCode: number
   readonly parameters: readonly SourcedText[]
   readonly templates: readonly SourcedText[]
@@ -109,6 +110,7 @@ export function compileMapping(file: string, source: MappingSource): CompiledMap
           file,
           source.responses[i]!.pointer,
           `expected a selection pattern (Java regular expression) that RE2 runs; ${e.message}`,
+          source.responses[i]!.line,
         ),
       )
     }

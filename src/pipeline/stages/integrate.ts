@@ -5,7 +5,8 @@ import type { RequestContext } from '../request-context.ts'
 export async function integrateStage(ctx: RequestContext): Promise<void> {
   const { integration } = ctx.route!
   const req = ctx.req!
-  if (integration.needsBody) req.body = await readBody(ctx.incoming, ctx.table.limits.maxBodyBytes)
+  if (integration.needsBody && req.body === undefined)
+    req.body = await readBody(ctx.incoming, ctx.table.limits.maxBodyBytes)
   const outcome = ctx.outcome
   const started = ctx.clock()
   ctx.result = await integration.invoke({
@@ -27,5 +28,16 @@ export async function dryRunIntegrateStage(ctx: RequestContext): Promise<void> {
   const { integration } = ctx.route!
   const called = integration.sideEffectFree === true
   ctx.explain?.({ step: 'integrate', integration: integration.description, called })
+  // Non-proxy integrations show their mapping: the chosen template, the rendered integration
+  // request and which integration response applies, computed without calling the backend.
+  if (integration.explain !== undefined) {
+    const req = ctx.req!
+    if (integration.needsBody && req.body === undefined)
+      req.body = await readBody(ctx.incoming, ctx.table.limits.maxBodyBytes)
+    ctx.explain?.({
+      step: 'mapping',
+      ...(await integration.explain({ view: ctx.view!, authorizer: ctx.outcome?.authorizerContext })),
+    })
+  }
   if (called) await integrateStage(ctx)
 }
