@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { LambdaFunctionError } from '../../../src/aws/lambda-invoker.ts'
+import { substituteTemplate } from '../../../src/errors/template-scope.ts'
 import { buildContextVariable } from '../../../src/integrations/mapping/context-variable.ts'
 import { compileResponseSelector } from '../../../src/integrations/mapping/integration-response-selection.ts'
 import { lambdaErrorObject } from '../../../src/integrations/mapping/lambda-error-object.ts'
@@ -54,9 +55,18 @@ interface ResponseSelectionVector {
   lambdaError?: { errorType: string; errorMessage: string } | string
   statusCode?: number
   lambdaResult?: unknown
-  expected: { statusCode: number; json?: unknown }
+  expected: { statusCode: number | null; json?: unknown }
 }
-type Vector = (RenderVector | RequestTemplateVector | ResponseSelectionVector) & {
+/** A gateway response template: simple substitution, not VTL (AWS's documentation says so). */
+interface GatewayResponseVector {
+  kind: 'gateway-response'
+  template: string
+  error: { message: string; responseType: string; validationErrorString?: string }
+  context?: Record<string, string>
+  stageVariables?: Record<string, string>
+  expected: string
+}
+type Vector = (RenderVector | RequestTemplateVector | ResponseSelectionVector | GatewayResponseVector) & {
   source: string
   note?: string
 }
@@ -100,7 +110,17 @@ test('the vectors are there', () => assert.ok(files.length >= 15, `${files.lengt
 for (const file of files) {
   const v = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Vector
   test(file.replace(/\.json$/, ''), () => {
-    if (v.kind === 'render') {
+    if (v.kind === 'gateway-response') {
+      const out = substituteTemplate(v.template, {
+        context: v.context ?? {},
+        stageVariables: v.stageVariables ?? {},
+        headers: new Map(),
+        query: new Map(),
+        pathParameters: {},
+        error: v.error,
+      })
+      assert.equal(out, v.expected)
+    } else if (v.kind === 'render') {
       const out = renderWith(v.template, v.request.body ?? '', v.request)
       if (v.expected.text !== undefined) assert.equal(out, v.expected.text)
       else assert.deepEqual(JSON.parse(out), v.expected.json)
@@ -140,7 +160,7 @@ for (const file of files) {
         body = JSON.stringify(v.lambdaResult ?? {})
       }
       const chosen = selector.select(subject).response
-      assert.equal(chosen?.statusCode, v.expected.statusCode)
+      assert.equal(chosen?.statusCode ?? null, v.expected.statusCode)
       if (v.expected.json !== undefined) {
         const out =
           chosen?.responseTemplate === undefined ? body : renderWith(chosen.responseTemplate, body, {})
