@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { handOver, watchWrapper } from './node-handover.js'
+import { handOver, stopWithParent } from './node-handover.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const major = Number(process.versions.node.split('.')[0])
@@ -18,7 +18,7 @@ if (major < 24) {
   }
   handOver(local, fileURLToPath(import.meta.url), process.argv.slice(2))
 } else {
-  watchWrapper()
+  stopWithParent()
   await runCommand(process.argv.slice(2))
 }
 

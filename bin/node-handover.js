@@ -8,13 +8,15 @@ import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 
 const FORWARDED = ['SIGTERM', 'SIGINT', 'SIGHUP']
-// Tells the child that its IPC channel is the wrapper's lifeline, not a fork() someone else made.
-const MARK = 'FORCEGATE_HANDOVER_PARENT'
+// Set to its own PID by whoever starts forcegate and must not be outlived by it: this wrapper,
+// and test helpers, whose gateways would otherwise keep serving after a killed test run.
+const MARK = 'FORCEGATE_STOP_WITH_PARENT'
+const PARENT_CHECK_MS = 250
 
 /** Runs `node script args…` as a child and mirrors its end; never returns. */
 export function handOver(node, script, args) {
   const child = spawn(node, [script, ...args], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    stdio: 'inherit',
     env: { ...process.env, [MARK]: String(process.pid) },
   })
   const forward = (signal) => {
@@ -35,14 +37,19 @@ export function handOver(node, script, args) {
 }
 
 /**
- * In the child: when the wrapper goes away without passing a signal on (SIGKILL, OOM killer),
- * its end of the IPC channel closes; stop as if told to with SIGTERM so servers drain and exit.
+ * In the child: when the parent goes away without passing a signal on (SIGKILL, OOM killer), the
+ * child is handed to another parent; stop then as if told to with SIGTERM, so servers drain.
  */
-export function watchWrapper() {
-  if (process.env[MARK] === undefined) return
+export function stopWithParent() {
+  const parent = Number(process.env[MARK])
   delete process.env[MARK]
-  if (process.channel === undefined) return
-  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'))
-  // The channel must not keep a command that has finished its work alive.
-  process.channel.unref()
+  if (!Number.isInteger(parent) || parent <= 0) return
+  const check = () => {
+    if (process.ppid === parent) return
+    clearInterval(timer)
+    process.kill(process.pid, 'SIGTERM')
+  }
+  // Unreferenced: watching must not keep a command that has finished its work alive.
+  const timer = setInterval(check, PARENT_CHECK_MS).unref()
+  check()
 }

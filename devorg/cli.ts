@@ -165,19 +165,15 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
     else io.err(`forcegate devorg: ${(error as Error).message}\n`)
     return 1
   }
-  // Listening before the banner says we are up, and until the org is closed: the same signal
-  // can come twice (Ctrl-C reaches the whole process group, a wrapper passes it on too).
+  // Listening before the banner says we are up, and never unlistening: the same signal can come
+  // twice (Ctrl-C reaches the whole process group, a wrapper passes it on too), and the second
+  // must neither cut the close short nor kill the process on its way out.
   let stop = (): void => {}
   const stopped = new Promise<void>((resolve) => (stop = resolve))
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   io.out(describeDevOrg(org, values.data))
   await stopped
-  try {
-    await org.close()
-  } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
-  }
+  await org.close()
   return 0
 }

@@ -74,21 +74,17 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   guardProcess((kind, err) =>
     io.err(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`),
   )
-  // Listening before the route table says we are up, and until the drain is over: the same
-  // signal can come twice (Ctrl-C reaches the whole process group, a wrapper passes it on too).
+  // Listening before the route table says we are up, and never unlistening: the same signal can
+  // come twice (Ctrl-C reaches the whole process group, a wrapper passes it on too), and the
+  // second must neither cut the drain short nor kill the process on its way out.
   let stop = (): void => {}
   const stopped = new Promise<void>((resolve) => (stop = resolve))
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   io.err(formatRouteTable(gateway.table, gateway.url))
   await stopped
-  try {
-    // The relay first: a delivery in flight finishes through the still-open listener.
-    await relay?.close()
-    await gateway.close()
-  } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
-  }
+  // The relay first: a delivery in flight finishes through the still-open listener.
+  await relay?.close()
+  await gateway.close()
   return 0
 }

@@ -4,6 +4,13 @@ import { watchOutput } from './wait-for-line.ts'
 
 export const BIN = fileURLToPath(new URL('../../bin/forcegate.js', import.meta.url))
 
+/**
+ * The environment that makes forcegate stop when this test process goes away (see
+ * bin/node-handover.js): a test run ended by a signal ends test files before their after()
+ * hooks could stop what they started.
+ */
+export const STOP_WITH_TEST_ENV = { ...process.env, FORCEGATE_STOP_WITH_PARENT: String(process.pid) }
+
 export interface CliRun {
   readonly code: number | null
   readonly stdout: string
@@ -13,7 +20,10 @@ export interface CliRun {
 /** Runs the real `forcegate` command to completion (for commands that exit by themselves). */
 export function runCli(args: readonly string[], timeoutMs = 20_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: STOP_WITH_TEST_ENV,
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -42,6 +52,7 @@ export interface ServingCli {
 export async function serveCli(args: readonly string[], timeoutMs = 20_000): Promise<ServingCli> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: STOP_WITH_TEST_ENV,
   })
   const output = watchOutput(child, 'forcegate serve')
   let url: string
