@@ -83,8 +83,21 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   process.on('SIGTERM', stop)
   io.err(formatRouteTable(gateway.table, gateway.url))
   await stopped
-  // The relay first: a delivery in flight finishes through the still-open listener.
-  await relay?.close()
-  await gateway.close()
+  // Signals are never unlistened, so a close that hangs would leave only SIGKILL: bound it.
+  const deadline = setTimeout(() => {
+    io.err('forcegate: still closing 20 s after the stop signal; exiting\n')
+    process.exit(1)
+  }, STOP_DEADLINE_MS)
+  deadline.unref()
+  try {
+    // The relay first: a delivery in flight finishes through the still-open listener.
+    await relay?.close()
+    await gateway.close()
+  } finally {
+    clearTimeout(deadline)
+  }
   return 0
 }
+
+/** The gateway drains for up to 10 s; the rest is for the relay and the stores. */
+const STOP_DEADLINE_MS = 20_000
