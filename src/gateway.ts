@@ -12,9 +12,9 @@ import { createHttpServer } from './http/server.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
 import { openPartners, type PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
-import { type GatewayRoute, healthRoutes, type OwnedHandler, ownedPrefix } from './pipeline/gateway-routes.ts'
 import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
 import { compileRoutes } from './pipeline/compile-routes.ts'
+import { type GatewayRoute, healthRoutes, type OwnedHandler, ownedPrefix } from './pipeline/gateway-routes.ts'
 import { openPortal } from './pipeline/open-portal.ts'
 import { runPipeline } from './pipeline/run.ts'
 import type { RouteTable } from './pipeline/types.ts'
@@ -103,7 +103,8 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   let portalHandler: OwnedHandler | undefined
   const gatewayRoutes: GatewayRoute[] = healthRoutes(() => draining)
   const adminApi = partners?.adminApi
-  if (adminApi !== undefined) gatewayRoutes.push(...ownedPrefix('partners admin API', ADMIN_BASE_PATH, () => adminApi))
+  if (adminApi !== undefined)
+    gatewayRoutes.push(...ownedPrefix('partners admin API', ADMIN_BASE_PATH, () => adminApi))
   if (portal !== undefined) gatewayRoutes.push(...ownedPrefix('portal', '/portal', () => portalHandler!))
   const loadFunction = (name: string, arn: string, origin: string) =>
     invoker.load({ name, arn }, folders, origin)
@@ -170,7 +171,12 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
  */
 function readConfiguration(doc: SourceDocument | undefined, options: GatewayOptions): GatewayFile {
   const config = readGatewayFile(doc)
-  if (options.port === undefined && options.host === undefined && options.stage === undefined && options.configPatch === undefined)
+  if (
+    options.port === undefined &&
+    options.host === undefined &&
+    options.stage === undefined &&
+    options.configPatch === undefined
+  )
     return config
   if (options.port !== undefined) config.server.port = options.port
   if (options.host !== undefined) config.server.host = options.host

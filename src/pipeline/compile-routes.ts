@@ -21,7 +21,11 @@ export interface CompileDeps {
   /** Loads a local function module before serving; throws a ConfigError naming the folders searched. */
   readonly loadFunction: (name: string, arn: string, origin: string) => Promise<void>
   /** Builds a route's authorizer from its security requirements, or undefined for none. */
-  readonly compileAuth: (route: RouteSpec, api: ApiDefinition, dialect: Dialect) => Promise<RouteAuth | undefined>
+  readonly compileAuth: (
+    route: RouteSpec,
+    api: ApiDefinition,
+    dialect: Dialect,
+  ) => Promise<RouteAuth | undefined>
   /** Paths the gateway answers itself (health, admin API, portal), routed like the API's. */
   readonly gatewayRoutes?: readonly GatewayRoute[]
 }
@@ -55,7 +59,11 @@ export async function compileRoutes(
     const reserved = owned.find((o) => o.owns(spec.resourcePath))
     if (reserved !== undefined) {
       problems.add(
-        new ConfigError(api.file, spec.pointer, `${spec.resourcePath} is served by the gateway (${reserved.owner})`),
+        new ConfigError(
+          api.file,
+          spec.pointer,
+          `${spec.resourcePath} is served by the gateway (${reserved.owner})`,
+        ),
       )
       continue
     }

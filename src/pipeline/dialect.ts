@@ -4,7 +4,7 @@ import {
   httpV2AuthorizerContext,
   restAuthorizerContext,
 } from '../auth/lambda-authorizer/integration-context.ts'
-import { type ErrorSpec, type GatewayErrorCode, errorSpec } from '../errors/codes.ts'
+import { type ErrorSpec, errorSpec, type GatewayErrorCode } from '../errors/codes.ts'
 import type { BodyEncoding } from '../events/event-body.ts'
 
 export type ApiKind = 'rest' | 'http'
@@ -30,7 +30,9 @@ export interface Dialect {
   errorSpec(code: GatewayErrorCode): ErrorSpec
   readonly invalidHeader: InvalidHeaderAnswer
   /** `requestContext.authorizer` of a Lambda authorizer's result, by the integration's payload format. */
-  lambdaAuthorizerContext(payload: PayloadFormat | undefined): (identity: AuthorizedIdentity) => Record<string, unknown>
+  lambdaAuthorizerContext(
+    payload: PayloadFormat | undefined,
+  ): (identity: AuthorizedIdentity) => Record<string, unknown>
   /** Where a JWT authorizer's or a gateway-enforced identity's context sits for the integration. */
   identityContext(
     source: 'jwt' | 'lambda',

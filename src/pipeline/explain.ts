@@ -4,7 +4,7 @@ import { validateHeaderName, validateHeaderValue } from 'node:http'
 import { PassThrough } from 'node:stream'
 import type { ConditionCheck } from '../auth/policy/evaluate-policy.ts'
 import { createRequestContext } from './request-context.ts'
-import { EXPLAIN_STAGES, runStages } from './run.ts'
+import { EXPLAIN_STAGES, runStages, STAGES } from './run.ts'
 import { recordTrail, trailSink } from './trail.ts'
 import type { RouteTable } from './types.ts'
 
@@ -13,6 +13,15 @@ export interface ExplainInput {
   readonly target: string
   readonly headers: readonly (readonly [string, string])[]
   readonly sourceIp?: string
+}
+
+export interface ExplainOptions {
+  /**
+   * `dry-run` (the default): an integration whose call leaves the gateway is not called.
+   * `call`: buffered integrations are called too (local functions, mocks), so the explained
+   * answer is the served one; nothing is counted against usage plans either way.
+   */
+  readonly integrate?: 'dry-run' | 'call'
 }
 
 export interface Explanation {
@@ -33,6 +42,7 @@ export async function explainRequest(
   table: RouteTable,
   input: ExplainInput,
   clock: () => number,
+  options: ExplainOptions = {},
 ): Promise<Explanation> {
   const requestId = randomUUID()
   const res = new RecordedResponse()
@@ -46,7 +56,8 @@ export async function explainRequest(
     trailSink(requestId),
     true,
   )
-  const { steps } = await recordTrail(requestId, () => runStages(ctx, EXPLAIN_STAGES, undefined))
+  const stages = options.integrate === 'call' ? STAGES : EXPLAIN_STAGES
+  const { steps } = await recordTrail(requestId, () => runStages(ctx, stages, undefined))
   const trail: { step: string; detail: Readonly<Record<string, unknown>> }[] = []
   for (const { step, detail } of steps) {
     const { conditions, ...rest } = detail

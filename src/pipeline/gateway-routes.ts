@@ -60,7 +60,14 @@ export function ownedJson(
         const { status, body } = answer()
         return {
           kind: 'buffered',
-          response: { status, headers: [['content-type', 'application/json'], ['cache-control', 'no-store']], body },
+          response: {
+            status,
+            headers: [
+              ['content-type', 'application/json'],
+              ['cache-control', 'no-store'],
+            ],
+            body,
+          },
         }
       },
     },
@@ -74,7 +81,9 @@ export function healthRoutes(draining: () => boolean): GatewayRoute[] {
   return [
     ownedJson('health', '/_forcegate/health', () => ({ status: 200, body: '{"status":"ok"}' })),
     ownedJson('health', '/_forcegate/ready', () =>
-      draining() ? { status: 503, body: '{"status":"draining"}' } : { status: 200, body: '{"status":"ready"}' },
+      draining()
+        ? { status: 503, body: '{"status":"draining"}' }
+        : { status: 200, body: '{"status":"ready"}' },
     ),
   ]
 }

@@ -39,7 +39,11 @@ export interface RunOptions {
 }
 
 /** Serves one request: every stage in order, then the access log line. */
-export function runPipeline(incoming: IncomingMessage, res: ServerResponse, options: RunOptions): Promise<void> {
+export function runPipeline(
+  incoming: IncomingMessage,
+  res: ServerResponse,
+  options: RunOptions,
+): Promise<void> {
   const requestId = randomUUID()
   // The trail costs nothing unless someone subscribed to it.
   const trail = trailActive() ? trailSink(requestId) : undefined

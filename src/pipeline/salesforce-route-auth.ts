@@ -83,7 +83,13 @@ function contractCheck(
         throw new GatewayError('GW_FORBIDDEN', { reason: 'contract.no_client' })
       }
       const contract = await partners.contractFor(clientId, spec.api)
-      explain?.({ step: 'contract', api: spec.api, clientId, status: contract.status, usagePlan: contract.usagePlan })
+      explain?.({
+        step: 'contract',
+        api: spec.api,
+        clientId,
+        status: contract.status,
+        usagePlan: contract.usagePlan,
+      })
       if (contract.status !== 'active')
         throw new GatewayError('GW_FORBIDDEN', { reason: `contract.${contract.status}` })
       checkContractScopes(

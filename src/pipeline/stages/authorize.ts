@@ -14,6 +14,7 @@ async function authorize(ctx: RequestContext, checks: readonly AuthorizationChec
   for (const check of checks) {
     const headers = await check.check(ctx.principal!, ctx as AuthCall & RequestContext, grants)
     if (headers !== undefined)
-      ctx.responseHeaders = ctx.responseHeaders === undefined ? headers : { ...ctx.responseHeaders, ...headers }
+      ctx.responseHeaders =
+        ctx.responseHeaders === undefined ? headers : { ...ctx.responseHeaders, ...headers }
   }
 }

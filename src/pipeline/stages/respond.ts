@@ -15,7 +15,13 @@ const FRAMED_BY_GATEWAY = new Set([...HOP_BY_HOP, 'content-length', 'date', 'ser
 export function respondStage(ctx: RequestContext): undefined {
   const result = ctx.result
   if (result?.kind === 'buffered')
-    respond(ctx.res, withHeaders(result.response, ctx.outcome?.responseHeaders), ctx.requestId, ctx.table.dialect.invalidHeader, false)
+    respond(
+      ctx.res,
+      withHeaders(result.response, ctx.outcome?.responseHeaders),
+      ctx.requestId,
+      ctx.table.dialect.invalidHeader,
+      false,
+    )
   return undefined
 }
 
