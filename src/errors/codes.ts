@@ -147,6 +147,8 @@ export const ERRORS = {
     errorType: 'AuthorizerFailureException',
   },
   GW_IDP_UNAVAILABLE: { status: 503, responseType: 'DEFAULT_5XX', message: 'Service Unavailable' },
+  /** The shared usage store (Redis) did not answer in time and `onStoreError` is `closed`. */
+  GW_USAGE_STORE_UNAVAILABLE: { status: 503, responseType: 'DEFAULT_5XX', message: 'Service Unavailable' },
   GW_THROTTLED: { status: 429, responseType: 'THROTTLED', message: 'Too Many Requests' },
   GW_QUOTA_EXCEEDED: { status: 429, responseType: 'QUOTA_EXCEEDED', message: 'Limit Exceeded' },
   GW_INTEGRATION_FAILURE: {
