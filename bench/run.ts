@@ -63,6 +63,7 @@ import { directUpstream } from './scenarios/direct-upstream.ts'
 import { FASTIFY_PACKAGES, fastifyJose } from './scenarios/fastify-jose.ts'
 import { forcegateJwt10k, forcegateJwtCached, forcegateJwtVerify } from './scenarios/forcegate-jwt.ts'
 import { forcegateLambda } from './scenarios/forcegate-lambda.ts'
+import { forcegateLambdaMapped } from './scenarios/forcegate-lambda-mapped.ts'
 import { forcegatePassthrough } from './scenarios/forcegate-passthrough.ts'
 import { routeScenario } from './scenarios/forcegate-routes.ts'
 import { forcegateSalesforce } from './scenarios/forcegate-salesforce.ts'
@@ -115,6 +116,7 @@ const PEERS = [serverlessOffline, nginxAuthRequest, fastifyJose]
 const FORCEGATE = [
   forcegatePassthrough,
   forcegateLambda,
+  forcegateLambdaMapped,
   forcegateTokenAuthorizer,
   forcegateJwtCached,
   forcegateJwtVerify,

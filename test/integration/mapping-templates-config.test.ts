@@ -8,7 +8,7 @@ const LAMBDA_API = 'test/fixtures/mapping-templates/lambda-custom-integration.ya
 const FUNCTIONS = 'test/fixtures/mapping-templates/functions'
 const OK = 'export const handler = async (event) => event\n'
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 describe('mapping templates at start-up: every problem in one run, with file:line, pointer and template line', () => {
   test('syntax errors, bad selection patterns, mapping expressions and URIs are all reported', async () => {
@@ -72,7 +72,7 @@ describe('mapping templates at start-up: every problem in one run, with file:lin
     try {
       const run = await runCli(['serve', '--api', api.apiFile, '--functions', api.functionsDir])
       assert.equal(run.code, 1, run.stderr)
-      const file = escape(api.apiFile)
+      const file = escapeRegExp(api.apiFile)
       const integration = (path: string, method: string): string =>
         `\\/paths\\/~1${path}\\/${method}\\/x-amazon-apigateway-integration`
       const expectations = [

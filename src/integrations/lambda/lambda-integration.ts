@@ -54,10 +54,14 @@ export function createLambdaIntegration(options: LambdaIntegrationOptions): Mapp
       }
       try {
         const result = await invoker.invoke(fn, event, timeoutMs, { requestId })
+        const value = result === undefined ? null : result
+        // The invoker's result is already JSON (what survives serialisation): templates read it
+        // as it is rather than parsing its text again.
         return {
           status: 200,
           headers: JSON_HEADERS,
-          body: JSON.stringify(result === undefined ? null : result),
+          body: JSON.stringify(value),
+          parsed: { value },
           selectionSubject: undefined,
         }
       } catch (err) {

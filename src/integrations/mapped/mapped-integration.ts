@@ -38,6 +38,8 @@ export interface IntegrationResponse {
   readonly body: Buffer | string
   /** What selection patterns match: a Lambda's errorMessage, an HTTP or mock status code. */
   readonly selectionSubject: string | undefined
+  /** `body` already parsed as JSON, when the backend has it (a Lambda's result). */
+  readonly parsed?: { readonly value: unknown }
 }
 
 export interface MappedBackend {
@@ -56,6 +58,8 @@ export interface MappedIntegrationOptions {
 /** The request side of one request, as `invoke` and `explain` both compute it. */
 interface PreparedRequest {
   readonly method: MethodRequest
+  /** `$context` of this request, shared by its request and response templates. */
+  readonly context: Record<string, unknown>
   readonly template: string
   readonly request: IntegrationRequest
 }
@@ -80,7 +84,7 @@ export function createMappedIntegration(options: MappedIntegrationOptions): Mapp
       const answer = await backend.send(prepared.request, call)
       return {
         kind: 'buffered',
-        response: mapResponse(mapping, binaryMediaTypes, prepared.method, answer, call).response,
+        response: mapResponse(mapping, binaryMediaTypes, prepared, answer, call).response,
       }
     },
     async explain(call) {
@@ -105,7 +109,7 @@ export function createMappedIntegration(options: MappedIntegrationOptions): Mapp
       }
       if (backend.type === 'mock') {
         const answer = await backend.send(prepared.request, call as IntegrationCall)
-        const { response, why } = mapResponse(mapping, binaryMediaTypes, prepared.method, answer, call)
+        const { response, why } = mapResponse(mapping, binaryMediaTypes, prepared, answer, call)
         detail.integrationResponse = why
         detail.status = response.status
       } else {
@@ -192,6 +196,7 @@ function prepareRequest(
       if (value !== undefined && value !== null) maps[location][name] = String(value)
   return {
     method,
+    context,
     template: choice.kind === 'template' ? choice.contentType : 'passthrough',
     request: {
       body,
@@ -206,21 +211,21 @@ function prepareRequest(
 function mapResponse(
   mapping: CompiledMapping,
   binaryMediaTypes: readonly string[],
-  method: MethodRequest,
+  prepared: PreparedRequest,
   answer: IntegrationResponse,
   call: Pick<IntegrationCall, 'view'>,
 ): { response: BufferedResponse; why: string } {
+  const { method, context } = prepared
   const { response: chosen, why } = mapping.selector.select(answer.selectionSubject)
   if (chosen === undefined)
     throw new GatewayError('GW_MAPPING_FAILED', {
       reason: 'mapping.no_integration_response',
       detail: `no match for output mapping and no default output mapping configured (${why})`,
     })
-  const raw = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body
   const answerType = answer.headers['content-type']?.at(-1)
   const binary = answerType !== undefined && isBinaryPayload(mediaTypeOf(answerType), binaryMediaTypes)
-  const text = templateText(raw, binary)
-  const context = buildContextVariable(method.facts)
+  const raw = (): Buffer => (typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body)
+  const text = typeof answer.body === 'string' && !binary ? answer.body : templateText(raw(), binary)
   const headers: [string, string][] = []
   for (const [target, value] of applyParameterMappings(chosen.parameters, {
     responseHeader: answer.headers,
@@ -233,11 +238,19 @@ function mapResponse(
   const { contentType, template } = selectResponseTemplate(chosen.templates, accept)
   const body =
     template === undefined
-      ? convertPayload(raw, binary, chosen.contentHandling)
+      ? typeof answer.body === 'string' && chosen.contentHandling === undefined
+        ? answer.body
+        : convertPayload(raw(), binary, chosen.contentHandling)
       : convertRendered(
           render(
             template,
-            { body: text, params: method.params, context, stageVariables: method.stageVariables },
+            {
+              body: text,
+              params: method.params,
+              context,
+              stageVariables: method.stageVariables,
+              ...(binary || answer.parsed === undefined ? {} : { parsedBody: answer.parsed }),
+            },
             'response',
           ),
           chosen.contentHandling,

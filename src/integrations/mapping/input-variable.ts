@@ -40,8 +40,32 @@ function headerValue(headers: Readonly<Record<string, string>>, name: string): s
   return undefined
 }
 
-export function createInputVariable(body: string, params: MethodRequestParams): object {
-  let parsed: { value: unknown } | undefined
+/** A JSON document copied as a template may change it: objects, arrays and primitives only. */
+function copyJson(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v
+  if (Array.isArray(v)) return v.map(copyJson)
+  const out: Record<string, unknown> = {}
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue
+    const value = copyJson((v as Record<string, unknown>)[k])
+    // JSON may carry an own "__proto__" key: it stays data, never a prototype.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
+    else out[k] = value
+  }
+  return out
+}
+
+/**
+ * @param parsed the body already parsed (a Lambda's result), so it is not serialised and
+ *   parsed again; it is only read, never changed.
+ */
+export function createInputVariable(
+  body: string,
+  params: MethodRequestParams,
+  preParsed?: { readonly value: unknown },
+): object {
+  let parsed: { value: unknown } | undefined = preParsed
   // An empty payload reads as `{}` on API Gateway; a payload that is not JSON reads as null.
   const root = (): unknown => {
     if (parsed === undefined) {
@@ -59,7 +83,7 @@ export function createInputVariable(body: string, params: MethodRequestParams): 
   const path = (x: unknown): unknown => {
     const result = evaluateJsonPath(compiledPath(String(x ?? '$')), root())
     // Each call returns its own copy, so a template's #set on one result leaves the body alone.
-    return result === undefined ? undefined : structuredClone(result)
+    return result === undefined ? undefined : copyJson(result)
   }
   return hostObject(
     { body: body === '' ? '{}' : body },

@@ -130,21 +130,23 @@ const MAP: Table = {
   },
 }
 
-/** The gateway's own objects (`$input`, `$util`): their functions are the only other callables. */
-const HOST = new WeakMap<object, Readonly<Record<string, (...args: never[]) => unknown>>>()
+/**
+ * The gateway's own objects (`$input`, `$util`): their functions are the only other callables.
+ * The table hangs off a symbol, which no template can name (a WeakMap entry per request cost
+ * more than the render around it).
+ */
+const HOST = Symbol('forcegate.host-methods')
+type HostMethods = Readonly<Record<string, (...args: never[]) => unknown>>
 
-export function hostObject<T extends object>(
-  properties: T,
-  methods: Readonly<Record<string, (...args: never[]) => unknown>>,
-): T {
-  HOST.set(properties, methods)
+export function hostObject<T extends object>(properties: T, methods: HostMethods): T {
+  ;(properties as { [HOST]?: HostMethods })[HOST] = methods
   return properties
 }
 
 /** Resolves `$x.name(args)`; `undefined` when no such method exists (rendered like a null). */
 export function callMethod(self: unknown, name: string, args: readonly unknown[]): unknown {
   if (typeof self === 'object' && self !== null) {
-    const host = HOST.get(self)
+    const host = (self as { [HOST]?: HostMethods })[HOST]
     if (host !== undefined && Object.hasOwn(host, name))
       return (host[name] as (...a: unknown[]) => unknown)(...args)
   }

@@ -22,6 +22,8 @@ export interface TemplateInput {
   /** A fresh `$context` (see buildContextVariable); the template may write its overrides. */
   readonly context: Record<string, unknown>
   readonly stageVariables: Readonly<Record<string, string>>
+  /** `body` already parsed as JSON (a Lambda's result), read but never changed. */
+  readonly parsedBody?: { readonly value: unknown }
 }
 
 export interface MappingTemplate {
@@ -45,7 +47,7 @@ export function compileMappingTemplate(text: string, source: TemplateSource): Ma
     source,
     render(input) {
       return vtl.render({
-        input: createInputVariable(input.body, input.params),
+        input: createInputVariable(input.body, input.params, input.parsedBody),
         util: UTIL_VARIABLE,
         context: input.context,
         stageVariables: { ...input.stageVariables },

@@ -53,17 +53,22 @@ export function urlDecode(input: string): string {
 }
 
 /** Shared by every render: its methods are pure and it has no properties a template could set. */
-export const UTIL_VARIABLE: object = hostObject(Object.freeze({}), {
-  escapeJavaScript: (s: unknown) => escapeJavaScript(toVtlString(s)),
-  parseJson: (s: unknown) => {
-    try {
-      return JSON.parse(toVtlString(s))
-    } catch {
-      throw new TemplateRenderError('$util.parseJson: the argument is not valid JSON')
-    }
-  },
-  urlEncode: (s: unknown) => urlEncode(toVtlString(s)),
-  urlDecode: (s: unknown) => urlDecode(toVtlString(s)),
-  base64Encode: (s: unknown) => Buffer.from(toVtlString(s), 'utf8').toString('base64'),
-  base64Decode: (s: unknown) => Buffer.from(toVtlString(s), 'base64').toString('utf8'),
-})
+export const UTIL_VARIABLE: object = Object.freeze(
+  hostObject(
+    {},
+    {
+      escapeJavaScript: (s: unknown) => escapeJavaScript(toVtlString(s)),
+      parseJson: (s: unknown) => {
+        try {
+          return JSON.parse(toVtlString(s))
+        } catch {
+          throw new TemplateRenderError('$util.parseJson: the argument is not valid JSON')
+        }
+      },
+      urlEncode: (s: unknown) => urlEncode(toVtlString(s)),
+      urlDecode: (s: unknown) => urlDecode(toVtlString(s)),
+      base64Encode: (s: unknown) => Buffer.from(toVtlString(s), 'utf8').toString('base64'),
+      base64Decode: (s: unknown) => Buffer.from(toVtlString(s), 'base64').toString('utf8'),
+    },
+  ),
+)
