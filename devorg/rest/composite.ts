@@ -106,7 +106,8 @@ function resolveValue(value: unknown, outputs: Map<string, unknown>): unknown {
 function toResult(sub: Subrequest, r: RestResponse): SubResult {
   const httpHeaders: Record<string, string> = {}
   if (r.kind === 'json' && r.location) httpHeaders.Location = r.location
-  const body = r.kind === 'json' ? r.body : r.kind === 'bytes' ? Buffer.from(r.body).toString('base64') : null
+  const bytes = r.kind === 'bytes' ? r.body : r.kind === 'stream' ? Buffer.concat([...r.chunks()]) : null
+  const body = r.kind === 'json' ? r.body : bytes ? Buffer.from(bytes).toString('base64') : null
   return { body, httpHeaders, httpStatusCode: r.status, referenceId: sub.referenceId }
 }
 

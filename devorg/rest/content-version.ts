@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto'
 import { missingRequired, readInput } from './record-input.ts'
-import type { RecordData } from './record-store.ts'
+import type { BlobStream, RecordData } from './record-store.ts'
 import {
   editableRecord,
   existingRecord,
@@ -137,14 +137,10 @@ export function createContentVersion(
   })
 }
 
-/** The stored bytes of a version and the content type its file extension implies. */
-export function versionData(
-  ctx: WriteContext,
-  obj: ObjectDef,
-  id: string,
-): { bytes: Uint8Array; mime: string } {
+/** The stored bytes of a version, as a stream, and the content type its file extension implies. */
+export function versionData(ctx: WriteContext, obj: ObjectDef, id: string): BlobStream & { mime: string } {
   const rec = liveRecord(ctx, obj, id)
-  const bytes = ctx.store.getBlob(rec.id)
-  if (!bytes) throw errors.notFound()
-  return { bytes, mime: fileInfo(String(rec.data.PathOnClient ?? '')).mime }
+  const stream = ctx.store.blobStream(rec.id)
+  if (!stream) throw errors.notFound()
+  return { ...stream, mime: fileInfo(String(rec.data.PathOnClient ?? '')).mime }
 }

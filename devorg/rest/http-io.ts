@@ -1,6 +1,8 @@
 // Reading requests and writing responses for the REST slice.
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { errors } from './rest-errors.ts'
 import type { RestResponse } from './rest-exchange.ts'
 
@@ -34,7 +36,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text)
 }
 
-export function writeResponse(res: ServerResponse, r: RestResponse): void {
+export async function writeResponse(res: ServerResponse, r: RestResponse): Promise<void> {
   switch (r.kind) {
     case 'json':
       sendJson(res, r.status, r.body)
@@ -46,6 +48,11 @@ export function writeResponse(res: ServerResponse, r: RestResponse): void {
     case 'bytes':
       res.writeHead(r.status, { 'Content-Type': r.contentType, 'Content-Length': r.body.length })
       res.end(r.body)
+      return
+    case 'stream':
+      res.writeHead(r.status, { 'Content-Type': r.contentType, 'Content-Length': r.size })
+      // Backpressure: the next chunk is read from storage only when the client took the last.
+      await pipeline(Readable.from(r.chunks(), { objectMode: false }), res)
   }
 }
 

@@ -145,7 +145,10 @@ export function createRestApi(deps: RestApiDeps): RestApi {
           apiUsed: caller.apiUsed,
         }
         // From here on the call is synchronous: see rest-exchange.ts.
-        writeResponse(res, dispatch(call, { method: req.method ?? 'GET', url, headers: req.headers, body }))
+        await writeResponse(
+          res,
+          dispatch(call, { method: req.method ?? 'GET', url, headers: req.headers, body }),
+        )
       } catch (err) {
         if (res.headersSent) {
           res.destroy(err as Error)

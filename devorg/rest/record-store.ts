@@ -5,6 +5,10 @@ import type { DatabaseSync } from 'node:sqlite'
 import type { StoredValue } from './field-values.ts'
 
 export type RecordData = Record<string, StoredValue>
+export type BlobStream = { size: number; chunks: () => Generator<Uint8Array> }
+
+/** File bodies are stored in rows of this size: SQLite reads a row whole. */
+const BLOB_CHUNK = 1024 * 1024
 export type StoredRecord = { id: string; sobject: string; data: RecordData; deleted: boolean }
 
 export type RecordStore = {
@@ -17,6 +21,8 @@ export type RecordStore = {
   isEmpty(): boolean
   putBlob(id: string, bytes: Uint8Array): void
   getBlob(id: string): Uint8Array | undefined
+  /** A stored body read a chunk at a time, so a large file is never held whole to be sent. */
+  blobStream(id: string): BlobStream | undefined
   getMeta(key: string): string | undefined
   setMeta(key: string, value: string): void
   /** Runs `fn` in one transaction so multi-record writes (file + document + link) are atomic. */
@@ -34,6 +40,12 @@ CREATE TABLE IF NOT EXISTS sobject_records (
 );
 CREATE INDEX IF NOT EXISTS sobject_records_by_type ON sobject_records (sobject, deleted);
 CREATE TABLE IF NOT EXISTS sobject_blobs (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sobject_blob_chunks (
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  PRIMARY KEY (id, seq)
+);
 CREATE TABLE IF NOT EXISTS sobject_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `
 
@@ -60,8 +72,14 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
     'SELECT id, sobject, data, deleted FROM sobject_records WHERE sobject = ? AND deleted <= ? ORDER BY rowid',
   )
   const anyStmt = db.prepare('SELECT 1 AS one FROM sobject_records LIMIT 1')
-  const putBlobStmt = db.prepare('INSERT OR REPLACE INTO sobject_blobs (id, bytes) VALUES (?, ?)')
+  // Bodies stored before chunking stay in sobject_blobs and are still read from there.
   const getBlobStmt = db.prepare('SELECT bytes FROM sobject_blobs WHERE id = ?')
+  const dropChunksStmt = db.prepare('DELETE FROM sobject_blob_chunks WHERE id = ?')
+  const putChunkStmt = db.prepare('INSERT INTO sobject_blob_chunks (id, seq, bytes) VALUES (?, ?, ?)')
+  const chunkSizesStmt = db.prepare(
+    'SELECT COUNT(*) AS n, COALESCE(SUM(length(bytes)), 0) AS size FROM sobject_blob_chunks WHERE id = ?',
+  )
+  const getChunkStmt = db.prepare('SELECT bytes FROM sobject_blob_chunks WHERE id = ? AND seq = ?')
   const getMetaStmt = db.prepare('SELECT value FROM sobject_meta WHERE key = ?')
   const setMetaStmt = db.prepare('INSERT OR REPLACE INTO sobject_meta (key, value) VALUES (?, ?)')
   let depth = 0
@@ -90,11 +108,38 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
     },
     isEmpty: () => anyStmt.get() === undefined,
     putBlob(id, bytes) {
-      putBlobStmt.run(id, bytes)
+      dropChunksStmt.run(id)
+      for (let seq = 0, at = 0; at < bytes.length || seq === 0; seq++, at += BLOB_CHUNK) {
+        putChunkStmt.run(id, seq, bytes.subarray(at, at + BLOB_CHUNK))
+      }
     },
     getBlob(id) {
-      const row = getBlobStmt.get(id) as { bytes: Uint8Array } | undefined
-      return row?.bytes
+      const stream = store.blobStream(id)
+      return stream ? Buffer.concat([...stream.chunks()]) : undefined
+    },
+    blobStream(id) {
+      const { n, size } = chunkSizesStmt.get(id) as { n: number; size: number }
+      if (n === 0) {
+        const legacy = (getBlobStmt.get(id) as { bytes: Uint8Array } | undefined)?.bytes
+        return (
+          legacy && {
+            size: legacy.length,
+            chunks: function* () {
+              yield legacy
+            },
+          }
+        )
+      }
+      return {
+        size,
+        chunks: function* () {
+          for (let seq = 0; seq < n; seq++) {
+            const row = getChunkStmt.get(id, seq) as { bytes: Uint8Array } | undefined
+            if (!row) return
+            yield row.bytes
+          }
+        },
+      }
     },
     getMeta(key) {
       const row = getMetaStmt.get(key) as { value: string } | undefined

@@ -12,6 +12,8 @@ export type RestResponse =
   | { status: number; kind: 'json'; body: unknown; location?: string }
   | { status: number; kind: 'empty' }
   | { status: number; kind: 'bytes'; body: Uint8Array; contentType: string }
+  /** A file body sent as it is read from storage, chunk by chunk. */
+  | { status: number; kind: 'stream'; size: number; chunks: () => Iterable<Uint8Array>; contentType: string }
 
 export const jsonResponse = (status: number, body: unknown): RestResponse => ({ status, kind: 'json', body })
 export const emptyResponse = (status: number): RestResponse => ({ status, kind: 'empty' })

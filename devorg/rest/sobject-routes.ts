@@ -175,8 +175,8 @@ export function handleSobjects(ctx: SobjectContext, segments: string[]): RestRes
   const recordId = normalizeId(second)
   if (!ctx.write.schema.field(obj, second) && recordId && blobField?.kind === 'base64') {
     allowMethods(ctx.req, ['GET', 'HEAD'])
-    const { bytes, mime } = versionData(ctx.write, obj, recordId)
-    return { status: 200, kind: 'bytes', body: bytes, contentType: mime }
+    const { size, chunks, mime } = versionData(ctx.write, obj, recordId)
+    return { status: 200, kind: 'stream', size, chunks, contentType: mime }
   }
   return byExternalId(ctx, obj, second, decodeURIComponent(third))
 }
