@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { checksumSuffix, to18 } from '../../../devorg/ids.ts'
+import { startDevOrg } from '../../../devorg/index.ts'
 import { DEFAULT_SEED_PATH, loadSeed } from '../../../devorg/seed/load-seed.ts'
+import type { DevOrgSeed } from '../../../devorg/seed/seed-types.ts'
 import { SeedError, validateSeed } from '../../../devorg/seed/seed-validation.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'devorg-seed-'))
@@ -61,6 +63,17 @@ describe('seed loading and validation', () => {
   it('checks types, unknown keys, ids and cross references', () => {
     const cases: Array<[(s: Record<string, unknown>) => void, string]> = [
       [(s) => delete s.org, '/org'],
+      [(s) => ((s.users as Record<string, unknown>[])[1]!.modifyAllData = 'yes'), '/users/1/modifyAllData'],
+      [(s) => (s.changeDataCapture = ['Opportunity', 'Bad Name']), '/changeDataCapture/1'],
+      [
+        (s) => ((s.duplicateRules as Record<string, unknown>[])[0]!.action = 'warn'),
+        '/duplicateRules/0/action',
+      ],
+      [(s) => ((s.duplicateRules as Record<string, unknown>[])[0]!.fields = []), '/duplicateRules/0/fields'],
+      [
+        (s) => ((s.duplicateRules as Record<string, unknown>[])[0]!.resultKey = 'dupResult'),
+        '/duplicateRules/0/resultKey',
+      ],
       [(s) => ((s.org as Record<string, unknown>).id = '001000000000000'), '/org/id'],
       [(s) => ((s.org as Record<string, unknown>).sessionTimeoutSeconds = 0), '/org/sessionTimeoutSeconds'],
       [(s) => ((s.users as Record<string, unknown>[])[0]!.active = 'yes'), '/users/0/active'],
@@ -82,7 +95,10 @@ describe('seed loading and validation', () => {
         (s) => ((s.records as Record<string, unknown[]>).Account![0] = { Name: { nested: true } }),
         '/records/Account/0/Name',
       ],
-      [(s) => (s.users = [...(s.users as unknown[]), (s.users as unknown[])[0]]), '/users/2/username'],
+      [
+        (s) => (s.users = [...(s.users as unknown[]), (s.users as unknown[])[0]]),
+        `/users/${(base().users as unknown[]).length}/username`,
+      ],
     ]
     for (const [mutate, pointer] of cases) {
       const s = base()
@@ -109,5 +125,31 @@ describe('seed loading and validation', () => {
     assert.equal(to18('00D5g000004FgAt'), '00D5g000004FgAtEAK')
     assert.equal(to18('00D5g000004FgAtzzz'), '00D5g000004FgAtEAK')
     assert.equal(to18('short'), null)
+  })
+})
+
+describe('seed records and rules the REST slice checks at start', () => {
+  const withDefault = (change: (seed: DevOrgSeed) => void): DevOrgSeed => {
+    const seed = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8')) as DevOrgSeed
+    change(seed)
+    return seed
+  }
+
+  it('names what is wrong: an unknown object for change events, a duplicate rule field, an unknown owner', async () => {
+    const cases: Array<[(seed: DevOrgSeed) => void, RegExp]> = [
+      [(seed) => (seed.changeDataCapture = ['Invoice__c']), /changeDataCapture names Invoice__c/],
+      [
+        (seed) =>
+          (seed.duplicateRules = [{ name: 'R', object: 'Contact', fields: ['Fax'], action: 'block' }]),
+        /duplicate rule R: Contact has no field Fax/,
+      ],
+      [
+        (seed) => ((seed.records.Opportunity ?? [])[0]!.OwnerId = 'ghost@example.com'),
+        /Opportunity.OwnerId names ghost@example.com, who is not a seeded user/,
+      ],
+    ]
+    for (const [change, message] of cases) {
+      await assert.rejects(startDevOrg({ port: 0, seed: withDefault(change) }), message)
+    }
   })
 })
