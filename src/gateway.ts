@@ -86,6 +86,14 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
             pointer: '/partners',
             clock,
             onAdminError: (err) => log.error({ err }, 'partners admin API failed'),
+            stores: config.stores,
+            onStoreEvent: ({ mode, state, error }) =>
+              state === 'failing'
+                ? log.error(
+                    { err: error, onStoreError: mode },
+                    'usage store (Redis) failing: answering per onStoreError',
+                  )
+                : log.info({ onStoreError: mode }, 'usage store (Redis) answering again'),
           },
         )
   const salesforceOrgs = resolveSalesforceOrgs(config.salesforce.orgs, configFile)

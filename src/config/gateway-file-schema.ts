@@ -4,6 +4,7 @@ import { PartnersSchema } from './partners-schema.ts'
 import { PortalSchema } from './portal-schema.ts'
 import { RelaySchema, SubscriptionsSchema } from './relay-schema.ts'
 import { SalesforceSchema } from './salesforce-schema.ts'
+import { StoresSchema } from './stores-schema.ts'
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one.' })
 
@@ -110,6 +111,7 @@ export const GatewayFileSchema = Type.Object(
     portal: Type.Optional(PortalSchema),
     relay: RelaySchema,
     subscriptions: SubscriptionsSchema,
+    stores: StoresSchema,
   },
   { additionalProperties: false },
 )

@@ -1,14 +1,17 @@
 import type { Clock } from '../cache/ttl-lru.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
+import type { StoresConfig } from '../config/stores-schema.ts'
 import { ConfigError } from '../errors/config-error.ts'
 import type { PartnerStore } from '../store/partner-store.ts'
 import { SecretBox } from '../store/secret-box.ts'
 import { SqlitePartnerStore } from '../store/sqlite-partner-store.ts'
 import { type AdminHandler, createPartnersAdminApi } from './admin-api.ts'
 import { DcrClient, type FetchLike } from './dcr-client.ts'
+import { openUsageLimiter } from './open-usage-limiter.ts'
 import { PartnerService } from './partner-service.ts'
 import type { PartnersConfig } from './partners-config.ts'
-import { InProcessUsageLimiter, type UsageLimiter } from './usage-limiter.ts'
+import type { StoreErrorEvent } from './redis-usage-limiter.ts'
+import type { UsageLimiter } from './usage-limiter.ts'
 import { compileUsagePlans, type UsagePlan } from './usage-plans.ts'
 
 export interface PartnersRuntime {
@@ -30,6 +33,10 @@ export interface OpenPartnersOptions {
   readonly fetch?: FetchLike
   readonly clock?: Clock
   readonly onAdminError?: (error: unknown) => void
+  /** The `stores` section: absent or empty means the embedded defaults (in-process limits, SQLite). */
+  readonly stores?: StoresConfig
+  /** A shared store failing or recovering, for the log. */
+  readonly onStoreEvent?: (event: StoreErrorEvent) => void
 }
 
 /**
@@ -111,9 +118,22 @@ export function openPartners(config: PartnersConfig, options: OpenPartnersOption
           maxBodyBytes: config.admin.maxBodyBytes,
           ...(options.onAdminError === undefined ? {} : { onError: options.onAdminError }),
         })
-  const limiter = new InProcessUsageLimiter({
-    maxKeys: config.limiterMaxKeys,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-  })
-  return { service, store, plans, limiter, adminApi, close: () => store.close() }
+  let usage: ReturnType<typeof openUsageLimiter>
+  try {
+    usage = openUsageLimiter(options.stores?.redis, {
+      file: options.file,
+      env,
+      maxKeys: config.limiterMaxKeys,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.onStoreEvent === undefined ? {} : { onStoreEvent: options.onStoreEvent }),
+    })
+  } catch (error) {
+    void store.close()
+    throw error
+  }
+  const close = async () => {
+    await usage.close()
+    await store.close()
+  }
+  return { service, store, plans, limiter: usage.limiter, adminApi, close }
 }

@@ -1,0 +1,45 @@
+import type { Clock } from '../cache/ttl-lru.ts'
+import { resolveSecret } from '../config/secret-ref.ts'
+import type { RedisStoreConfig } from '../config/stores-schema.ts'
+import { openRedisUsageClient } from './redis-usage-client.ts'
+import { RedisUsageLimiter, type StoreErrorEvent } from './redis-usage-limiter.ts'
+import { InProcessUsageLimiter, type UsageLimiter } from './usage-limiter.ts'
+
+export interface OpenedUsageLimiter {
+  readonly limiter: UsageLimiter
+  close(): Promise<void>
+}
+
+export interface OpenUsageLimiterOptions {
+  readonly file: string
+  readonly env: NodeJS.ProcessEnv
+  readonly maxKeys: number
+  readonly clock?: Clock
+  /** Redis failing and recovering, for the log. */
+  readonly onStoreEvent?: (event: StoreErrorEvent) => void
+}
+
+/** The usage limiter the configuration selects: Redis when `stores.redis` is set, else this process. */
+export function openUsageLimiter(
+  redis: RedisStoreConfig | undefined,
+  options: OpenUsageLimiterOptions,
+): OpenedUsageLimiter {
+  const local = new InProcessUsageLimiter({
+    maxKeys: options.maxKeys,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  })
+  if (redis === undefined) return { limiter: local, close: async () => {} }
+  const url = resolveSecret(redis.url, options.file, '/stores/redis/url', options.env)
+  // Connection errors repeat while Redis is away; the limiter reports the transitions once.
+  const client = openRedisUsageClient({ url, commandTimeoutMs: redis.commandTimeoutMs })
+  const limiter = new RedisUsageLimiter({
+    client,
+    onStoreError: redis.onStoreError,
+    instances: redis.instances,
+    retryAfterSeconds: redis.retryAfterSeconds,
+    prefix: redis.keyPrefix,
+    local,
+    ...(options.onStoreEvent === undefined ? {} : { onStateChange: options.onStoreEvent }),
+  })
+  return { limiter, close: () => client.close() }
+}
