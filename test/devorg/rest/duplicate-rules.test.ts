@@ -120,7 +120,10 @@ describe('the default seed: an "allow" rule on Contact Email', () => {
     assert.equal(results[1]?.success, false)
     const [err] = (results[1]?.errors ?? []) as Rec[]
     assert.equal(err?.statusCode, 'DUPLICATES_DETECTED')
-    assert.equal((err?.duplicateResut as DuplicateResult).duplicateRule, 'Standard_Contact_Duplicate_Rule')
+    assert.equal(
+      (err?.duplicateResut as DuplicateResult | undefined)?.duplicateRule,
+      'Standard_Contact_Duplicate_Rule',
+    )
     assert.deepEqual([results[2]?.id, results[2]?.success, results[2]?.created], [WILE, true, false])
   })
 
