@@ -26,30 +26,16 @@ const RedisStoreSchema = Type.Object(
   { additionalProperties: false },
 )
 
-const PostgresStoreSchema = Type.Object(
-  {
-    url: SecretRefSchema,
-    changePollSeconds: Type.Integer({
-      minimum: 1,
-      default: 5,
-      description: 'Backstop poll of partner versions, bounding a missed notification.',
-    }),
-  },
-  { additionalProperties: false },
-)
-
 /**
  * Shared stores for running several gateway instances. Absent, each instance keeps its own
- * usage counters in memory and its partners in SQLite (the embedded defaults).
+ * usage counters in memory (the embedded default).
  */
 export const StoresSchema = Type.Object(
   {
     redis: Type.Optional(RedisStoreSchema),
-    postgres: Type.Optional(PostgresStoreSchema),
   },
   { additionalProperties: false, default: {} },
 )
 
 export type StoresConfig = Static<typeof StoresSchema>
 export type RedisStoreConfig = NonNullable<StoresConfig['redis']>
-export type PostgresStoreConfig = NonNullable<StoresConfig['postgres']>
