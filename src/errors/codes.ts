@@ -123,6 +123,7 @@ export const ERRORS = {
     message: 'User is not authorized to access this resource with an explicit deny',
     messageKey: 'Message',
     errorType: 'AccessDeniedException',
+    httpApi: { status: 403, responseType: 'ACCESS_DENIED', message: 'Forbidden' },
   },
   GW_ACCESS_DENIED: {
     status: 403,
@@ -130,6 +131,7 @@ export const ERRORS = {
     message: 'User is not authorized to access this resource',
     messageKey: 'Message',
     errorType: 'AccessDeniedException',
+    httpApi: { status: 403, responseType: 'ACCESS_DENIED', message: 'Forbidden' },
   },
   GW_FORBIDDEN: { status: 403, responseType: 'ACCESS_DENIED', message: 'Forbidden' },
   GW_INSUFFICIENT_SCOPE: { status: 403, responseType: 'ACCESS_DENIED', message: 'Forbidden' },

@@ -78,12 +78,12 @@ export function createLambdaAuthorizer(
     try {
       raw = await deps.invoke(config.functionName, event, config.timeoutMs, requestId)
     } catch (thrown) {
-      throw invocationFailure(thrown, kind)
+      throw invocationFailure(thrown)
     }
     const latencyMs = deps.clock() - started
     trail.latencyMs = latencyMs
     const parsed = parseAuthorizerOutput(raw, config)
-    if (!parsed.ok) throw malformedOutput(kind, parsed.reason, parsed.detail)
+    if (!parsed.ok) throw malformedOutput(parsed.reason, parsed.detail)
     return { output: parsed.output, latencyMs }
   }
 
@@ -102,7 +102,7 @@ export function createLambdaAuthorizer(
     const decision = evaluatePolicy(output.policy, arn, { sourceIp: view.request.sourceIp }, onCondition)
     if (decision.effect === 'deny') {
       if (decision.reason === 'explicit') trail.statementIndex = decision.statementIndex
-      throw policyDenied(decision, kind, output.principalId)
+      throw policyDenied(decision, output.principalId)
     }
     trail.statementIndex = decision.statementIndex
     return decision.statementIndex

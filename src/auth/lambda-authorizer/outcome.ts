@@ -2,8 +2,6 @@ import type { GatewayErrorCode } from '../../errors/codes.ts'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { PolicyDecision } from '../policy/evaluate-policy.ts'
 
-export type AuthorizerKind = 'rest' | 'http'
-
 /**
  * The one message an authorizer can fail with to get a 401. API Gateway compares it
  * exactly: `Unauthorized.` or `Unauthorized: expired` is a 500.
@@ -26,35 +24,33 @@ function isTimeout(thrown: unknown): boolean {
 
 /**
  * REST answers every authorizer failure with `{"message":null}`; HTTP APIs with "Internal Server
- * Error": one code, rendered by the API's dialect.
+ * Error": one code, which the API's dialect renders.
  */
-function failureCode(_kind: AuthorizerKind): GatewayErrorCode {
-  return 'GW_AUTHORIZER_CONFIG'
-}
+const FAILURE: GatewayErrorCode = 'GW_AUTHORIZER_CONFIG'
 
 /**
  * Maps what the authorizer threw to the client's answer. Nothing of the thrown value reaches
  * the client or the log detail beyond its type: authorizer errors may echo the token.
  */
-export function invocationFailure(thrown: unknown, kind: AuthorizerKind): GatewayError {
+export function invocationFailure(thrown: unknown): GatewayError {
   if (isUnauthorizedSignal(thrown))
     return new GatewayError('GW_AUTHORIZER_UNAUTHORIZED', { reason: 'authorizer.unauthorized' })
   if (isTimeout(thrown)) {
-    return new GatewayError(failureCode(kind), {
+    return new GatewayError(FAILURE, {
       reason: 'authorizer.timeout',
       detail: 'the authorizer timed out',
     })
   }
   const type = thrown instanceof Error ? thrown.name : typeof thrown
-  return new GatewayError(failureCode(kind), {
+  return new GatewayError(FAILURE, {
     reason: 'authorizer.threw',
     detail: `the authorizer failed (${type})`,
   })
 }
 
 /** An output API Gateway could not use (see `parseAuthorizerOutput`). */
-export function malformedOutput(kind: AuthorizerKind, reason: string, detail: string): GatewayError {
-  return new GatewayError(failureCode(kind), { reason, detail })
+export function malformedOutput(reason: string, detail: string): GatewayError {
+  return new GatewayError(FAILURE, { reason, detail })
 }
 
 /** Identity sources absent or empty, or a token failing `identityValidationExpression`: 401, not invoked. */
@@ -66,17 +62,15 @@ export function identityRejected(
 }
 
 /**
- * A policy's deny: REST tells explicit from implicit; HTTP APIs say only "Forbidden". The
- * principal the policy named rides along for the access log, never for the client.
+ * A policy's deny: REST tells explicit from implicit (HTTP APIs say only "Forbidden" for both,
+ * as their dialect renders these codes). The principal the policy named rides along for the
+ * access log, never for the client.
  */
 export function policyDenied(
   decision: Extract<PolicyDecision, { effect: 'deny' }>,
-  kind: AuthorizerKind,
   principalId?: string,
 ): GatewayError {
   const who = principalId === undefined ? {} : { principalId }
-  if (kind === 'http')
-    return new GatewayError('GW_FORBIDDEN', { reason: `policy.deny.${decision.reason}`, ...who })
   return decision.reason === 'explicit'
     ? new GatewayError('GW_ACCESS_DENIED_EXPLICIT', {
         reason: 'policy.deny.explicit',

@@ -183,7 +183,13 @@ export function createSalesforceEnforcer(
     token: string,
     explain: Explain,
   ): Promise<ResolvedIdentity> {
-    const identity = identityFromAccessToken(await v.verify(token))
+    let verified: Awaited<ReturnType<JwtVerifier['verify']>>
+    try {
+      verified = await v.verify(token)
+    } catch (err) {
+      throw verifierFailure(err, settings.retryAfterSeconds)
+    }
+    const identity = identityFromAccessToken(verified)
     explain({ step: 'jwt', verified: true, introspection: false })
     return checkedOrg(identity, undefined)
   }
@@ -260,18 +266,26 @@ async function observed<T>(
   return run()
 }
 
-/** The one place foreign failures become the enforcer's answers. */
+/** An org that could not answer (introspection, UserInfo) is a 503 with Retry-After. */
 function toGatewayError(err: unknown, retryAfterSeconds: number): unknown {
   if (err instanceof OrgUnavailableError) {
     return orgUnavailable(err.reason, retryAfterSeconds, err.message, err)
   }
-  if (!(err instanceof GatewayError)) return err
-  if (err.code === 'GW_IDP_UNAVAILABLE' && err.reason === 'jwks.unavailable') {
-    return orgUnavailable('sf.jwks_unavailable', retryAfterSeconds, err.detail ?? 'no usable key set', err)
-  }
-  // The JWT verifier's rejections carry no challenge of their own.
-  if (err.code === 'GW_TOKEN_INVALID' && err.headers?.['WWW-Authenticate'] === undefined) {
-    return tokenRejected(err.reason ?? 'jwt.invalid', err.detail, err)
-  }
   return err
+}
+
+/**
+ * The JWT verifier's answers as the enforcer gives them: its rejections carry no challenge of
+ * their own, and a key set it cannot fetch is the org being unavailable (with Retry-After).
+ */
+function verifierFailure(err: unknown, retryAfterSeconds: number): unknown {
+  if (!(err instanceof GatewayError)) return err
+  switch (err.code) {
+    case 'GW_IDP_UNAVAILABLE':
+      return orgUnavailable('sf.jwks_unavailable', retryAfterSeconds, err.detail ?? 'no usable key set', err)
+    case 'GW_TOKEN_INVALID':
+      return tokenRejected(err.reason ?? 'jwt.invalid', err.detail, err)
+    default:
+      return err
+  }
 }

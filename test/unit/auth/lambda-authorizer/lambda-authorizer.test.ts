@@ -171,7 +171,7 @@ test('the trail records hashes of identity values, never the values', async () =
 test('a method ARN over 1600 bytes is 414 before anything runs', async () => {
   const fake = fakeInvoker(allowFor('*'))
   const authorizer = createLambdaAuthorizer(tokenConfig, { invoke: fake.invoke, clock: fakeClock().clock })
-  await assert.rejects(authorizer.authorize(bearer(`/${'a'.repeat(1600)}`)), code('GW_URI_TOO_LONG'))
+  await assert.rejects(authorizer.authorize(bearer(`/${'a'.repeat(1600)}`)), code('GW_AUTHORIZER_ARN_TOO_LONG'))
   assert.equal(fake.calls.length, 0)
 })
 
@@ -257,7 +257,7 @@ test('HTTP API payload 1.0 sends the joined identitySource and evaluates the pol
   assert.equal(result.principalId, 'user|a1')
   assert.equal(fake.calls[0]!.event.version, '1.0')
   assert.equal(fake.calls[0]!.event.identitySource, 'tok')
-  await assert.rejects(authorizer.authorize(view('DELETE')), code('GW_FORBIDDEN'))
+  await assert.rejects(authorizer.authorize(view('DELETE')), code('GW_ACCESS_DENIED'))
 })
 
 test('usageIdentifierKey is passed through', async () => {
