@@ -74,7 +74,8 @@ export async function explainRequest(
   } else {
     const spec = table.dialect.errorSpec(failure.code)
     const last = trail.findLast((s) => s.step !== 'condition')?.detail
-    if (failure.reason === 'policy.deny.implicit' && last?.cache === 'hit') {
+    // An implicit deny served from the cache is API Gateway's best-known pitfall: say so.
+    if (failure.code === 'GW_ACCESS_DENIED' && last?.cache === 'hit') {
       trail.push({
         step: 'hint',
         detail: {
