@@ -10,7 +10,7 @@ import { receiveStage } from './stages/receive.ts'
 import { respondStage, respondWithError } from './stages/respond.ts'
 import { routeStage } from './stages/route.ts'
 import { trailActive, trailSink } from './trail.ts'
-import type { ExplainSink, RouteTable } from './types.ts'
+import type { RouteTable } from './types.ts'
 
 /** A stage reads the context, adds its result, and refuses by throwing a GatewayError. */
 export type Stage = (ctx: RequestContext) => Promise<void> | undefined
@@ -88,4 +88,3 @@ function logAccess(ctx: RequestContext, log: Logger): void {
   })
 }
 
-export type { ExplainSink }
