@@ -9,7 +9,10 @@ export const BIN = fileURLToPath(new URL('../../bin/forcegate.js', import.meta.u
  * bin/node-handover.js): a test run ended by a signal ends test files before their after()
  * hooks could stop what they started.
  */
-export const STOP_WITH_TEST_ENV = { ...process.env, FORCEGATE_STOP_WITH_PARENT: String(process.pid) }
+export function stopWithTestEnv(): NodeJS.ProcessEnv {
+  // Built per spawn: tests set variables (an env file's secrets) after this module loads.
+  return { ...process.env, FORCEGATE_STOP_WITH_PARENT: String(process.pid) }
+}
 
 export interface CliRun {
   readonly code: number | null
@@ -22,7 +25,7 @@ export function runCli(args: readonly string[], timeoutMs = 20_000): Promise<Cli
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: STOP_WITH_TEST_ENV,
+      env: stopWithTestEnv(),
     })
     let stdout = ''
     let stderr = ''
@@ -52,7 +55,7 @@ export interface ServingCli {
 export async function serveCli(args: readonly string[], timeoutMs = 20_000): Promise<ServingCli> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: STOP_WITH_TEST_ENV,
+    env: stopWithTestEnv(),
   })
   const output = watchOutput(child, 'forcegate serve')
   let url: string
