@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { GatewayError } from '../errors/gateway-error.ts'
+import { readBody } from '../http/read-body.ts'
 import type { Redirect } from './browser-login.ts'
 import type { Html } from './html.ts'
 
@@ -57,18 +59,19 @@ export function sendRedirect(res: ServerResponse, to: Redirect, headers: Record<
 
 export class FormTooLarge extends Error {}
 
-/** Reads an `application/x-www-form-urlencoded` body; anything else reads as empty. */
+/** Reads an `application/x-www-form-urlencoded` body (the gateway's capped reader); anything else reads as empty. */
 export async function readForm(req: IncomingMessage, maxBytes = 16 * 1024): Promise<URLSearchParams> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > maxBytes) throw new FormTooLarge('form too large')
-    chunks.push(chunk)
+  let body: Buffer
+  try {
+    body = await readBody(req, maxBytes)
+  } catch (err) {
+    if (err instanceof GatewayError && err.code === 'GW_BODY_TOO_LARGE')
+      throw new FormTooLarge('form too large')
+    throw err
   }
   if (type !== 'application/x-www-form-urlencoded') return new URLSearchParams()
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+  return new URLSearchParams(body.toString('utf8'))
 }
 
 /** For responses to URLs that carry a code or state: nothing of them may leak onwards. */

@@ -110,6 +110,20 @@ describe('portal routes (no org needed)', () => {
     assert.equal((await get('/portal/nope')).status, 404)
   })
 
+  it('refuses a form over 16 KiB with 413, whatever the session', async () => {
+    const res = await fetch(`${base}/portal/apps`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'http://127.0.0.1:8080',
+      },
+      body: `name=${'x'.repeat(20_000)}`,
+    })
+    assert.equal(res.status, 413)
+    await res.arrayBuffer()
+  })
+
   it('sends protective headers on every page', async () => {
     const res = await get('/portal/')
     assert.equal(res.status, 200)
