@@ -6,7 +6,16 @@ export function formatRouteTable(table: RouteTable, url: string): string {
   const width = Math.max(...table.routes.map((r) => r.routeKey.length), 10)
   for (const route of table.routes) {
     const stages = ['receive', 'route']
-    if (route.auth !== undefined) stages.push(`identify+authenticate+authorize[${route.auth.description}]`)
+    const auth = route.auth
+    if (auth !== undefined) {
+      // A Lambda authorizer authenticates and authorizes in one call: its checks list is empty.
+      stages.push(
+        auth.checks.length === 0
+          ? `authenticate+authorize[${auth.description}]`
+          : `authenticate[${auth.description}] → authorize[${auth.checks.map((c) => c.name).join(', ')}]`,
+        'enrich',
+      )
+    }
     stages.push(`integrate[${route.integration.description}]`, 'respond')
     lines.push(`  ${route.routeKey.padEnd(width)}  ${stages.join(' → ')}`)
     // Non-proxy integrations: their request and response templates, one line each.

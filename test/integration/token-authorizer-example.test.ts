@@ -16,7 +16,7 @@ describe('examples/token-authorizer over real HTTP', () => {
   test('the route table shows the authorizer stage', () => {
     assert.match(
       gw.output(),
-      /GET \/pets\s+receive → route → identify\+authenticate\+authorize\[lambda TOKEN authorizer 'bearer' → token-auth \(cache 300 s\)\]/,
+      /GET \/pets\s+receive → route → authenticate\+authorize\[lambda TOKEN authorizer 'bearer' → token-auth \(cache 300 s\)\] → enrich → integrate/,
     )
     assert.match(gw.output(), /GET \/public\s+receive → route → integrate\[mock/)
   })
