@@ -87,4 +87,3 @@ function logAccess(ctx: RequestContext, log: Logger): void {
     reason: failure?.reason ?? null,
   })
 }
-

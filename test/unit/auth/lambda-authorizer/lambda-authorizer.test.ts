@@ -171,7 +171,10 @@ test('the trail records hashes of identity values, never the values', async () =
 test('a method ARN over 1600 bytes is 414 before anything runs', async () => {
   const fake = fakeInvoker(allowFor('*'))
   const authorizer = createLambdaAuthorizer(tokenConfig, { invoke: fake.invoke, clock: fakeClock().clock })
-  await assert.rejects(authorizer.authorize(bearer(`/${'a'.repeat(1600)}`)), code('GW_AUTHORIZER_ARN_TOO_LONG'))
+  await assert.rejects(
+    authorizer.authorize(bearer(`/${'a'.repeat(1600)}`)),
+    code('GW_AUTHORIZER_ARN_TOO_LONG'),
+  )
   assert.equal(fake.calls.length, 0)
 })
 
