@@ -10,5 +10,3 @@ export interface GatewayResponseOverride {
 }
 
 export type GatewayResponses = ReadonlyMap<GatewayResponseType, GatewayResponseOverride>
-
-export const NO_GATEWAY_RESPONSES: GatewayResponses = new Map()

@@ -9,19 +9,6 @@
 
 export type PassthroughBehavior = 'WHEN_NO_MATCH' | 'WHEN_NO_TEMPLATES' | 'NEVER'
 
-export const PASSTHROUGH_BEHAVIORS: readonly PassthroughBehavior[] = [
-  'WHEN_NO_MATCH',
-  'WHEN_NO_TEMPLATES',
-  'NEVER',
-]
-
-/** Reads the document's value (the OpenAPI extension spells it in lower case). */
-export function parsePassthroughBehavior(value: string | undefined): PassthroughBehavior | undefined {
-  if (value === undefined) return 'WHEN_NO_MATCH'
-  const upper = value.toUpperCase() as PassthroughBehavior
-  return PASSTHROUGH_BEHAVIORS.includes(upper) ? upper : undefined
-}
-
 export type TemplateChoice<T> =
   | { readonly kind: 'template'; readonly contentType: string; readonly template: T }
   | { readonly kind: 'passthrough' }

@@ -13,7 +13,6 @@ import {
 } from '../../../src/auth/lambda-authorizer/lambda-authorizer.ts'
 import { LocalLambdaInvoker } from '../../../src/aws/local-lambda-invoker.ts'
 import { GatewayError } from '../../../src/errors/gateway-error.ts'
-import { NO_GATEWAY_RESPONSES } from '../../../src/errors/gateway-responses.ts'
 import { renderError } from '../../../src/errors/render-error.ts'
 import { compileDialect } from '../../../src/pipeline/dialect.ts'
 import { fakeClock } from '../../unit/auth/lambda-authorizer/fake-invoker.ts'
@@ -112,7 +111,7 @@ async function runStep(vector: Vector, step: Step, authorize: (spec: ViewSpec) =
     if (!(err instanceof GatewayError)) throw err
     const rendered = renderError(
       err,
-      NO_GATEWAY_RESPONSES,
+      new Map(),
       { context: {}, stageVariables: {}, headers: new Map(), query: new Map(), pathParameters: {} },
       compileDialect(vector.authorizer.kind).errorSpec(err.code),
     )

@@ -4,7 +4,6 @@ import { LambdaFunctionError } from '../../../../src/aws/lambda-invoker.ts'
 import { compileResponseSelector } from '../../../../src/integrations/mapping/integration-response-selection.ts'
 import { lambdaErrorObject } from '../../../../src/integrations/mapping/lambda-error-object.ts'
 import {
-  parsePassthroughBehavior,
   selectRequestTemplate,
   templatesByMediaType,
 } from '../../../../src/integrations/mapping/request-template-selection.ts'
@@ -30,11 +29,6 @@ describe('request template selection', () => {
     assert.equal(selectRequestTemplate(json, 'application/xml', 'NEVER').kind, 'unsupported-media-type')
     assert.equal(selectRequestTemplate(none, 'application/xml', 'WHEN_NO_TEMPLATES').kind, 'passthrough')
     assert.equal(selectRequestTemplate(none, undefined, 'NEVER').kind, 'unsupported-media-type')
-  })
-  test('passthroughBehavior is read case-insensitively and defaults to WHEN_NO_MATCH', () => {
-    assert.equal(parsePassthroughBehavior(undefined), 'WHEN_NO_MATCH')
-    assert.equal(parsePassthroughBehavior('when_no_templates'), 'WHEN_NO_TEMPLATES')
-    assert.equal(parsePassthroughBehavior('sometimes'), undefined)
   })
   test('response templates follow Accept, then application/json, then the first', () => {
     const t = templatesByMediaType([
