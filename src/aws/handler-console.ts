@@ -1,5 +1,5 @@
 import { format } from 'node:util'
-import { currentInvocation } from './invocation-scope.ts'
+import { currentInvocation, type Invocation } from './invocation-scope.ts'
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error'
 
@@ -47,6 +47,31 @@ function write(method: Method, args: readonly unknown[]): void {
           requestId: invocation.requestId ?? null,
         }
   sink[METHODS[method]](fields, messageOf(method, args))
+}
+
+/**
+ * What the Node.js Lambda runtime logs when a handler fails ("Invoke Error" with the error's
+ * type, message and stack), as one structured line tagged like the function's own output. The
+ * client only sees the gateway's 502: this line is where the cause is.
+ */
+export function reportInvokeError(invocation: Invocation, error: unknown): void {
+  const failure =
+    error instanceof Error
+      ? {
+          errorType: (error as { errorType?: unknown }).errorType ?? error.name,
+          errorMessage: error.message,
+          stack: (error.stack ?? '').split('\n'),
+        }
+      : { errorType: typeof error, errorMessage: String(error), stack: [] }
+  const fields = {
+    source: 'function',
+    functionName: invocation.functionName,
+    awsRequestId: invocation.awsRequestId,
+    requestId: invocation.requestId ?? null,
+    ...failure,
+  }
+  // Outside a gateway (a handler invoked by an embedding program) the caller gets the error itself.
+  sinks.at(-1)?.error(fields, 'Invoke Error')
 }
 
 /**

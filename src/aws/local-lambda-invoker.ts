@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../errors/config-error.ts'
 import type { FunctionRef } from './function-ref.ts'
+import { reportInvokeError } from './handler-console.ts'
 import { runInInvocation } from './invocation-scope.ts'
 import { createLambdaContext } from './lambda-context.ts'
 import {
@@ -152,6 +153,7 @@ export class LocalLambdaInvoker implements LambdaInvoker {
         settled = true
         clearTimeout(timer)
         if (err !== undefined && err !== null) {
+          reportInvokeError(invocation, err)
           reject(err)
           return
         }
@@ -159,6 +161,7 @@ export class LocalLambdaInvoker implements LambdaInvoker {
         try {
           resolvePromise(asLambdaPayload(result))
         } catch (failure) {
+          reportInvokeError(invocation, failure)
           reject(failure)
         }
       }

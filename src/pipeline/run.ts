@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { clientIdOf } from '../observability/access-log-fields.ts'
 import type { Logger } from '../observability/logger.ts'
 import { createRequestContext, type RequestContext } from './request-context.ts'
 import { authenticateStage } from './stages/authenticate.ts'
@@ -83,7 +84,13 @@ function logAccess(ctx: RequestContext, log: Logger): void {
     latencyMs: ctx.clock() - ctx.started,
     integrationLatencyMs: ctx.integrationLatency ?? null,
     principal: ctx.outcome?.principalId ?? ctx.principal?.principalId ?? failure?.principalId ?? null,
+    clientId: clientIdOf(ctx.principal?.identity),
     error: failure?.code ?? null,
     reason: failure?.reason ?? null,
+    // A gateway 5xx is about the integration: name it and what went wrong (a handler's own
+    // error, with its stack, is the function's "Invoke Error" line with the same requestId).
+    ...(ctx.res.statusCode >= 500 && failure !== undefined
+      ? { upstream: ctx.route?.integration.description ?? null, detail: failure.detail ?? null }
+      : {}),
   })
 }

@@ -7,6 +7,7 @@ import {
   type MappedBackend,
   type MappedIntegration,
 } from '../mapped/mapped-integration.ts'
+import { upstreamCause } from './upstream-cause.ts'
 import type { UpstreamPools } from './upstream-pools.ts'
 import { compileUriTemplate } from './uri-template.ts'
 
@@ -66,7 +67,7 @@ export function createHttpIntegration(options: HttpIntegrationOptions): MappedIn
           })
         throw new GatewayError('GW_UPSTREAM_UNREACHABLE', {
           reason: 'upstream.unreachable',
-          detail: `${template.origin}: ${code || (err as Error).message}`,
+          detail: `${template.origin}: ${upstreamCause(code, err)}`,
         })
       }
     },

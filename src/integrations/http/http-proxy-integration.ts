@@ -5,6 +5,7 @@ import { isGatewayOwnedHeader } from '../../http/gateway-owned-headers.ts'
 import { connectionNominated, HOP_BY_HOP } from '../../http/hop-by-hop.ts'
 import { limitBody } from '../../http/read-body.ts'
 import type { Integration, IntegrationCall, IntegrationResult } from '../types.ts'
+import { upstreamCause } from './upstream-cause.ts'
 import type { UpstreamPools } from './upstream-pools.ts'
 import { compileUriTemplate, type UriTemplate } from './uri-template.ts'
 
@@ -98,7 +99,7 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
         }
         throw new GatewayError('GW_UPSTREAM_UNREACHABLE', {
           reason: 'upstream.unreachable',
-          detail: `${template.origin}: ${code || (err as Error).message}`,
+          detail: `${template.origin}: ${upstreamCause(code, err)}`,
         })
       } finally {
         call.outgoing.off('close', onClose)
