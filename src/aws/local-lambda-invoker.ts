@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../errors/config-error.ts'
+import { compileFailure, compileHandler } from './compile-handler.ts'
 import type { FunctionRef } from './function-ref.ts'
 import { reportInvokeError } from './handler-console.ts'
 import { runInInvocation } from './invocation-scope.ts'
@@ -105,8 +106,18 @@ export class LocalLambdaInvoker implements LambdaInvoker {
     if (this.#handlers.has(fn.name)) return
     const path = await resolveFunctionModule(fn.name, folders, origin)
     let mod: { handler?: unknown; default?: { handler?: unknown } }
+    let compiled = path
+    if (path.endsWith('.ts')) {
+      try {
+        compiled = await compileHandler(path)
+      } catch (err) {
+        const why = compileFailure(err, path)
+        if (why === undefined) throw err
+        throw new ConfigError(origin, '', `Lambda function '${fn.name}': ${path} failed to compile: ${why}`)
+      }
+    }
     try {
-      mod = (await import(pathToFileURL(path).href)) as typeof mod
+      mod = (await import(pathToFileURL(compiled).href)) as typeof mod
     } catch (err) {
       throw new ConfigError(origin, '', `Lambda function '${fn.name}': ${loadFailure(path, err)}`)
     }
