@@ -37,7 +37,16 @@ function nickname(user: OrgUser): string {
   return user.username.split('@')[0] ?? user.username
 }
 
-export function userinfoDocument(urls: OrgUrls, user: OrgUser, version?: string): Record<string, unknown> {
+/**
+ * `claims` are the app's additions (`custom_attributes`, `custom_permissions`), which sit after
+ * the standard fields as in Salesforce's answers.
+ */
+export function userinfoDocument(
+  urls: OrgUrls,
+  user: OrgUser,
+  version?: string,
+  claims: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     sub: urls.identity(user.id),
     user_id: user.id,
@@ -57,7 +66,7 @@ export function userinfoDocument(urls: OrgUrls, user: OrgUser, version?: string)
     is_salesforce_integration_user: false,
     urls: serviceUrls(urls, user, version),
     active: user.active,
-    user_type: 'STANDARD',
+    user_type: user.userType ?? 'STANDARD',
     language: 'en_US',
     locale: 'en_US',
     utcOffset: -28800000,
@@ -65,6 +74,7 @@ export function userinfoDocument(urls: OrgUrls, user: OrgUser, version?: string)
     is_app_installed: true,
     phone_number: null,
     phone_number_verified: false,
+    ...claims,
   }
 }
 
@@ -73,6 +83,7 @@ export function identityDocument(
   user: OrgUser,
   asserted: boolean,
   version?: string,
+  claims: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
     id: urls.identity(user.id),
@@ -99,11 +110,12 @@ export function identityDocument(
     status: { created_date: null, body: null },
     urls: serviceUrls(urls, user, version),
     active: user.active,
-    user_type: 'STANDARD',
+    user_type: user.userType ?? 'STANDARD',
     language: 'en_US',
     locale: 'en_US',
     utcOffset: -28800000,
     last_modified_date: '1970-01-01T00:00:00.000+0000',
     is_app_installed: true,
+    ...claims,
   }
 }

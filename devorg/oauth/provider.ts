@@ -3,6 +3,7 @@ import type { Directory } from '../directory.ts'
 import { escapeHtml } from '../http/html.ts'
 import { randomBase62 } from '../ids.ts'
 import type { SeedConnectedApp } from '../seed/seed-types.ts'
+import { identityClaims } from '../seed/user-identity.ts'
 import { sqliteAdapterFactory } from '../store/oidc-adapter.ts'
 import { STANDARD_SCOPES } from './discovery.ts'
 import { registerUserGrants } from './grants/user-grants.ts'
@@ -165,7 +166,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(urls.base, configuration)
   followOrgClock(provider, deps.now)
   patchOpaqueTokenFormats(provider, org15)
-  patchIdTokenSubject(provider, urls)
+  patchIdTokenSubject(provider, urls, directory)
   registerUserGrants(provider, deps)
   return provider
 }
@@ -186,14 +187,24 @@ function patchOpaqueTokenFormats(provider: Provider, org15: string): void {
   }
 }
 
-/** ID tokens name their subject by identity URL, not by user id. */
-function patchIdTokenSubject(provider: Provider, urls: OrgUrls): void {
+/**
+ * ID tokens name their subject by identity URL, not by user id, and carry the custom
+ * attributes and permissions the app's ID token configuration includes.
+ */
+function patchIdTokenSubject(provider: Provider, urls: OrgUrls, directory: Directory): void {
   const proto = provider.IdToken.prototype
   const original = proto.payload
-  proto.payload = async function (this: typeof proto) {
+  proto.payload = async function (this: typeof proto & { client?: { clientId: string } }) {
     const payload = await original.call(this)
-    if (typeof payload.sub === 'string' && payload.sub.startsWith('005'))
+    if (typeof payload.sub === 'string' && payload.sub.startsWith('005')) {
+      const user = directory.userById(payload.sub)
+      if (user !== undefined)
+        Object.assign(
+          payload,
+          identityClaims(directory.seed, this.client?.clientId, user, new Set(), 'id_token'),
+        )
       payload.sub = urls.identity(payload.sub)
+    }
     return payload
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { bearerToken, parseForm, readBody, sendJson, sendText } from '../http/body.ts'
 import { to18 } from '../ids.ts'
+import { identityClaims } from '../seed/user-identity.ts'
 import { type LookupDeps, resolveAccessToken } from './access-token-lookup.ts'
 import { identityDocument, userinfoDocument } from './identity-documents.ts'
 import { type OrgUrls, parseIdentityPath } from './org-urls.ts'
@@ -38,7 +39,15 @@ export async function handleUserinfo(
   const token = await tokenFrom(req, url)
   const resolved = token ? resolveAccessToken(deps, token) : null
   if (!resolved) return sendText(res, 403, BAD_TOKEN)
-  sendJson(res, 200, userinfoDocument(deps.urls, resolved.user, versionParam(url)))
+  const scopes = new Set((resolved.token.scope ?? '').split(' '))
+  const claims = identityClaims(
+    deps.directory.seed,
+    resolved.token.clientId,
+    resolved.user,
+    scopes,
+    'document',
+  )
+  sendJson(res, 200, userinfoDocument(deps.urls, resolved.user, versionParam(url), claims))
 }
 
 export async function handleIdentity(
@@ -59,5 +68,6 @@ export async function handleIdentity(
   const scopes = new Set((resolved.token.scope ?? '').split(' '))
   // Another user's identity needs api or full scope.
   if (!own && !scopes.has('api') && !scopes.has('full')) return sendText(res, 403, 'No_Access')
-  sendJson(res, 200, identityDocument(deps.urls, target, own, versionParam(url)))
+  const claims = identityClaims(deps.directory.seed, resolved.token.clientId, target, scopes, 'document')
+  sendJson(res, 200, identityDocument(deps.urls, target, own, versionParam(url), claims))
 }

@@ -6,6 +6,7 @@
 import type { DevOrgSeed, SeedRecord } from '../seed/seed-types.ts'
 import { createContentVersion, decodeBase64, splitVersionData } from './content-version.ts'
 import { coerceValue } from './field-values.ts'
+import { loadIdentityRecords } from './identity-objects.ts'
 import { normalizeId } from './record-id.ts'
 import type { RecordData } from './record-store.ts'
 import { insertData, type WriteContext } from './record-writer.ts'
@@ -55,7 +56,7 @@ function withUserIds(
 /** Loads `seed.records` unless this store was seeded before; returns how many were loaded. */
 export function loadSeedRecords(
   ctx: WriteContext,
-  seed: Pick<DevOrgSeed, 'records'>,
+  seed: DevOrgSeed,
   userIds: ReadonlyMap<string, string> = new Map(),
 ): number {
   if (ctx.store.getMeta(SEEDED) !== undefined) return 0
@@ -80,6 +81,7 @@ export function loadSeedRecords(
           count++
         }
       }
+      count += loadIdentityRecords(ctx, seed, userIds)
     }
     ctx.store.setMeta(SEEDED, new Date().toISOString())
   })

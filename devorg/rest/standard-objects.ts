@@ -1,6 +1,7 @@
 // Standard objects the flows touch, with the fields they read and write. Not every field a
 // real org has: enough for contact sync, opportunity archive and file attachment.
 
+import { IDENTITY_OBJECTS } from './identity-object-defs.ts'
 import type { FieldDef, ObjectDef } from './sobject-schema.ts'
 import { fieldDef as f } from './sobject-schema.ts'
 
@@ -195,4 +196,5 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     typed('ShareType', 'picklist'),
     typed('Visibility', 'picklist'),
   ]),
+  ...IDENTITY_OBJECTS,
 ]

@@ -43,6 +43,30 @@ export type SeedUser = {
   active: boolean
   /** "Modify All Data": sees and edits every record whatever its sharing (integration users). */
   modifyAllData?: boolean
+  /** As identity documents report `user_type`: `STANDARD` (default) for employees, `POWER_PARTNER`, `CSP_LITE_PORTAL`, … */
+  userType?: string
+  /** Name of a seeded profile; `Standard User` when absent. */
+  profile?: string
+  role?: string
+  department?: string
+  /** Names of seeded permission sets assigned to the user. */
+  permissionSets?: string[]
+  /** Names of seeded permission-set groups assigned to the user. */
+  permissionSetGroups?: string[]
+}
+
+/** A profile, a permission set or a group: custom permissions it grants (API names). */
+export type SeedPermissionHolder = {
+  name: string
+  label?: string
+  customPermissions?: string[]
+}
+
+export type SeedPermissionSetGroup = {
+  name: string
+  label?: string
+  /** Names of the seeded permission sets the group bundles. */
+  permissionSets: string[]
 }
 
 export type SeedConnectedApp = {
@@ -63,6 +87,21 @@ export type SeedConnectedApp = {
   certificate?: string
   /** Where OIDC logout may return; defaults to the origin (`scheme://host:port/`) of each redirect URI. */
   postLogoutRedirectUris?: string[]
+  /**
+   * Custom permissions enabled for the app: userinfo and the identity URL report each as
+   * true or false for the user when the token has the `custom_permissions` scope.
+   */
+  customPermissions?: string[]
+  /**
+   * Custom attributes of the app, reported as `custom_attributes`: a value is a literal, or
+   * one of `$User.Username`, `$User.Email`, `$User.Department`, `$User.UserType`,
+   * `$Profile.Name`, `$UserRole.Name`.
+   */
+  customAttributes?: Record<string, string>
+  /** The app's ID token configuration: include `custom_attributes` ("Include Custom Attributes"). */
+  idTokenIncludeAttributes?: boolean
+  /** Include `custom_permissions` in ID tokens ("Include Custom Permissions"). */
+  idTokenIncludeCustomPermissions?: boolean
 }
 
 export type SeedRecord = { [field: string]: string | number | boolean | null }
@@ -107,4 +146,8 @@ export type DevOrgSeed = {
   /** Objects selected for Change Data Capture (`Opportunity` → `/data/OpportunityChangeEvent`). */
   changeDataCapture?: string[]
   duplicateRules?: SeedDuplicateRule[]
+  /** Profiles users may name; `Standard User` and `System Administrator` always exist. */
+  profiles?: SeedPermissionHolder[]
+  permissionSets?: SeedPermissionHolder[]
+  permissionSetGroups?: SeedPermissionSetGroup[]
 }

@@ -1,4 +1,12 @@
 import { to18 } from '../ids.ts'
+import {
+  APP_IDENTITY_KEYS,
+  checkAppIdentity,
+  checkOrgIdentity,
+  checkUserIdentity,
+  ROOT_IDENTITY_KEYS,
+  USER_IDENTITY_KEYS,
+} from './identity-seed-validation.ts'
 import type {
   DevOrgSeed,
   SeedConnectedApp,
@@ -28,7 +36,7 @@ const FIELD_TYPES: readonly SeedFieldType[] = ['string', 'number', 'boolean', 'd
 
 type Obj = Record<string, unknown>
 
-class Checker {
+export class Checker {
   readonly file: string
   constructor(file: string) {
     this.file = file
@@ -83,6 +91,7 @@ function checkUser(c: Checker, raw: unknown, p: string): SeedUser {
     'lastName',
     'active',
     'modifyAllData',
+    ...USER_IDENTITY_KEYS,
   ])
   const user: SeedUser = {
     username: c.string(o.username, `${p}/username`, /^[^\s@]+@[^\s@]+$/, 'a username in email form'),
@@ -102,6 +111,7 @@ function checkUser(c: Checker, raw: unknown, p: string): SeedUser {
     )
     user.id = to18(id) ?? id
   }
+  checkUserIdentity(c, o, p, user)
   return user
 }
 
@@ -119,6 +129,7 @@ function checkApp(c: Checker, raw: unknown, p: string): SeedConnectedApp {
     'passwordFlow',
     'certificate',
     'postLogoutRedirectUris',
+    ...APP_IDENTITY_KEYS,
   ])
   const scopes = c.array(o.scopes ?? ['api', 'refresh_token'], `${p}/scopes`)
   const app: SeedConnectedApp = {
@@ -171,6 +182,7 @@ function checkApp(c: Checker, raw: unknown, p: string): SeedConnectedApp {
       'a PEM certificate',
     )
   }
+  checkAppIdentity(c, o, p, app)
   return app
 }
 
@@ -272,6 +284,7 @@ export function validateSeed(input: unknown, file: string): DevOrgSeed {
     'records',
     'changeDataCapture',
     'duplicateRules',
+    ...ROOT_IDENTITY_KEYS,
   ])
   const org = c.object(root.org, '/org')
   c.onlyKeys(org, '/org', ['id', 'name', 'myDomain', 'sessionTimeoutSeconds'])
@@ -332,6 +345,7 @@ export function validateSeed(input: unknown, file: string): DevOrgSeed {
       .map((r, i) => checkDuplicateRule(c, r, `/duplicateRules/${i}`))
   }
   checkReferences(c, seed)
+  checkOrgIdentity(c, root, seed)
   return seed
 }
 

@@ -1,0 +1,87 @@
+// The records of the setup objects that say who a user is (identity-object-defs.ts), derived
+// from the seed's users when the org is first seeded. A profile owns a permission set
+// (`IsOwnedByProfile`) that every user of the profile is assigned, so one query on
+// PermissionSetAssignment tells a user's profile, permission sets and groups.
+
+import type { DevOrgSeed } from '../seed/seed-types.ts'
+import { userIdentity } from '../seed/user-identity.ts'
+import { insertData, type WriteContext } from './record-writer.ts'
+
+/** Inserts the seed's profiles, roles, permission sets, groups and every user's assignments. */
+export function loadIdentityRecords(
+  ctx: WriteContext,
+  seed: DevOrgSeed,
+  userIds: ReadonlyMap<string, string>,
+): number {
+  const object = (name: string) => ctx.schema.object(name)!
+  const people = seed.users.map((u) => ({
+    id: userIds.get(u.username.toLowerCase()),
+    identity: userIdentity(seed, u),
+  }))
+  const profileNames = new Set([
+    'Standard User',
+    'System Administrator',
+    ...(seed.profiles ?? []).map((p) => p.name),
+  ])
+  const profileSets = new Map<string, string>()
+  for (const name of profileNames) {
+    const profileId = insertData(ctx, object('Profile'), { Name: name, UserType: 'Standard' })
+    const setName = `X00e${name.replace(/[^A-Za-z0-9]/g, '')}`
+    const setId = insertData(ctx, object('PermissionSet'), {
+      Name: setName,
+      Label: name,
+      IsOwnedByProfile: true,
+      ProfileId: profileId,
+      Type: 'Profile',
+    })
+    profileSets.set(name, setId)
+  }
+  for (const role of new Set(seed.users.flatMap((u) => (u.role === undefined ? [] : [u.role])))) {
+    insertData(ctx, object('UserRole'), { Name: role, DeveloperName: role.replace(/[^A-Za-z0-9]+/g, '_') })
+  }
+  const sets = new Map<string, string>()
+  for (const s of seed.permissionSets ?? []) {
+    sets.set(
+      s.name,
+      insertData(ctx, object('PermissionSet'), {
+        Name: s.name,
+        Label: s.label ?? s.name,
+        IsOwnedByProfile: false,
+        Type: 'Regular',
+      }),
+    )
+  }
+  // A group's assignment points at the group's aggregate permission set, as Salesforce's does.
+  const groups = new Map<string, { id: string; aggregate: string }>()
+  for (const g of seed.permissionSetGroups ?? []) {
+    const id = insertData(ctx, object('PermissionSetGroup'), {
+      DeveloperName: g.name,
+      MasterLabel: g.label ?? g.name,
+      Status: 'Updated',
+    })
+    const aggregate = insertData(ctx, object('PermissionSet'), {
+      Name: `X0PG${g.name}`,
+      Label: g.label ?? g.name,
+      IsOwnedByProfile: false,
+      PermissionSetGroupId: id,
+      Type: 'Group',
+    })
+    groups.set(g.name, { id, aggregate })
+  }
+  const assignments = object('PermissionSetAssignment')
+  let count = 0
+  for (const { id, identity } of people) {
+    if (id === undefined) continue
+    const assign = (data: Record<string, string>) => {
+      insertData(ctx, assignments, { AssigneeId: id, IsActive: true, ...data })
+      count++
+    }
+    assign({ PermissionSetId: profileSets.get(identity.profile)! })
+    for (const s of identity.permissionSets) assign({ PermissionSetId: sets.get(s)! })
+    for (const g of identity.permissionSetGroups) {
+      const group = groups.get(g)!
+      assign({ PermissionSetId: group.aggregate, PermissionSetGroupId: group.id })
+    }
+  }
+  return count
+}
