@@ -26,6 +26,8 @@ export interface ContextFacts {
   readonly identity: Readonly<Record<string, string | null>>
   /** The authorizer's output: principalId, context keys and (for JWT) claims. */
   readonly authorizer?: Readonly<Record<string, unknown>>
+  /** The request's `Idempotency-Key` header (the relay sends the EventUuid there). */
+  readonly idempotencyKey?: string
   /** Set for gateway responses: `$context.error.message`, `.responseType`, … */
   readonly error?: {
     readonly message: string
@@ -88,6 +90,8 @@ export function buildContextVariable(facts: ContextFacts): Record<string, unknow
     requestTimeEpoch: facts.requestTimeEpoch,
     identity: { ...facts.identity },
     authorizer: authorizerMap(facts.authorizer),
+    // forcegate's own, not API Gateway's: empty when the request has no Idempotency-Key.
+    idempotencyKey: facts.idempotencyKey ?? '',
     error,
     requestOverride: { header: {}, querystring: {}, path: {} },
     responseOverride: { header: {} },

@@ -40,25 +40,9 @@ function headerValue(headers: Readonly<Record<string, string>>, name: string): s
   return undefined
 }
 
-/** A JSON document copied as a template may change it: objects, arrays and primitives only. */
-function copyJson(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null) return v
-  if (Array.isArray(v)) return v.map(copyJson)
-  const out: Record<string, unknown> = {}
-  for (const k in v) {
-    if (!Object.hasOwn(v, k)) continue
-    const value = copyJson((v as Record<string, unknown>)[k])
-    // JSON may carry an own "__proto__" key: it stays data, never a prototype.
-    if (k === '__proto__')
-      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
-    else out[k] = value
-  }
-  return out
-}
-
 /**
- * @param parsed the body already parsed (a Lambda's result), so it is not serialised and
- *   parsed again; it is only read, never changed.
+ * @param preParsed the body already parsed (a Lambda's result, a fresh value owned by this
+ *   response), so it is not serialised and parsed again; a template may change it.
  */
 export function createInputVariable(
   body: string,
@@ -80,17 +64,16 @@ export function createInputVariable(
     }
     return parsed.value
   }
-  const path = (x: unknown): unknown => {
-    const result = evaluateJsonPath(compiledPath(String(x ?? '$')), root())
-    // Each call returns its own copy, so a template's #set on one result leaves the body alone.
-    return result === undefined ? undefined : copyJson(result)
-  }
+  // `$input.path` hands out the document itself, as API Gateway does: a template that changes
+  // it (`#set($body.url = "…")`, `$body.put(…)`) sees the change in a later `$input.json('$')`.
+  const path = (x: unknown): unknown => evaluateJsonPath(compiledPath(String(x ?? '$')), root())
   return hostObject(
     { body: body === '' ? '{}' : body },
     {
       json: (x: unknown) => {
         const result = evaluateJsonPath(compiledPath(String(x ?? '$')), root())
-        return result === undefined ? '' : JSON.stringify(result)
+        // A path that finds nothing is an empty JSON string on API Gateway: `""`, not nothing.
+        return result === undefined ? '""' : JSON.stringify(result)
       },
       path,
       params: (name?: unknown) => {

@@ -25,12 +25,16 @@ export function javaMatches(pattern: string, input: string): boolean {
   return compileJavaRegex(pattern).matcher(input).matches()
 }
 
+/**
+ * `String.replaceAll`: the replacement as Java reads it (re2js's Java mode): `$0` is the whole
+ * match, `$n` a group, `\$` a literal dollar; a reference to a group that does not exist throws.
+ */
 export function javaReplaceAll(input: string, pattern: string, replacement: string): string {
-  return compileJavaRegex(pattern).matcher(input).replaceAll(replacement)
+  return compileJavaRegex(pattern).matcher(input).replaceAll(replacement, true)
 }
 
 export function javaReplaceFirst(input: string, pattern: string, replacement: string): string {
-  return compileJavaRegex(pattern).matcher(input).replaceFirst(replacement)
+  return compileJavaRegex(pattern).matcher(input).replaceFirst(replacement, true)
 }
 
 /** `String.split(regex[, limit])`: with limit 0, trailing empty strings are removed, as in Java. */

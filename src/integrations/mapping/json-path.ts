@@ -12,7 +12,10 @@ type Step =
   | { readonly kind: 'index'; readonly indexes: readonly number[] }
   | { readonly kind: 'slice'; readonly start?: number; readonly end?: number }
   | { readonly kind: 'wildcard' }
+  /** `..name`; with no name (`..[…]`) the node itself and every descendant. */
   | { readonly kind: 'deep'; readonly name: string | undefined }
+  /** `..*`: every descendant, not the node itself (Jayway leaves the root out). */
+  | { readonly kind: 'descendants' }
   | { readonly kind: 'filter'; readonly test: (item: unknown) => boolean }
 
 export interface JsonPath {
@@ -27,8 +30,16 @@ export class JsonPathSyntaxError extends Error {
 const NAME = /^[A-Za-z0-9_$@\-\u0080-\uffff]+/
 
 export function parseJsonPath(text: string): JsonPath {
-  const src = text.trim()
-  if (!src.startsWith('$')) throw new JsonPathSyntaxError(`JSONPath must start with $: ${text}`)
+  const trimmed = text.trim()
+  // Jayway reads a path without the root as one below it: `name` is `$.name`, `[0]` is `$[0]`.
+  const src = trimmed.startsWith('$')
+    ? trimmed
+    : trimmed.startsWith('[')
+      ? `$${trimmed}`
+      : trimmed.startsWith('.')
+        ? `$${trimmed}`
+        : `$.${trimmed}`
+  if (src === '$.') throw new JsonPathSyntaxError(`empty JSONPath: ${text}`)
   const steps: Step[] = []
   let i = 1
   while (i < src.length) {
@@ -37,7 +48,7 @@ export function parseJsonPath(text: string): JsonPath {
       i += 2
       if (src[i] === '*') {
         i++
-        steps.push({ kind: 'deep', name: undefined })
+        steps.push({ kind: 'descendants' })
         continue
       }
       if (src[i] === '[') {
@@ -223,6 +234,9 @@ function applyStep(step: Step, nodes: readonly unknown[]): unknown[] {
       case 'deep':
         collectDeep(node, step.name, out)
         break
+      case 'descendants':
+        collectDescendants(node, out)
+        break
     }
   }
   return out
@@ -236,6 +250,15 @@ function collectDeep(node: unknown, name: string | undefined, out: unknown[]): v
     if (name === undefined) out.push(node)
     else if (Object.hasOwn(node, name)) out.push(node[name])
     for (const v of Object.values(node)) collectDeep(v, name, out)
+  }
+}
+
+/** Every value below `node`, depth first, each before its own children. */
+function collectDescendants(node: unknown, out: unknown[]): void {
+  const children = Array.isArray(node) ? node : isRecord(node) ? Object.values(node) : []
+  for (const v of children) {
+    out.push(v)
+    collectDescendants(v, out)
   }
 }
 

@@ -22,7 +22,7 @@ export interface TemplateInput {
   /** A fresh `$context` (see buildContextVariable); the template may write its overrides. */
   readonly context: Record<string, unknown>
   readonly stageVariables: Readonly<Record<string, string>>
-  /** `body` already parsed as JSON (a Lambda's result), read but never changed. */
+  /** `body` already parsed as JSON (a Lambda's result, owned by this response): the template may change it. */
   readonly parsedBody?: { readonly value: unknown }
 }
 

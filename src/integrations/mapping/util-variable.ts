@@ -29,7 +29,8 @@ export function escapeJavaScript(input: string): string {
       continue
     }
     const code = c.codePointAt(0) as number
-    if (code < 0x20 || code > 0x7e) {
+    // DEL (0x7f) stays as it is: Commons Lang escapes below 0x20 and above 0x7f only.
+    if (code < 0x20 || code > 0x7f) {
       // One \uXXXX per UTF-16 unit, upper-case hex, as Commons Lang writes them.
       for (let i = 0; i < c.length; i++)
         out += `\\u${c.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`

@@ -53,6 +53,29 @@ class LimitedCompile extends Compile {
     return value
   }
 
+  /**
+   * Velocity's arithmetic is Java's: two integers divide as integers (`7 / 2` is 3), and a zero
+   * divisor gives null rather than Infinity. A decimal literal operand keeps the division real.
+   * (The base declares `string`; expressions really yield any value.)
+   */
+  override getExpression(ast: Parameters<Compile['getExpression']>[0]): string {
+    const math = ast as unknown as { type: string; operator?: string; expression?: { type?: string }[] }
+    if (math.type !== 'math' || (math.operator !== '/' && math.operator !== '%'))
+      return super.getExpression(ast)
+    const [l, r] = math.expression as [
+      Parameters<Compile['getExpression']>[0],
+      Parameters<Compile['getExpression']>[0],
+    ]
+    const a: unknown = this.getExpression(l)
+    const b: unknown = this.getExpression(r)
+    // Velocity answers null for a non-number operand or a zero divisor.
+    if (typeof a !== 'number' || typeof b !== 'number' || b === 0) return undefined as unknown as string
+    if (math.operator === '%') return (a % b) as unknown as string
+    const decimal = math.expression?.some((e) => e.type === 'decimal') === true
+    const q = !decimal && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b
+    return q as unknown as string
+  }
+
   override renderAstList(asts?: unknown, contextId?: string): string {
     if (contextId?.startsWith('foreach:') === true) {
       const local = (this as unknown as { local: Record<string, { foreach?: { count: number } }> }).local
@@ -69,16 +92,54 @@ export interface CompiledVtl {
   render(variables: Record<string, unknown>): string
 }
 
-export function compileVtl(template: string): CompiledVtl {
-  let ast: Ast
+function parseOrThrow(template: string): Ast {
   try {
-    ast = parse(template)
+    return parse(template)
   } catch (e) {
     const hash = (e as { hash?: { loc?: { first_line?: number }; line?: number } }).hash
     const line = hash?.loc?.first_line ?? (hash?.line === undefined ? 1 : hash.line + 1)
     const detail = (e as Error).message.split('\n').at(-1) ?? 'syntax error'
     throw new TemplateSyntaxError(detail, line)
   }
+}
+
+const END_MARK = 'forcegateTemplateEndMark'
+type Node = { type?: string; id?: string; pos?: { first_line?: number } }
+
+/**
+ * velocityjs accepts a block without its `#end` (and renders it twice) and silently drops
+ * everything after a stray `#end`; Velocity refuses both. A reference appended to the template
+ * shows either: nested inside a block, the block was never closed; missing, an `#end` closed
+ * nothing and cut the template short.
+ */
+function checkBlocks(template: string): void {
+  const ast = parseOrThrow(`${template}\n$${END_MARK}`) as unknown as (string | Node | unknown[])[]
+  let blocks = 0
+  const find = (list: readonly unknown[], opener: Node | undefined): Node | undefined | null => {
+    for (const item of list) {
+      if (Array.isArray(item)) {
+        blocks++
+        const inner = find(item.slice(1), item[0] as Node)
+        if (inner !== null) return inner
+      } else if (typeof item === 'object' && item !== null && (item as Node).id === END_MARK) return opener
+    }
+    return null
+  }
+  const last = ast.at(-1) as Node | undefined
+  const opener = find(ast, undefined)
+  if (opener !== undefined && opener !== null)
+    throw new TemplateSyntaxError(`#${opener.type} has no #end`, opener.pos?.first_line ?? 1)
+  if (opener === null || last?.id !== END_MARK) {
+    const ends = [...template.matchAll(/#\{?end\}?/g)]
+    const stray = ends[blocks] ?? ends.at(-1)
+    const line = stray === undefined ? 1 : template.slice(0, stray.index).split('\n').length
+    throw new TemplateSyntaxError('#end without an open block', line)
+  }
+}
+
+export function compileVtl(template: string): CompiledVtl {
+  const ast = parseOrThrow(template)
+  checkBlocks(template)
   return {
     render(variables) {
       const engine = new LimitedCompile(ast, { escape: false, customMethodHandlers: SANDBOX })

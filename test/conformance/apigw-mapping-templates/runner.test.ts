@@ -66,7 +66,19 @@ interface GatewayResponseVector {
   stageVariables?: Record<string, string>
   expected: string
 }
-type Vector = (RenderVector | RequestTemplateVector | ResponseSelectionVector | GatewayResponseVector) & {
+/** A template Velocity refuses to parse: start-up fails naming the line inside the template. */
+interface TemplateErrorVector {
+  kind: 'template-error'
+  template: string
+  expected: { line: number; message: string }
+}
+type Vector = (
+  | RenderVector
+  | RequestTemplateVector
+  | ResponseSelectionVector
+  | GatewayResponseVector
+  | TemplateErrorVector
+) & {
   source: string
   note?: string
 }
@@ -110,7 +122,19 @@ test('the vectors are there', () => assert.ok(files.length >= 15, `${files.lengt
 for (const file of files) {
   const v = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Vector
   test(file.replace(/\.json$/, ''), () => {
-    if (v.kind === 'gateway-response') {
+    if (v.kind === 'template-error') {
+      assert.throws(
+        () => compileMappingTemplate(v.template, { file: 'api.yaml', pointer: '/t' }),
+        (err: Error) => {
+          assert.match(err.message, /^api\.yaml: \/t: /)
+          assert.ok(
+            err.message.includes(`line ${v.expected.line} of the template: ${v.expected.message}`),
+            err.message,
+          )
+          return true
+        },
+      )
+    } else if (v.kind === 'gateway-response') {
       const out = substituteTemplate(v.template, {
         context: v.context ?? {},
         stageVariables: v.stageVariables ?? {},
