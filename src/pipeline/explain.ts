@@ -84,6 +84,9 @@ export async function explainRequest(
       })
     }
     outcome = `${spec.responseType} (${failure.code}${failure.reason === undefined ? '' : `, ${failure.reason}`}): ${JSON.stringify(spec.message)}`
+    // A gateway 5xx is a failure behind it (a function that threw, an upstream that refused):
+    // the client never sees why, the one explaining must.
+    if (spec.status >= 500 && failure.detail !== undefined) outcome += `; cause: ${failure.detail}`
   }
   // A dry run of an integration with effects answers nothing: what the route allows is a 200.
   const status = res.statusCode === 0 ? 200 : res.statusCode

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { serveCli } from '../helpers/cli-process.ts'
-import { lambdaOp, tempApi } from '../helpers/temp-api.ts'
+import { runCli, serveCli } from '../helpers/cli-process.ts'
+import { lambdaOp, lambdaUri, tempApi } from '../helpers/temp-api.ts'
 
 const THROWER = `function lookUp(id) {
   throw new RangeError('order ' + id + ' is not in the table')
@@ -84,6 +84,52 @@ test('a handler that throws: the log has its type, message and stack at its file
     assert.match(String(line.detail), new RegExp(`127\\.0\\.0\\.1:${deadPort}: .*ECONNREFUSED`))
   } finally {
     await served.stop()
+    await api.remove()
+  }
+})
+
+test('explain names the failure behind a 5xx: the authorizer that threw', async () => {
+  const api = await tempApi(
+    {
+      openapi: '3.0.3',
+      info: { title: 't', version: '1' },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'apiKey',
+            name: 'Authorization',
+            in: 'header',
+            'x-amazon-apigateway-authorizer': {
+              type: 'token',
+              authorizerUri: lambdaUri('auth'),
+              authorizerResultTtlInSeconds: 0,
+            },
+          },
+        },
+      },
+      paths: { '/x': { get: { ...lambdaOp('ok'), security: [{ bearer: [] }] } } },
+    },
+    {
+      'auth.mjs': `export const handler = async () => { throw new TypeError('no signing key') }\n`,
+      'ok.mjs': `export const handler = async () => ({ statusCode: 200, body: 'ok' })\n`,
+    },
+  )
+  try {
+    const run = await runCli([
+      'explain',
+      '--api',
+      api.apiFile,
+      '--request',
+      'GET /x',
+      '-H',
+      'Authorization: Bearer t',
+    ])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(
+      run.stdout,
+      /decision +500 .*authorizer\.threw.*; cause: the authorizer failed \(TypeError\)/,
+    )
+  } finally {
     await api.remove()
   }
 })
