@@ -9,6 +9,10 @@ import { createHttpProxyIntegration } from '../integrations/http/http-proxy-inte
 import { UpstreamPools } from '../integrations/http/upstream-pools.ts'
 import { createLambdaIntegration } from '../integrations/lambda/lambda-integration.ts'
 import { createLambdaProxyIntegration } from '../integrations/lambda/lambda-proxy-integration.ts'
+import { CorsPolicy } from '../integrations/cors/cors-policy.ts'
+import { createPreflightIntegration } from '../integrations/cors/preflight-integration.ts'
+import { preflightPaths } from '../integrations/cors/preflight-paths.ts'
+import { withCors } from '../integrations/cors/with-cors.ts'
 import { withRequestValidation } from '../integrations/mapped/validated-integration.ts'
 import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
 import type { Integration } from '../integrations/types.ts'
@@ -54,6 +58,7 @@ export async function compileRoutes(
   const pools = new UpstreamPools()
   const problems = new ProblemList(api.problems)
   const owned = deps.gatewayRoutes ?? []
+  const cors = api.cors === undefined ? undefined : new CorsPolicy(api.cors)
   for (const route of owned) router.add(route.method, route.resourcePath, route)
   for (const spec of api.routes) {
     const reserved = owned.find((o) => o.owns(spec.resourcePath))
@@ -82,7 +87,9 @@ export async function compileRoutes(
         pools,
         dialect,
       )
-      return spec.validation === undefined ? built : withRequestValidation(api.file, built, spec.validation)
+      const checked =
+        spec.validation === undefined ? built : withRequestValidation(api.file, built, spec.validation)
+      return cors === undefined ? checked : withCors(checked, cors)
     })
     if (integration === undefined) continue
     integrations.push(integration)
@@ -104,6 +111,18 @@ export async function compileRoutes(
       continue
     }
     routes.push(route)
+  }
+  if (cors !== undefined && problems.count === 0) {
+    // HTTP API CORS: the gateway answers preflights itself, before any authorizer.
+    const preflight = createPreflightIntegration(cors)
+    for (const resourcePath of preflightPaths(api.routes))
+      router.add('OPTIONS', resourcePath, {
+        method: 'OPTIONS',
+        resourcePath,
+        routeKey: `OPTIONS ${resourcePath}`,
+        auth: undefined,
+        integration: preflight,
+      })
   }
   if (problems.count > 0) {
     await Promise.all(integrations.map((i) => i.close?.()))

@@ -1,6 +1,7 @@
 import type { ConfigError } from '../../errors/config-error.ts'
 import type { GatewayResponses } from '../../errors/gateway-responses.ts'
 import type { MappedIntegrationSpec, RequestValidationSpec } from './mapping-integration-spec.ts'
+import type { CorsSpec } from './read-cors.ts'
 
 /** What an OpenAPI document with API Gateway's extensions describes, validated, before compiling. */
 export interface ApiDefinition {
@@ -11,6 +12,8 @@ export interface ApiDefinition {
   readonly routes: readonly RouteSpec[]
   readonly gatewayResponses: GatewayResponses
   readonly binaryMediaTypes: readonly string[]
+  /** HTTP APIs: `x-amazon-apigateway-cors`, when the document configures it. */
+  readonly cors?: CorsSpec | undefined
   readonly securitySchemes: ReadonlyMap<string, SecuritySchemeSpec>
   /**
    * Every problem found in the document. They are handed on rather than thrown so that

@@ -2,6 +2,8 @@ import { ConfigError } from '../../errors/config-error.ts'
 import { FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec, SecuritySchemeSpec } from './api-definition.ts'
+import { checkExtensions } from './check-extensions.ts'
+import { readCors } from './read-cors.ts'
 import { readGatewayResponses } from './read-gateway-responses.ts'
 import { readIntegration } from './read-integration.ts'
 import { RequestValidatorReader } from './read-request-validation.ts'
@@ -70,6 +72,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
   }
   const binaryMediaTypes = r.stringArray(root, 'x-amazon-apigateway-binary-media-types', '') ?? []
   const gatewayResponses = readGatewayResponses(r, root)
+  checkExtensions(r, root)
   return {
     file: doc.file,
     title,
@@ -77,6 +80,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
     routes,
     gatewayResponses,
     binaryMediaTypes,
+    cors: readCors(r, root),
     securitySchemes,
     problems: r.errors,
   }

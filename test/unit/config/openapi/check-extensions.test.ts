@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { FieldReader, type JsonObject } from '../../../../src/config/field-reader.ts'
 import { checkExtensions } from '../../../../src/config/openapi/check-extensions.ts'
+import { readApiDocument } from '../../../../src/config/openapi/read-api-document.ts'
 import { parseSourceText } from '../../../../src/config/source-document.ts'
 
 const FILE = 'api.yaml'
@@ -145,5 +146,25 @@ describe('strict documents: x-amazon-apigateway-* keys', () => {
   test('x-amazon-apigateway-cors on a REST API says how REST APIs answer preflights', () => {
     const [message] = check('openapi: 3.0.1\nx-amazon-apigateway-cors: { allowOrigins: ["*"] }\npaths: {}\n')
     assert.match(message!, /belongs to HTTP APIs .* a REST API answers preflights with an OPTIONS method/)
+  })
+
+  test("a document is read with them among its problems, beside the readers' own", () => {
+    const doc = parseSourceText(
+      FILE,
+      op('        type: mock\n        timeoutInMilis: 500\n        passthroughBehavior: sometimes\n'),
+    )
+    const messages = readApiDocument(doc).problems.map((p) => p.message)
+    assert.ok(
+      messages.some((m) =>
+        m.includes(
+          'timeoutInMilis: is not a field of x-amazon-apigateway-integration (did you mean `timeoutInMillis`?)',
+        ),
+      ),
+      messages.join('\n'),
+    )
+    assert.ok(
+      messages.some((m) => m.includes('/passthroughBehavior: expected')),
+      messages.join('\n'),
+    )
   })
 })
