@@ -1,6 +1,7 @@
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec } from '../config/openapi/api-definition.ts'
+import type { ApiDialect } from '../dialect/api-dialect.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import type { Deployment } from '../events/request-view.ts'
 import { DuplicateRouteError, Router } from '../http/router.ts'
@@ -16,7 +17,6 @@ import { withCors } from '../integrations/cors/with-cors.ts'
 import { withRequestValidation } from '../integrations/mapped/validated-integration.ts'
 import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
 import type { Integration } from '../integrations/types.ts'
-import { compileDialect, type Dialect } from './dialect.ts'
 import type { GatewayRoute } from './gateway-routes.ts'
 import type { CompiledRoute, RouteAuth, RouteTable } from './types.ts'
 
@@ -28,7 +28,7 @@ export interface CompileDeps {
   readonly compileAuth: (
     route: RouteSpec,
     api: ApiDefinition,
-    dialect: Dialect,
+    dialect: ApiDialect,
   ) => Promise<RouteAuth | undefined>
   /** Paths the gateway answers itself (health, admin API, portal), routed like the API's. */
   readonly gatewayRoutes?: readonly GatewayRoute[]
@@ -44,7 +44,7 @@ export async function compileRoutes(
   gateway: GatewayFile,
   deps: CompileDeps,
 ): Promise<RouteTable> {
-  const dialect = compileDialect(api.kind)
+  const { dialect } = api
   const stage = gateway.api.stage ?? dialect.defaultStage
   const deployment: Deployment = {
     apiId: gateway.api.apiId,
@@ -203,7 +203,8 @@ async function compileIntegration(
   trustedHeaderNames: ReadonlySet<string>,
   maxBodyBytes: number,
   pools: UpstreamPools,
-  dialect: Dialect,
+  dialect: ApiDialect,
+  salesforceOrg?: string,
 ): Promise<Integration> {
   switch (spec.type) {
     case 'aws_proxy': {
