@@ -6,9 +6,11 @@ import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
 import { readApiDocument } from './config/openapi/read-api-document.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
+import { salesforceWriteOrgs } from './config/resolve-integration-user.ts'
 import { resolveSalesforceOrgs } from './config/resolve-salesforce-orgs.ts'
 import { loadSourceDocument, type SourceDocument } from './config/source-document.ts'
 import { createHttpServer } from './http/server.ts'
+import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
 import { openPartners, type PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
@@ -97,6 +99,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
           },
         )
   const salesforceOrgs = resolveSalesforceOrgs(config.salesforce.orgs, configFile)
+  const salesforce = new SalesforceConnections(salesforceWriteOrgs(config.salesforce.orgs, configFile))
   const portal = openPortal(
     config,
     salesforceOrgs,
@@ -124,6 +127,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       invoker,
       loadFunction,
       gatewayRoutes,
+      salesforce,
       compileAuth: createRouteAuthCompiler({
         invoker,
         clock,
@@ -147,6 +151,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
     await invoker.close()
     await partners?.close()
     await portal?.close()
+    await salesforce.close()
     throw err
   }
   // The route table owns everything that holds connections, so one close() releases them all.
@@ -155,6 +160,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
     ...table,
     async close() {
       await closeTable()
+      await salesforce.close()
       await invoker.close()
       await partners?.close()
       await portal?.close()

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { IntegrationUserSchema } from './integration-user-schema.ts'
 import { SecretRefSchema } from './secret-ref.ts'
 
 /** A Salesforce org the gateway trusts, named so API documents can refer to it. */
@@ -25,6 +26,7 @@ export const SalesforceOrgSchema = Type.Object(
       { additionalProperties: false },
     ),
     timeoutMs: Type.Integer({ minimum: 50, maximum: 30_000, default: 3000 }),
+    integrationUser: Type.Optional(IntegrationUserSchema),
   },
   { additionalProperties: false },
 )

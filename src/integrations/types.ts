@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestView } from '../events/request-view.ts'
 
 import type { BufferedResponse } from '../lib/buffered-response.ts'
+import type { CallerToken } from './salesforce/caller-token.ts'
 
 export type { BufferedResponse }
 
@@ -18,6 +19,8 @@ export interface IntegrationCall {
   readonly identityHeaders: readonly (readonly [string, string])[]
   /** Headers the gateway adds to the client's response (rate-limit state, …). */
   readonly responseHeaders: Readonly<Record<string, string>> | undefined
+  /** The caller's Salesforce token, when a Salesforce authorizer vouched for it (never logged). */
+  readonly callerToken?: CallerToken | undefined
   /** Raw request and response, for integrations that stream. */
   readonly incoming: IncomingMessage
   readonly outgoing: ServerResponse

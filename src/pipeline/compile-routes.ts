@@ -1,7 +1,6 @@
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec } from '../config/openapi/api-definition.ts'
-import type { ApiDialect } from '../dialect/api-dialect.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import type { Deployment } from '../events/request-view.ts'
 import { DuplicateRouteError, Router } from '../http/router.ts'
@@ -16,7 +15,10 @@ import { preflightPaths } from '../integrations/cors/preflight-paths.ts'
 import { withCors } from '../integrations/cors/with-cors.ts'
 import { withRequestValidation } from '../integrations/mapped/validated-integration.ts'
 import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
+import type { SalesforceConnections } from '../integrations/salesforce/salesforce-connections.ts'
+import { createSalesforceIntegration } from '../integrations/salesforce/salesforce-integration.ts'
 import type { Integration } from '../integrations/types.ts'
+import { compileDialect, type Dialect } from './dialect.ts'
 import type { GatewayRoute } from './gateway-routes.ts'
 import type { CompiledRoute, RouteAuth, RouteTable } from './types.ts'
 
@@ -28,10 +30,12 @@ export interface CompileDeps {
   readonly compileAuth: (
     route: RouteSpec,
     api: ApiDefinition,
-    dialect: ApiDialect,
+    dialect: Dialect,
   ) => Promise<RouteAuth | undefined>
   /** Paths the gateway answers itself (health, admin API, portal), routed like the API's. */
   readonly gatewayRoutes?: readonly GatewayRoute[]
+  /** The Salesforce orgs routes may write to (`x-forcegate-salesforce-integration`). */
+  readonly salesforce?: SalesforceConnections
 }
 
 /**
@@ -44,7 +48,7 @@ export async function compileRoutes(
   gateway: GatewayFile,
   deps: CompileDeps,
 ): Promise<RouteTable> {
-  const { dialect } = api
+  const dialect = compileDialect(api.kind)
   const stage = gateway.api.stage ?? dialect.defaultStage
   const deployment: Deployment = {
     apiId: gateway.api.apiId,
@@ -86,6 +90,7 @@ export async function compileRoutes(
         gateway.server.maxBodyBytes,
         pools,
         dialect,
+        auth?.salesforceOrg,
       )
       const checked =
         spec.validation === undefined ? built : withRequestValidation(api.file, built, spec.validation)
@@ -203,10 +208,12 @@ async function compileIntegration(
   trustedHeaderNames: ReadonlySet<string>,
   maxBodyBytes: number,
   pools: UpstreamPools,
-  dialect: ApiDialect,
+  dialect: Dialect,
   salesforceOrg?: string,
 ): Promise<Integration> {
   switch (spec.type) {
+    case 'salesforce':
+      return createSalesforceIntegration(api.file, spec, deps.salesforce, salesforceOrg)
     case 'aws_proxy': {
       await deps.loadFunction(spec.functionName, spec.functionArn, `${api.file}#${spec.pointer}`)
       return createLambdaProxyIntegration({

@@ -1,3 +1,4 @@
+import { parseAuthorizationCredential } from '../auth/salesforce/authorization-credential.ts'
 import { IDENTITY_HEADER_NAMES } from '../auth/salesforce/identity-headers.ts'
 import {
   identityHeaders,
@@ -8,6 +9,7 @@ import { checkContractScopes } from '../auth/salesforce/salesforce-enforcer.ts'
 import type { SalesforceIdentity } from '../auth/salesforce/types.ts'
 import type { SalesforceSchemeSpec } from '../config/openapi/read-salesforce-scheme.ts'
 import { GatewayError } from '../errors/gateway-error.ts'
+import { CallerToken } from '../integrations/salesforce/caller-token.ts'
 import type { ContractDecision } from '../partners/contract-cache.ts'
 import { rateLimitHeaders, usageLimitError } from '../partners/rate-limit-headers.ts'
 import type { UsageLimiter } from '../partners/usage-limiter.ts'
@@ -50,9 +52,13 @@ export function salesforceRouteAuth(
   return {
     description: `salesforce '${spec.schemeName}' org ${spec.org} (${spec.accept.join('/')})${describeScopes}${spec.contract ? ` contract ${spec.api}` : ''}`,
     trustedHeaderNames: TRUSTED,
+    salesforceOrg: spec.org,
     async authenticate({ view, explain }) {
-      const identity = await enforcer.authenticate(view.request.headers.get('authorization'), explain)
-      return { principalId: identity.userId, identity }
+      const values = view.request.headers.get('authorization')
+      const identity = await enforcer.authenticate(values, explain)
+      // Authenticated from exactly this credential, so it parses; kept for routes that write as the caller.
+      const callerToken = new CallerToken(parseAuthorizationCredential(values).token)
+      return { principalId: identity.userId, identity, callerToken }
     },
     checks: Object.freeze(checks),
     enrich(principal) {
@@ -62,6 +68,7 @@ export function salesforceRouteAuth(
         authorizerContext: shape(lambdaAuthorizerContext(identity)),
         identityHeaders: identityHeaders(identity),
         usageIdentifierKey: identity.clientId,
+        callerToken: principal.callerToken,
       }
     },
   }

@@ -1,8 +1,9 @@
-import type { ApiDialect } from '../dialect/api-dialect.ts'
 import type { GatewayResponses } from '../errors/gateway-responses.ts'
 import type { Deployment, RequestView } from '../events/request-view.ts'
 import type { Router } from '../http/router.ts'
+import type { CallerToken } from '../integrations/salesforce/caller-token.ts'
 import type { Integration } from '../integrations/types.ts'
+import type { Dialect } from './dialect.ts'
 
 /** What a route's auth decided for one request (every refusal is thrown as a GatewayError). */
 export interface AuthOutcome {
@@ -14,20 +15,20 @@ export interface AuthOutcome {
   readonly usageIdentifierKey: string | undefined
   /** Headers for the client's response (e.g. rate-limit state), whatever the integration. */
   readonly responseHeaders?: Readonly<Record<string, string>> | undefined
+  /** The caller's Salesforce token, for integrations that write as the caller (never logged). */
+  readonly callerToken?: CallerToken | undefined
 }
 
 /** Receives what each step decided, for `forcegate explain`; identity values only as hashes. */
 export type ExplainSink = (step: Readonly<Record<string, unknown>>) => void
 
-/**
- * Who is calling, as an authenticator established it; the checks and enrichers of the same
- * route read it. An authenticator may hand its own result over as the principal (a Lambda
- * authorizer's decision is one), so that authenticating allocates nothing more.
- */
+/** Who is calling, as an authenticator established it; the checks and enrichers read it. */
 export interface Principal {
   readonly principalId: string | undefined
-  /** The authenticator's own result (token claims, Salesforce identity), when it is not the principal itself. */
-  readonly identity?: unknown
+  /** The authenticator's own result (token claims, Salesforce identity, Lambda authorizer result). */
+  readonly identity: unknown
+  /** The Salesforce token the identity was established from (redacted when printed). */
+  readonly callerToken?: CallerToken | undefined
 }
 
 /** What a stage of the auth chain sees of the request being decided. */
@@ -39,17 +40,14 @@ export interface AuthCall {
   readonly dryRun: boolean
 }
 
-/**
- * An authorization check: refuses by throwing; may add headers to the client's response. A
- * check that needs no I/O answers synchronously (a value, not a promise).
- */
+/** An authorization check: refuses by throwing; may add headers to the client's response. */
 export interface AuthorizationCheck {
   readonly name: string
   check(
     principal: Principal,
     call: AuthCall,
     grants: Grants,
-  ): Promise<Readonly<Record<string, string>> | undefined> | Readonly<Record<string, string>> | undefined
+  ): Promise<Readonly<Record<string, string>> | undefined> | undefined
 }
 
 /** What earlier checks of the same request established for later ones (a contract for its usage plan). */
@@ -63,8 +61,10 @@ export interface RouteAuth {
   readonly description: string
   /** Header names (lower case) stripped from clients because this route's authorizer sets them. */
   readonly trustedHeaderNames: ReadonlySet<string>
-  /** Who is calling (401 when nobody); a decision that needs no I/O (a cache hit) is returned, not promised. */
-  authenticate(call: AuthCall): Principal | Promise<Principal>
+  /** The org a Salesforce authorizer checks tokens of: routes that write as the caller need it. */
+  readonly salesforceOrg?: string
+  /** Who is calling (401 when nobody). */
+  authenticate(call: AuthCall): Promise<Principal>
   /** May they: IAM policy, scopes, contract, usage plan, in order. */
   readonly checks: readonly AuthorizationCheck[]
   /** The authorizer context and identity headers the integration receives. */
@@ -83,7 +83,7 @@ export interface CompiledRoute {
 
 /** The frozen result of compiling configuration; nothing on the request path changes it. */
 export interface RouteTable {
-  readonly dialect: ApiDialect
+  readonly dialect: Dialect
   readonly title: string
   readonly stage: string
   readonly stageVariables: Readonly<Record<string, string>> | null

@@ -1,5 +1,4 @@
 import { RE2JS } from 're2js'
-import type { ApiDialect } from '../../dialect/api-dialect.ts'
 import { type IdentitySource, IdentitySourceError, parseIdentitySources } from '../identity-source.ts'
 import { MAX_TTL_SECONDS } from './result-cache.ts'
 
@@ -7,8 +6,7 @@ import { MAX_TTL_SECONDS } from './result-cache.ts'
 export interface LambdaAuthorizerConfig {
   /** Unique per API; part of the result-cache key. */
   readonly id: string
-  /** The API's dialect: which types, payload formats and responses it allows. */
-  readonly dialect: ApiDialect
+  readonly kind: 'rest' | 'http'
   readonly type: 'token' | 'request'
   readonly functionName: string
   /** Comma-separated expressions (REST, OpenAPI) or an array (HTTP API). */
@@ -73,7 +71,7 @@ export interface CompiledAuthorizerConfig {
 
 /** Validates the combination rules API Gateway enforces at deployment, and compiles the rest. */
 export function compileAuthorizerConfig(config: LambdaAuthorizerConfig): CompiledAuthorizerConfig {
-  const { ttlSeconds, dialect, type } = config
+  const { ttlSeconds, kind, type } = config
   const issues: AuthorizerConfigIssue[] = []
   const check = (ok: boolean, field: keyof LambdaAuthorizerConfig, expected: string): void => {
     if (!ok) issues.push({ field, expected })
@@ -90,20 +88,20 @@ export function compileAuthorizerConfig(config: LambdaAuthorizerConfig): Compile
     'timeoutMs',
     'a positive number of milliseconds',
   )
-  check(dialect.lambdaAuthorizerTypes.includes(type), 'type', dialect.lambdaAuthorizerTypesExpected)
+  check(kind === 'rest' || type === 'request', 'type', 'HTTP APIs support only REQUEST Lambda authorizers')
   check(
-    dialect.authorizerPayloadFormats.includes(config.payloadFormatVersion),
+    kind === 'http' || config.payloadFormatVersion === '1.0',
     'payloadFormatVersion',
-    dialect.authorizerPayloadFormatsExpected,
+    "'1.0' for REST APIs",
   )
   check(
-    !config.simpleResponses || config.payloadFormatVersion === dialect.simpleResponsesPayload,
+    !config.simpleResponses || (kind === 'http' && config.payloadFormatVersion === '2.0'),
     'simpleResponses',
     'simple responses only with HTTP API payload format 2.0',
   )
   let sources: IdentitySource[] | undefined
   try {
-    sources = parseIdentitySources(config.identitySources, dialect.identitySyntax)
+    sources = parseIdentitySources(config.identitySources, kind)
   } catch (err) {
     if (!(err instanceof IdentitySourceError)) throw err
     check(false, 'identitySources', err.message)

@@ -1,7 +1,7 @@
 import type { ConfigError } from '../../errors/config-error.ts'
-import type { ApiDialect } from '../../dialect/api-dialect.ts'
 import type { GatewayResponses } from '../../errors/gateway-responses.ts'
 import type { MappedIntegrationSpec, RequestValidationSpec } from './mapping-integration-spec.ts'
+import type { SalesforceIntegrationSpec } from './read-salesforce-integration.ts'
 import type { CorsSpec } from './read-cors.ts'
 
 /** What an OpenAPI document with API Gateway's extensions describes, validated, before compiling. */
@@ -9,7 +9,7 @@ export interface ApiDefinition {
   readonly file: string
   readonly title: string
   /** HTTP API when the document carries `x-amazon-apigateway-importexport-version`, else REST. */
-  readonly dialect: ApiDialect
+  readonly kind: 'rest' | 'http'
   readonly routes: readonly RouteSpec[]
   readonly gatewayResponses: GatewayResponses
   readonly binaryMediaTypes: readonly string[]
@@ -55,6 +55,7 @@ export type IntegrationSpec =
       readonly pointer: string
     }
   | MappedIntegrationSpec
+  | SalesforceIntegrationSpec
 
 /** A security scheme as written; authorizer-specific parsing happens when routes are compiled. */
 export interface SecuritySchemeSpec {

@@ -1,4 +1,3 @@
-import { type ApiDialect, dialectOfDocument } from '../../dialect/api-dialect.ts'
 import { ConfigError } from '../../errors/config-error.ts'
 import { FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
@@ -8,6 +7,7 @@ import { readCors } from './read-cors.ts'
 import { readGatewayResponses } from './read-gateway-responses.ts'
 import { readIntegration } from './read-integration.ts'
 import { RequestValidatorReader } from './read-request-validation.ts'
+import { readSalesforceIntegration, SALESFORCE_INTEGRATION } from './read-salesforce-integration.ts'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const
 const ANY = 'x-amazon-apigateway-any-method'
@@ -33,7 +33,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
         : 'expected openapi: 3.0.x or 3.1.x',
     )
   }
-  const dialect = dialectOfDocument(root)
+  const kind = root['x-amazon-apigateway-importexport-version'] === undefined ? 'rest' : 'http'
   const info = r.object(root, 'info', '', false)
   const title = (info && r.string(info, 'title', '/info', false)) ?? 'api'
   const components = r.object(root, 'components', '', false) ?? {}
@@ -56,10 +56,10 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
         r.fail(opPointer, 'expected an operation object')
         continue
       }
-      const integration = readOperationIntegration(r, op, opPointer, dialect, components)
+      const integration = readOperationIntegration(r, op, opPointer, kind, components)
       const security = readSecurity(r, op, opPointer, securitySchemes)
       const method = key === ANY ? 'ANY' : key.toUpperCase()
-      const isDefault = dialect.defaultRoute && op.isDefaultRoute === true
+      const isDefault = kind === 'http' && op.isDefaultRoute === true
       routes.push({
         method: isDefault ? '$default' : method,
         resourcePath: path,
@@ -77,7 +77,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
   return {
     file: doc.file,
     title,
-    dialect,
+    kind,
     routes,
     gatewayResponses,
     binaryMediaTypes,
@@ -108,11 +108,19 @@ function readOperationIntegration(
   r: FieldReader,
   op: JsonObject,
   pointer: string,
-  dialect: ApiDialect,
+  kind: 'rest' | 'http',
   components: JsonObject,
 ): IntegrationSpec | undefined {
   const raw = op[INTEGRATION]
   const p = childPointer(pointer, INTEGRATION)
+  const salesforce = op[SALESFORCE_INTEGRATION]
+  if (salesforce !== undefined) {
+    const sp = childPointer(pointer, SALESFORCE_INTEGRATION)
+    if (raw !== undefined)
+      return r.fail(sp, `expected either ${INTEGRATION} or ${SALESFORCE_INTEGRATION}, not both`)
+    if (!isObject(salesforce)) return r.fail(sp, 'expected an integration object')
+    return readSalesforceIntegration(r, salesforce, sp)
+  }
   if (raw === undefined)
     return r.fail(p, 'every operation needs an integration (x-amazon-apigateway-integration)')
   if (!isObject(raw)) return r.fail(p, 'expected an integration object')
@@ -128,9 +136,9 @@ function readOperationIntegration(
         childPointer(p, '$ref'),
         `expected a reference to #/components/x-amazon-apigateway-integrations/<name> that exists, found ${ref}`,
       )
-    return readIntegration(r, shared, `/components/x-amazon-apigateway-integrations/${name}`, dialect)
+    return readIntegration(r, shared, `/components/x-amazon-apigateway-integrations/${name}`, kind)
   }
-  return readIntegration(r, raw, p, dialect)
+  return readIntegration(r, raw, p, kind)
 }
 
 function readSecuritySchemes(r: FieldReader, components: JsonObject): Map<string, SecuritySchemeSpec> {

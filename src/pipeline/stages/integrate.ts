@@ -14,6 +14,7 @@ export async function integrateStage(ctx: RequestContext): Promise<void> {
     authorizer: outcome?.authorizerContext,
     identityHeaders: outcome?.identityHeaders ?? [],
     responseHeaders: outcome?.responseHeaders,
+    callerToken: outcome?.callerToken,
     incoming: ctx.incoming,
     outgoing: ctx.res,
   })

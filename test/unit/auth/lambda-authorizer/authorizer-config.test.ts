@@ -5,11 +5,10 @@ import {
   compileAuthorizerConfig,
   type LambdaAuthorizerConfig,
 } from '../../../../src/auth/lambda-authorizer/authorizer-config.ts'
-import { HTTP_API, REST_API } from '../../../../src/dialect/api-dialect.ts'
 
 const token: LambdaAuthorizerConfig = {
   id: 'bearer',
-  dialect: REST_API,
+  kind: 'rest',
   type: 'token',
   functionName: 'token-auth',
   identitySources: 'method.request.header.Authorization',
@@ -120,7 +119,7 @@ test('REQUEST: sources are required only when caching is on; the validation expr
 
 const http: LambdaAuthorizerConfig = {
   id: 'v2',
-  dialect: HTTP_API,
+  kind: 'http',
   type: 'request',
   functionName: 'v2-auth',
   identitySources: ['$request.header.Authorization'],

@@ -3,7 +3,6 @@ import { test } from 'node:test'
 import type { LambdaAuthorizerConfig } from '../../../../src/auth/lambda-authorizer/authorizer-config.ts'
 import { createTrail } from '../../../../src/auth/lambda-authorizer/authorizer-trail.ts'
 import { createLambdaAuthorizer } from '../../../../src/auth/lambda-authorizer/lambda-authorizer.ts'
-import { HTTP_API, REST_API } from '../../../../src/dialect/api-dialect.ts'
 import { GatewayError } from '../../../../src/errors/gateway-error.ts'
 import { fakeClock, fakeInvoker } from './fake-invoker.ts'
 import { makeView } from './request-view-fixture.ts'
@@ -12,7 +11,7 @@ const API = 'arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5'
 
 const tokenConfig: LambdaAuthorizerConfig = {
   id: 'bearer',
-  dialect: REST_API,
+  kind: 'rest',
   type: 'token',
   functionName: 'token-auth',
   identitySources: 'method.request.header.Authorization',
@@ -218,7 +217,7 @@ test('REQUEST caches by every identity source: changing one invokes again', asyn
 
 const httpConfig: LambdaAuthorizerConfig = {
   id: 'v2',
-  dialect: HTTP_API,
+  kind: 'http',
   type: 'request',
   functionName: 'v2-auth',
   identitySources: ['$request.header.Authorization'],
