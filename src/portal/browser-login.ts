@@ -7,6 +7,7 @@ import { type ReturnToScope, safeReturnTo } from './return-to.ts'
 import { randomToken } from './secrets.ts'
 import { identityFromClaims } from './session-identity.ts'
 import { lookupSession, type SessionLookup } from './session-lookup.ts'
+import { SESSION_ACCESS_TOKEN } from './session-route-auth.ts'
 import type { BrowserSession, LoginTransaction, SessionStore } from './session-store.ts'
 
 /**
@@ -183,7 +184,8 @@ export class BrowserLogin {
       createdAt: now,
       expiresAt: now + lifetime * 1000,
       lastSeenAt: now,
-      data: {},
+      // Kept sealed with the session: routes that authorize by identity ask the org as the user.
+      data: { [SESSION_ACCESS_TOKEN]: flow.accessToken },
     })
     return {
       // Checked again on the way out: the Location header is only ever a normalised local path.

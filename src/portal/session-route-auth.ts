@@ -41,6 +41,28 @@ export interface SessionRouteAuthOptions extends SessionTiming {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** Where a session's Salesforce access token is kept (sealed with the session) for identity facts. */
+export const SESSION_ACCESS_TOKEN = 'salesforceAccessToken'
+
+/** What authorization by identity may use of a session: never part of the outcome, so never logged. */
+export interface SessionCredential {
+  readonly userId: string
+  readonly orgId: string
+  readonly issuer: string
+  readonly accessToken: string | undefined
+  readonly idToken: string | undefined
+  readonly expiresAt: number
+}
+
+const credentials = new WeakMap<SessionAuthOutcome, SessionCredential>()
+
+/** The credential behind an outcome this module produced, for authorization by identity. */
+export function sessionCredentialOf(outcome: unknown): SessionCredential | undefined {
+  return typeof outcome === 'object' && outcome !== null
+    ? credentials.get(outcome as SessionAuthOutcome)
+    : undefined
+}
+
 export function sessionRouteAuth(
   sessions: SessionStore,
   cookieName: string,
@@ -81,7 +103,7 @@ export function sessionRouteAuth(
         session: sha256(s.key, 'base64url').slice(0, 12),
         principalId: s.userId,
       })
-      return {
+      const outcome: SessionAuthOutcome = {
         principalId: s.userId,
         authorizerContext: Object.freeze({
           principalId: s.userId,
@@ -92,6 +114,15 @@ export function sessionRouteAuth(
         identityHeaders: [],
         usageIdentifierKey: undefined,
       }
+      credentials.set(outcome, {
+        userId: s.userId,
+        orgId: s.orgId,
+        issuer: s.issuer,
+        accessToken: s.data[SESSION_ACCESS_TOKEN],
+        idToken: s.idToken,
+        expiresAt: s.expiresAt,
+      })
+      return outcome
     },
   }
 }

@@ -2,6 +2,7 @@ import { ConfigError, ConfigErrors } from '../../errors/config-error.ts'
 import { describe, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer } from '../source-document.ts'
 import type { SecuritySchemeSpec } from './api-definition.ts'
+import { type IdentityRequirementSpec, readIdentityRequirement } from './read-identity-requirement.ts'
 
 export const SALESFORCE_EXTENSION = 'x-forcegate-salesforce'
 
@@ -20,6 +21,8 @@ export interface SalesforceSchemeSpec {
   readonly api: string
   readonly cacheTtlSeconds: number
   readonly negativeCacheTtlSeconds: number
+  /** Who may call, by Salesforce identity (user type, profile, permission sets, …). */
+  readonly require: IdentityRequirementSpec | undefined
   readonly pointer: string
 }
 
@@ -41,6 +44,7 @@ export function hasSalesforceExtension(scheme: SecuritySchemeSpec): boolean {
  *       api: order-status           # contract id; default: the document title as a slug
  *       cacheTtlSeconds: 300        # positive decisions, never beyond the token's exp
  *       negativeCacheTtlSeconds: 10
+ *       require: { userType: [STANDARD] }   # read-identity-requirement.ts
  */
 export function readSalesforceScheme(
   file: string,
@@ -73,11 +77,12 @@ export function readSalesforceScheme(
         'api',
         'cacheTtlSeconds',
         'negativeCacheTtlSeconds',
+        'require',
       ].includes(key)
     ) {
       fail(
         key,
-        'is not a known setting (org, accept, scopeMatch, contract, api, cacheTtlSeconds, negativeCacheTtlSeconds)',
+        'is not a known setting (org, accept, scopeMatch, contract, api, cacheTtlSeconds, negativeCacheTtlSeconds, require)',
       )
     }
   }
@@ -116,6 +121,10 @@ export function readSalesforceScheme(
   }
   const cacheTtlSeconds = seconds('cacheTtlSeconds', 300, 3600)
   const negativeCacheTtlSeconds = seconds('negativeCacheTtlSeconds', 10, 300)
+  const require = readIdentityRequirement(o.require, (path, expected) => {
+    const pointer = path.reduce<string>(childPointer, base)
+    errors.push(new ConfigError(file, pointer, expected, lineOf(pointer)))
+  })
   if (errors.length === 1) throw errors[0]
   if (errors.length > 1) throw new ConfigErrors(errors)
   return {
@@ -127,6 +136,7 @@ export function readSalesforceScheme(
     api: api as string,
     cacheTtlSeconds,
     negativeCacheTtlSeconds,
+    require,
     pointer: base,
   }
 }
