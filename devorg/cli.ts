@@ -15,7 +15,7 @@ const USAGE = `Usage: forcegate devorg [--port <n>] [--host <addr>] [--seed <see
 Runs the dev org: a local Salesforce-compatible org (OAuth 2.0 / OpenID Connect at Salesforce's
 paths, dynamic client registration, the REST slice, and the Pub/Sub API over gRPC with TLS).
 
-  --port <n>        port to listen on (default ${DEFAULT_DEVORG_PORT}; 0 picks a free one)
+  --port <n>        port to listen on (default FORCEGATE_DEVORG_PORT, else ${DEFAULT_DEVORG_PORT}; 0 picks a free one)
   --host <addr>     address to bind (default 127.0.0.1)
   --seed <file>     seed JSON (default: the seed that ships with forcegate)
   --data <dir>      keep state in <dir>/devorg.sqlite across restarts (default: in memory);
@@ -117,9 +117,11 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
     io.err('forcegate devorg: --reseed: only a --data folder keeps a seed\n')
     return 2
   }
-  const port = values.port === undefined ? DEFAULT_DEVORG_PORT : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err('forcegate devorg: --port: expected an integer from 0 to 65535\n')
+  const portText = values.port ?? process.env.FORCEGATE_DEVORG_PORT
+  const port = portText === undefined ? DEFAULT_DEVORG_PORT : Number(portText)
+  if (portText?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    const from = values.port === undefined ? 'FORCEGATE_DEVORG_PORT' : '--port'
+    io.err(`forcegate devorg: ${from}: expected an integer from 0 to 65535\n`)
     return 2
   }
   const pubsubPort = values['pubsub-port'] === undefined ? DEFAULT_PUBSUB_PORT : Number(values['pubsub-port'])
@@ -161,7 +163,12 @@ export async function runDevorgCli(argv: string[], io: Io = stdio): Promise<numb
       io.err(`forcegate devorg: ${error.message}\n`)
       return 2
     }
+    const { code, address, port: taken } = error as { code?: unknown; address?: unknown; port?: unknown }
     if (error instanceof SeedError) io.err(`${error.message}\n`)
+    else if (code === 'EADDRINUSE')
+      io.err(
+        `forcegate devorg: ${String(address)}:${String(taken)} is already in use (EADDRINUSE): stop what holds it, or choose another port with --port or FORCEGATE_DEVORG_PORT (--pubsub-port for the Pub/Sub API)\n`,
+      )
     else io.err(`forcegate devorg: ${(error as Error).message}\n`)
     return 1
   }

@@ -5,6 +5,20 @@ import { type Explanation, explainRequest } from '../pipeline/explain.ts'
 import { API_OPTIONS } from './api-options.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
+export const EXPLAIN_USAGE = `forcegate explain --api <file> --request "METHOD /path" [--request …] [options]
+  Runs each request through routing and the authorizer (never an integration with effects),
+  in order, and prints every decision: route, identity sources (hashed), cache hit or
+  invocation, the method ARN and the policy statement that decided, and the final status.
+  --api <file>            the API document (required)
+  --request, -X <req>     "METHOD /path?query"; repeatable, run in order through one gateway
+  --header, -H <header>   "Name: value" sent with every request; repeatable
+  --config <file>         forcegate.yaml
+  --functions <dir>       folder of Lambda handler modules; repeatable
+  --stage <name>          stage name
+  --json                  the trails as JSON (stdout holds nothing else)
+  --help                  show this help
+`
+
 /**
  * `forcegate explain --api FILE --request "GET /path" [-H "Name: value"]… [--json]`. Several
  * `--request`s run in order through one gateway, so the second shows the authorizer cache.
@@ -15,6 +29,10 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
     values = parse(argv).values
   } catch (err) {
     throw new UsageError((err as Error).message)
+  }
+  if (values.help === true) {
+    io.out(EXPLAIN_USAGE)
+    return 0
   }
   if (values.api === undefined) throw new UsageError('explain needs --api <openapi file>')
   const requests = values.request ?? []
@@ -70,6 +88,7 @@ function parse(argv: readonly string[]) {
       request: { type: 'string', short: 'X', multiple: true },
       header: { type: 'string', short: 'H', multiple: true },
       json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   })
 }

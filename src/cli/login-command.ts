@@ -5,6 +5,19 @@ import { type CliIo, UsageError } from './run-cli.ts'
 
 const DEFAULT_REDIRECT = 'http://127.0.0.1:8765/callback'
 
+export const LOGIN_USAGE = `forcegate login --org <url> --client-id <id> [options]
+  Prints the org's authorization URL, waits for the browser on the loopback redirect URI
+  (authorization code flow with PKCE) and prints the access token.
+  --org <url>              the org (default FORCEGATE_ORG_URL)
+  --client-id <id>         the app's client id (required)
+  --client-secret <secret> the app's secret (better: FORCEGATE_CLIENT_SECRET, kept out of ps)
+  --redirect-uri <url>     loopback http URL to listen on (default ${DEFAULT_REDIRECT})
+  --scope "<scopes>"       scopes to ask for (default "api refresh_token")
+  --timeout-seconds <n>    how long to wait for the browser (default 300)
+  --json                   the whole token response as JSON instead of the access token alone
+  --help                   show this help
+`
+
 /**
  * `forcegate login`: gets an access token for a partner app by the authorization code flow
  * with PKCE, the way a partner would: it prints the org's authorization URL, waits on the
@@ -17,6 +30,10 @@ export async function loginCommand(argv: readonly string[], io: CliIo): Promise<
     values = parse(argv).values
   } catch (err) {
     throw new UsageError((err as Error).message)
+  }
+  if (values.help === true) {
+    io.out(LOGIN_USAGE)
+    return 0
   }
   const org = values.org ?? process.env.FORCEGATE_ORG_URL
   const clientId = values['client-id']
@@ -95,6 +112,7 @@ function parse(argv: readonly string[]) {
       scope: { type: 'string' },
       'timeout-seconds': { type: 'string' },
       json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   })
 }

@@ -29,9 +29,12 @@ export const PARTNERS_USAGE = `forcegate partners <verb> [options]
   delete <clientId> [--force]   --force removes it locally even when the org refuses
 Options:
   --org <url>           the org (default FORCEGATE_ORG_URL); register, rotate and delete need it
-  --store <file>        partner database (default ${PARTNERS_DEFAULTS.store.path})
+  --store <file>        partner database (default $FORCEGATE_HOME/partners.db, else
+                        ${PARTNERS_DEFAULTS.store.path})
   --json                machine-readable output
+  --help                show this help
 Environment:
+  FORCEGATE_HOME                  the folder npm start keeps its state in (default .forcegate)
   FORCEGATE_INITIAL_ACCESS_TOKEN  the org's initial access token for registration
   FORCEGATE_ENCRYPTION_KEY        32 bytes, base64; when unset, encryption.key beside the store
                                   is used, or generated (0600) for a new store
@@ -112,7 +115,12 @@ async function run(
   const print = (value: unknown, text: string) =>
     io.out(json ? `${terminalSafeJson(JSON.stringify(value, null, 2))}\n` : text)
 
-  const storePath = values.store ?? PARTNERS_DEFAULTS.store.path
+  // npm start keeps the store in FORCEGATE_HOME: the CLI finds it there by default too.
+  const storePath =
+    values.store ??
+    (env.FORCEGATE_HOME === undefined || env.FORCEGATE_HOME === ''
+      ? PARTNERS_DEFAULTS.store.path
+      : join(env.FORCEGATE_HOME, 'partners.db'))
   const keyFile = join(dirname(storePath), 'encryption.key')
   const loaded = loadOrCreateEncryptionKey(env.FORCEGATE_ENCRYPTION_KEY, keyFile, storePath)
   if (loaded.source === 'generated')

@@ -3,10 +3,23 @@ import { startGateway } from '../gateway.ts'
 import { API_OPTIONS } from './api-options.ts'
 import { formatRouteTable } from './format-route-table.ts'
 import { guardProcess } from './guard-process.ts'
+import { listenFailure } from './listen-failure.ts'
 import { type OpenedRelay, openRelay } from './relay-command.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
-export function parseServeArgs(argv: readonly string[]) {
+export const SERVE_USAGE = `forcegate serve --api <openapi.yaml|json> [options]
+  --api <file>         OpenAPI 3.0/3.1 document with x-amazon-apigateway-* extensions (required)
+  --functions <dir>    Folder of Lambda handler modules NAME.{ts,mjs,js,cjs}; repeatable
+                       (default: the functions folder beside the API file)
+  --config <file>      forcegate.yaml: listener, limits, stage variables, logging
+  --port <n>           Port to listen on (default FORCEGATE_PORT, else server.port, else 8080;
+                       0 picks a free port)
+  --host <addr>        Address to listen on (default 127.0.0.1)
+  --stage <name>       Stage name shown in events (REST default "dev", HTTP API "$default")
+  --help               Show this help
+`
+
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env) {
   let parsed: ReturnType<typeof parse>
   try {
     parsed = parse(argv)
@@ -14,17 +27,21 @@ export function parseServeArgs(argv: readonly string[]) {
     throw new UsageError((err as Error).message)
   }
   const { values } = parsed
+  if (values.help === true) return { help: true as const }
   if (values.api === undefined) throw new UsageError('serve needs --api <openapi file>')
   let port: number | undefined
-  if (values.port !== undefined) {
-    port = Number(values.port)
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(`--port expects an integer from 0 to 65535, found '${values.port}'`)
+  const portText = values.port ?? env.FORCEGATE_PORT
+  if (portText !== undefined) {
+    const from = values.port === undefined ? 'FORCEGATE_PORT' : '--port'
+    port = Number(portText)
+    if (portText.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`${from} expects an integer from 0 to 65535, found '${portText}'`)
   }
   if (values.stage !== undefined && !/^[A-Za-z0-9_$-]{1,128}$/.test(values.stage)) {
     throw new UsageError(`--stage expects letters, digits, _, - or $, found '${values.stage}'`)
   }
   return {
+    help: false as const,
     apiFile: values.api,
     configFile: values.config,
     functionsFolders: values.functions,
@@ -43,6 +60,7 @@ function parse(argv: readonly string[]) {
       ...API_OPTIONS,
       port: { type: 'string' },
       host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   })
 }
@@ -50,14 +68,26 @@ function parse(argv: readonly string[]) {
 /** `forcegate serve`: compile, listen, print the route table, run until SIGINT/SIGTERM. */
 export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseServeArgs(argv)
-  const gateway = await startGateway({
-    apiFile: args.apiFile,
-    ...(args.configFile === undefined ? {} : { configFile: args.configFile }),
-    ...(args.functionsFolders === undefined ? {} : { functionsFolders: args.functionsFolders }),
-    ...(args.port === undefined ? {} : { port: args.port }),
-    ...(args.host === undefined ? {} : { host: args.host }),
-    ...(args.stage === undefined ? {} : { stage: args.stage }),
-  })
+  if (args.help) {
+    io.out(SERVE_USAGE)
+    return 0
+  }
+  let gateway: Awaited<ReturnType<typeof startGateway>>
+  try {
+    gateway = await startGateway({
+      apiFile: args.apiFile,
+      ...(args.configFile === undefined ? {} : { configFile: args.configFile }),
+      ...(args.functionsFolders === undefined ? {} : { functionsFolders: args.functionsFolders }),
+      ...(args.port === undefined ? {} : { port: args.port }),
+      ...(args.host === undefined ? {} : { host: args.host }),
+      ...(args.stage === undefined ? {} : { stage: args.stage }),
+    })
+  } catch (err) {
+    const why = listenFailure(err, '--port', 'FORCEGATE_PORT')
+    if (why === undefined) throw err
+    io.err(`forcegate serve: ${why}\n`)
+    return 1
+  }
   // Subscriptions in forcegate.yaml: the relay runs beside the listener, its route targets
   // dispatched to this listener so they cross the whole pipeline.
   let relay: OpenedRelay | undefined

@@ -3,7 +3,7 @@ import type { ResolvedSalesforceOrg } from '../config/resolve-salesforce-orgs.ts
 import { resolveSecret } from '../config/secret-ref.ts'
 import { ConfigError } from '../errors/config-error.ts'
 import type { PartnersRuntime } from '../partners/open-partners.ts'
-import { cookiePolicyFor } from '../portal/cookie-policy.ts'
+import { cookiePolicyFor, isLoopbackHttp } from '../portal/cookie-policy.ts'
 import { createPortal, SqliteSessionStore, sessionRouteAuth, sessionSecretBox } from '../portal/index.ts'
 import type { SessionRouteAuth } from '../portal/session-route-auth.ts'
 import { explainRequest } from './explain.ts'
@@ -50,6 +50,14 @@ export function openPortal(
         `usage plan '${api.plan}' is not in partners.usagePlans`,
       )
   })
+  // The browser signs in at this org: plain http would carry codes and tokens in the clear.
+  const issuer = new URL(org.issuer)
+  if (issuer.protocol !== 'https:' && !isLoopbackHttp(issuer))
+    throw new ConfigError(
+      file,
+      `/salesforce/orgs/${portal.org}/issuer`,
+      `the portal signs in at this org: its issuer must use https (http only on a loopback host such as 127.0.0.1), found ${org.issuer}`,
+    )
   let cookies: ReturnType<typeof cookiePolicyFor>
   try {
     cookies = cookiePolicyFor(portal.publicOrigin)
