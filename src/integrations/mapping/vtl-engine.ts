@@ -20,6 +20,20 @@ export const MAX_FOREACH_ITERATIONS = 1000
 
 type Ast = ReturnType<typeof parse>
 
+interface RefAst {
+  readonly id: string
+  readonly prue?: boolean
+  readonly args?: unknown[]
+  readonly path?: readonly unknown[]
+}
+
+/** References' helpers velocityjs mixes into Compile at run time (its types leave them out). */
+interface Mixins {
+  getLocal(ast: RefAst): { value: unknown; isLocal: boolean }
+  getPropMethod(property: RefAst, baseRef: unknown, ast: RefAst): unknown
+  getAttributes(property: unknown, baseRef: unknown, ast: RefAst): unknown
+}
+
 export class TemplateSyntaxError extends Error {
   override name = 'TemplateSyntaxError'
   /** 1-based line inside the template. */
@@ -74,6 +88,37 @@ class LimitedCompile extends Compile {
     const decimal = math.expression?.some((e) => e.type === 'decimal') === true
     const q = !decimal && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b
     return q as unknown as string
+  }
+
+  /**
+   * velocityjs's own lookup, less its first step: it prints the reference's whole source text
+   * (`$input.params('x')`) to try it as a context key, on every evaluation. The gateway's
+   * variables have no such keys, and a reference with no value renders as nothing here.
+   */
+  override getReferences(node: Parameters<Compile['getReferences']>[0], isVal?: boolean): string {
+    const ast = node as unknown as RefAst
+    const self = this as unknown as Mixins
+    if (ast.prue === true) {
+      const define = this.defines[ast.id]
+      if (Array.isArray(define)) return this.renderAstList(define)
+    }
+    const context = this.context as Record<string, unknown>
+    let ret: unknown = Object.hasOwn(context, ast.id) ? context[ast.id] : undefined
+    if (ret !== undefined && ast.args !== undefined) ret = self.getPropMethod(ast, context, ast)
+    const local = self.getLocal(ast)
+    if (local.isLocal) ret = local.value
+    if (ast.path !== undefined) for (const property of ast.path) ret = self.getAttributes(property, ret, ast)
+    return (isVal === true && ret === undefined ? '' : ret) as string
+  }
+
+  /** Clears what one render leaves behind (loop variables, #define, #stop) for the next. */
+  reset(): void {
+    this.local = {}
+    this.conditions = []
+    this.defines = {}
+    this.macrosStore = {}
+    this.contextId = ''
+    this.runState = { stop: false, break: false }
   }
 
   override renderAstList(asts?: unknown, contextId?: string): string {
@@ -140,9 +185,12 @@ function checkBlocks(template: string): void {
 export function compileVtl(template: string): CompiledVtl {
   const ast = parseOrThrow(template)
   checkBlocks(template)
+  // One engine per template, reset before each render: rendering is synchronous, so no two
+  // renders of a template overlap, and building an engine cost more than most renders.
+  const engine = new LimitedCompile(ast, { escape: false, customMethodHandlers: SANDBOX })
   return {
     render(variables) {
-      const engine = new LimitedCompile(ast, { escape: false, customMethodHandlers: SANDBOX })
+      engine.reset()
       try {
         return engine.render(variables, {}, true)
       } catch (e) {
