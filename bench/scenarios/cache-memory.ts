@@ -105,7 +105,7 @@ async function fillJwt(n: number): Promise<{ lookup: (i: number) => Promise<unkn
 
 async function fillLambda(n: number): Promise<{ lookup: (i: number) => Promise<unknown>; keep: unknown }> {
   const cache = new AuthorizerResultCache(n)
-  const format = { kind: 'rest', payloadFormatVersion: '1.0', simpleResponses: false } as const
+  const format = { contextValues: 'scalars-as-strings', simpleResponses: false } as const
   const keyOf = (i: number): string => resultCacheKey('bearer', 'dev', [`Bearer ${tokenOf(i)}`])
   for (let i = 0; i < n; i++) {
     const sub = `005xx000001${String(i).padStart(7, '0')}`

@@ -13,8 +13,8 @@ import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { ApiDefinition, RouteSpec, SecuritySchemeSpec } from '../config/openapi/api-definition.ts'
 import { type AuthorizerSpec, readAuthorizerScheme } from '../config/openapi/read-authorizer-scheme.ts'
 import { hasSalesforceExtension, readSalesforceScheme } from '../config/openapi/read-salesforce-scheme.ts'
+import type { ApiDialect } from '../dialect/api-dialect.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
-import type { Dialect } from './dialect.ts'
 import { jwtRouteAuth } from './jwt-route-auth.ts'
 import { invokeByName, lambdaRouteAuth } from './lambda-route-auth.ts'
 import { type PartnerChecks, salesforceRouteAuth } from './salesforce-route-auth.ts'
@@ -30,7 +30,7 @@ export interface AuthDeps {
   readonly salesforceOrgs: ReadonlyMap<string, SalesforceOrgConfig & { readonly timeoutMs: number }>
   readonly partners: PartnerChecks | undefined
   /** Browser-session auth from the portal's store; undefined when no portal is configured. */
-  readonly sessionAuth?: ((dialect: Dialect) => RouteAuth) | undefined
+  readonly sessionAuth?: ((dialect: ApiDialect) => RouteAuth) | undefined
 }
 
 /**
@@ -48,7 +48,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
   return async function compileRouteAuth(
     route: RouteSpec,
     api: ApiDefinition,
-    dialect: Dialect,
+    dialect: ApiDialect,
   ): Promise<RouteAuth | undefined> {
     const requirement = route.security.find((r) => r.length > 0)
     if (requirement === undefined) return undefined
@@ -77,7 +77,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
       }
       return deps.sessionAuth(dialect)
     }
-    const spec = readAuthorizerScheme(api.file, scheme, api.kind, deps.lineOf)
+    const spec = readAuthorizerScheme(api.file, scheme, dialect, deps.lineOf)
     if (spec.type === 'jwt') {
       let authorizer = jwts.get(name)
       if (authorizer === undefined) {
@@ -108,7 +108,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     scopes: readonly string[],
     api: ApiDefinition,
     payload: '1.0' | '2.0' | undefined,
-    dialect: Dialect,
+    dialect: ApiDialect,
   ): RouteAuth {
     const sf = readSalesforceScheme(
       api.file,
@@ -169,7 +169,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
       authorizer = createLambdaAuthorizer(
         {
           id: name,
-          kind: api.kind,
+          dialect: api.dialect,
           type: spec.type,
           functionName: spec.functionName,
           identitySources: spec.identitySources,

@@ -1,6 +1,7 @@
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec } from '../config/openapi/api-definition.ts'
+import type { ApiDialect } from '../dialect/api-dialect.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import type { Deployment } from '../events/request-view.ts'
 import { DuplicateRouteError, Router } from '../http/router.ts'
@@ -18,7 +19,6 @@ import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
 import type { SalesforceConnections } from '../integrations/salesforce/salesforce-connections.ts'
 import { createSalesforceIntegration } from '../integrations/salesforce/salesforce-integration.ts'
 import type { Integration } from '../integrations/types.ts'
-import { compileDialect, type Dialect } from './dialect.ts'
 import type { GatewayRoute } from './gateway-routes.ts'
 import type { CompiledRoute, RouteAuth, RouteTable } from './types.ts'
 
@@ -30,7 +30,7 @@ export interface CompileDeps {
   readonly compileAuth: (
     route: RouteSpec,
     api: ApiDefinition,
-    dialect: Dialect,
+    dialect: ApiDialect,
   ) => Promise<RouteAuth | undefined>
   /** Paths the gateway answers itself (health, admin API, portal), routed like the API's. */
   readonly gatewayRoutes?: readonly GatewayRoute[]
@@ -48,7 +48,7 @@ export async function compileRoutes(
   gateway: GatewayFile,
   deps: CompileDeps,
 ): Promise<RouteTable> {
-  const dialect = compileDialect(api.kind)
+  const { dialect } = api
   const stage = gateway.api.stage ?? dialect.defaultStage
   const deployment: Deployment = {
     apiId: gateway.api.apiId,
@@ -208,7 +208,7 @@ async function compileIntegration(
   trustedHeaderNames: ReadonlySet<string>,
   maxBodyBytes: number,
   pools: UpstreamPools,
-  dialect: Dialect,
+  dialect: ApiDialect,
   salesforceOrg?: string,
 ): Promise<Integration> {
   switch (spec.type) {

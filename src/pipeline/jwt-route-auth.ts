@@ -1,18 +1,19 @@
 import { readIdentityValues } from '../auth/identity-source.ts'
-import type { JwtAuthorizer } from '../auth/jwt/jwt-authorizer.ts'
-import type { RouteAuth } from './types.ts'
+import { checkRouteScopes, type JwtAuthentication, type JwtAuthorizer } from '../auth/jwt/jwt-authorizer.ts'
+import type { AuthorizationCheck, RouteAuth } from './types.ts'
 
 const NO_CHECKS: RouteAuth['checks'] = Object.freeze([])
+const NO_HEADERS: readonly (readonly [string, string])[] = Object.freeze([])
 
-interface JwtIdentity {
-  readonly claims: Readonly<Record<string, unknown>> & { readonly sub?: unknown }
-  readonly scopes: readonly string[] | null
+interface JwtPrincipal {
+  readonly principalId: string | undefined
+  readonly identity: JwtAuthentication
 }
 
 /**
- * A route guarded by an HTTP API JWT authorizer with the route's scopes. The authorizer checks
- * the scopes right after verifying (its cache holds the verified token, not the decision), so
- * it is one authenticate-and-authorize adapter; `shape` places `{claims, scopes}` for the event.
+ * A route guarded by an HTTP API JWT authorizer: the authorizer authenticates (its cache
+ * holds the verified token, not a decision), and the route's scopes are an authorization
+ * check of their own. `shape` places `{claims, scopes}` for the event.
  */
 export function jwtRouteAuth(
   authorizer: JwtAuthorizer,
@@ -26,17 +27,14 @@ export function jwtRouteAuth(
     async authenticate({ view, explain }) {
       const read = readIdentityValues(sources, view, 'http')
       try {
-        const result = await authorizer.authorize({
-          headerValue: read.ok ? read.values[0] : undefined,
-          routeScopes,
-        })
+        const result = await authorizer.authenticate(read.ok ? read.values[0] : undefined)
         explain?.({
           step: 'authorizer',
           authorizerId: authorizer.id,
-          outcome: 'allow',
+          outcome: 'authenticated',
           cache: result.fromCache ? 'hit' : 'miss',
         })
-        return { principalId: result.claims.sub as string | undefined, identity: result }
+        return { principalId: result.claims.sub, identity: result } satisfies JwtPrincipal
       } catch (err) {
         explain?.({
           step: 'authorizer',
@@ -47,15 +45,33 @@ export function jwtRouteAuth(
         throw err
       }
     },
-    checks: NO_CHECKS,
+    checks: routeScopes.length === 0 ? NO_CHECKS : Object.freeze([scopeCheck(routeScopes)]),
     enrich(principal) {
-      const { claims, scopes } = principal.identity as JwtIdentity
+      const { claims, scopes } = (principal as JwtPrincipal).identity
       return {
         principalId: principal.principalId,
         authorizerContext: shape({ claims, scopes }),
-        identityHeaders: [],
+        identityHeaders: NO_HEADERS,
         usageIdentifierKey: undefined,
       }
+    },
+  }
+}
+
+/** The route's `authorizationScopes`: the token must grant one of them (403 otherwise). */
+function scopeCheck(routeScopes: readonly string[]): AuthorizationCheck {
+  return {
+    name: 'scopes',
+    check(principal, { explain }) {
+      const { grantedScopes } = (principal as JwtPrincipal).identity
+      try {
+        checkRouteScopes(grantedScopes, routeScopes)
+      } catch (err) {
+        explain?.({ step: 'scopes', required: routeScopes, outcome: 'deny' })
+        throw err
+      }
+      explain?.({ step: 'scopes', required: routeScopes, outcome: 'allow' })
+      return undefined
     },
   }
 }

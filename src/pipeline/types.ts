@@ -1,9 +1,9 @@
+import type { ApiDialect } from '../dialect/api-dialect.ts'
 import type { GatewayResponses } from '../errors/gateway-responses.ts'
 import type { Deployment, RequestView } from '../events/request-view.ts'
 import type { Router } from '../http/router.ts'
 import type { CallerToken } from '../integrations/salesforce/caller-token.ts'
 import type { Integration } from '../integrations/types.ts'
-import type { Dialect } from './dialect.ts'
 
 /** What a route's auth decided for one request (every refusal is thrown as a GatewayError). */
 export interface AuthOutcome {
@@ -22,11 +22,15 @@ export interface AuthOutcome {
 /** Receives what each step decided, for `forcegate explain`; identity values only as hashes. */
 export type ExplainSink = (step: Readonly<Record<string, unknown>>) => void
 
-/** Who is calling, as an authenticator established it; the checks and enrichers read it. */
+/**
+ * Who is calling, as an authenticator established it; the checks and enrichers of the same
+ * route read it. An authenticator may hand its own result over as the principal (a Lambda
+ * authorizer's decision is one), so that authenticating allocates nothing more.
+ */
 export interface Principal {
   readonly principalId: string | undefined
-  /** The authenticator's own result (token claims, Salesforce identity, Lambda authorizer result). */
-  readonly identity: unknown
+  /** The authenticator's own result (token claims, Salesforce identity), when it is not the principal itself. */
+  readonly identity?: unknown
   /** The Salesforce token the identity was established from (redacted when printed). */
   readonly callerToken?: CallerToken | undefined
 }
@@ -40,14 +44,17 @@ export interface AuthCall {
   readonly dryRun: boolean
 }
 
-/** An authorization check: refuses by throwing; may add headers to the client's response. */
+/**
+ * An authorization check: refuses by throwing; may add headers to the client's response. A
+ * check that needs no I/O answers synchronously (a value, not a promise).
+ */
 export interface AuthorizationCheck {
   readonly name: string
   check(
     principal: Principal,
     call: AuthCall,
     grants: Grants,
-  ): Promise<Readonly<Record<string, string>> | undefined> | undefined
+  ): Promise<Readonly<Record<string, string>> | undefined> | Readonly<Record<string, string>> | undefined
 }
 
 /** What earlier checks of the same request established for later ones (a contract for its usage plan). */
@@ -63,8 +70,8 @@ export interface RouteAuth {
   readonly trustedHeaderNames: ReadonlySet<string>
   /** The org a Salesforce authorizer checks tokens of: routes that write as the caller need it. */
   readonly salesforceOrg?: string
-  /** Who is calling (401 when nobody). */
-  authenticate(call: AuthCall): Promise<Principal>
+  /** Who is calling (401 when nobody); a decision that needs no I/O (a cache hit) is returned, not promised. */
+  authenticate(call: AuthCall): Principal | Promise<Principal>
   /** May they: IAM policy, scopes, contract, usage plan, in order. */
   readonly checks: readonly AuthorizationCheck[]
   /** The authorizer context and identity headers the integration receives. */
@@ -83,7 +90,7 @@ export interface CompiledRoute {
 
 /** The frozen result of compiling configuration; nothing on the request path changes it. */
 export interface RouteTable {
-  readonly dialect: Dialect
+  readonly dialect: ApiDialect
   readonly title: string
   readonly stage: string
   readonly stageVariables: Readonly<Record<string, string>> | null

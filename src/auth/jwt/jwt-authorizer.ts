@@ -49,9 +49,18 @@ export interface JwtAuthorization {
   readonly fromCache: boolean
 }
 
+/** A verified token: who is calling and what it grants, before any route's scopes are checked. */
+export interface JwtAuthentication extends JwtAuthorization {
+  /** The scopes the token grants (empty when it carries no scope claim). */
+  readonly grantedScopes: readonly string[]
+}
+
 export interface JwtAuthorizer {
   readonly id: string
   readonly identitySource: IdentitySource
+  /** Verifies the token (401 when missing or invalid); scopes are the route's check, `checkRouteScopes`. */
+  authenticate(headerValue: string | undefined): Promise<JwtAuthentication>
+  /** `authenticate`, then the route's scopes. */
   authorize(input: JwtAuthorizeInput): Promise<JwtAuthorization>
 }
 
@@ -62,12 +71,26 @@ interface CachedAuthorization {
 }
 
 /**
+ * The route's `authorizationScopes` against what the token grants: any one suffices, none
+ * required means any valid token. 403 `GW_INSUFFICIENT_SCOPE` with an `insufficient_scope`
+ * challenge otherwise. Checked per route on every request, because one token serves many routes.
+ */
+export function checkRouteScopes(grantedScopes: readonly string[], routeScopes: readonly string[]): void {
+  if (!grantsAnyScope(grantedScopes, routeScopes)) {
+    throw new GatewayError('GW_INSUFFICIENT_SCOPE', {
+      reason: 'jwt.scope',
+      headers: { 'WWW-Authenticate': insufficientScopeChallenge(routeScopes) },
+    })
+  }
+}
+
+/**
  * Outcomes, as API Gateway answers them: missing identity → 401 `GW_IDENTITY_MISSING`; any
  * token problem → 401 `GW_TOKEN_INVALID` with an `invalid_token` challenge; a valid token
  * without one of the route's scopes → 403 `GW_INSUFFICIENT_SCOPE` with an
  * `insufficient_scope` challenge; key set unavailable → 503 `GW_IDP_UNAVAILABLE`. The
- * verified token is cached per digest; scopes are checked per route on every request,
- * because one token serves many routes.
+ * verified token is cached per digest; the scopes are a separate check (`checkRouteScopes`),
+ * run per route on every request, because one token serves many routes.
  */
 export function createJwtAuthorizer(
   config: JwtAuthorizerConfig,
@@ -92,14 +115,14 @@ export function createJwtAuthorizer(
   })
   const cache = new VerifiedTokenCache<CachedAuthorization>(clock, deps.cache)
 
-  async function authorize(input: JwtAuthorizeInput): Promise<JwtAuthorization> {
-    if (input.headerValue === undefined || input.headerValue === '') {
+  async function authenticate(headerValue: string | undefined): Promise<JwtAuthentication> {
+    if (headerValue === undefined || headerValue === '') {
       throw new GatewayError('GW_IDENTITY_MISSING', {
         reason: 'identity.missing',
         headers: { 'WWW-Authenticate': MISSING_TOKEN_CHALLENGE },
       })
     }
-    const token = tokenFromIdentityValue(input.headerValue)
+    const token = tokenFromIdentityValue(headerValue)
     let found: { value: CachedAuthorization; fromCache: boolean }
     try {
       found = await cache.getOrVerify(token, async () => {
@@ -117,16 +140,17 @@ export function createJwtAuthorizer(
       throw withChallenge(err)
     }
     const { value, fromCache } = found
-    if (!grantsAnyScope(value.grantedScopes, input.routeScopes)) {
-      throw new GatewayError('GW_INSUFFICIENT_SCOPE', {
-        reason: 'jwt.scope',
-        headers: { 'WWW-Authenticate': insufficientScopeChallenge(input.routeScopes) },
-      })
-    }
-    return { claims: value.claims, scopes: value.scopes, fromCache }
+    return { claims: value.claims, scopes: value.scopes, grantedScopes: value.grantedScopes, fromCache }
   }
 
-  return { id: config.id, identitySource, authorize }
+  async function authorize(input: JwtAuthorizeInput): Promise<JwtAuthorization> {
+    const authenticated = await authenticate(input.headerValue)
+    checkRouteScopes(authenticated.grantedScopes, input.routeScopes)
+    const { claims, scopes, fromCache } = authenticated
+    return { claims, scopes, fromCache }
+  }
+
+  return { id: config.id, identitySource, authenticate, authorize }
 }
 
 /** Adds the bearer challenge to token rejections; everything else passes through untouched. */

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js'
+import type { ApiDialect } from '../../dialect/api-dialect.ts'
 import { type IdentitySource, IdentitySourceError, parseIdentitySources } from '../identity-source.ts'
 import { MAX_TTL_SECONDS } from './result-cache.ts'
 
@@ -6,7 +7,8 @@ import { MAX_TTL_SECONDS } from './result-cache.ts'
 export interface LambdaAuthorizerConfig {
   /** Unique per API; part of the result-cache key. */
   readonly id: string
-  readonly kind: 'rest' | 'http'
+  /** The API's dialect: which types, payload formats and responses it allows. */
+  readonly dialect: ApiDialect
   readonly type: 'token' | 'request'
   readonly functionName: string
   /** Comma-separated expressions (REST, OpenAPI) or an array (HTTP API). */
@@ -71,7 +73,7 @@ export interface CompiledAuthorizerConfig {
 
 /** Validates the combination rules API Gateway enforces at deployment, and compiles the rest. */
 export function compileAuthorizerConfig(config: LambdaAuthorizerConfig): CompiledAuthorizerConfig {
-  const { ttlSeconds, kind, type } = config
+  const { ttlSeconds, dialect, type } = config
   const issues: AuthorizerConfigIssue[] = []
   const check = (ok: boolean, field: keyof LambdaAuthorizerConfig, expected: string): void => {
     if (!ok) issues.push({ field, expected })
@@ -88,20 +90,20 @@ export function compileAuthorizerConfig(config: LambdaAuthorizerConfig): Compile
     'timeoutMs',
     'a positive number of milliseconds',
   )
-  check(kind === 'rest' || type === 'request', 'type', 'HTTP APIs support only REQUEST Lambda authorizers')
+  check(dialect.lambdaAuthorizerTypes.includes(type), 'type', dialect.lambdaAuthorizerTypesExpected)
   check(
-    kind === 'http' || config.payloadFormatVersion === '1.0',
+    dialect.authorizerPayloadFormats.includes(config.payloadFormatVersion),
     'payloadFormatVersion',
-    "'1.0' for REST APIs",
+    dialect.authorizerPayloadFormatsExpected,
   )
   check(
-    !config.simpleResponses || (kind === 'http' && config.payloadFormatVersion === '2.0'),
+    !config.simpleResponses || config.payloadFormatVersion === dialect.simpleResponsesPayload,
     'simpleResponses',
     'simple responses only with HTTP API payload format 2.0',
   )
   let sources: IdentitySource[] | undefined
   try {
-    sources = parseIdentitySources(config.identitySources, kind)
+    sources = parseIdentitySources(config.identitySources, dialect.identitySyntax)
   } catch (err) {
     if (!(err instanceof IdentitySourceError)) throw err
     check(false, 'identitySources', err.message)

@@ -1,4 +1,6 @@
 import type { Clock } from '../../cache/ttl-lru.ts'
+import type { AuthorizerRequestEvent } from '../../dialect/api-dialect.ts'
+import type { AuthorizedIdentity } from '../../dialect/authorizer-context.ts'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { RequestView } from '../../events/request-view.ts'
 import { readIdentityValues } from '../identity-source.ts'
@@ -9,7 +11,6 @@ import { type AuthorizerTrail, createTrail, fingerprint } from './authorizer-tra
 import { buildHttpRequestEventV1, buildRequestEventV1 } from './event-request-v1.ts'
 import { buildRequestEventV2 } from './event-request-v2.ts'
 import { buildTokenEvent } from './event-token.ts'
-import type { AuthorizedIdentity } from './integration-context.ts'
 import {
   identityRejected,
   invocationFailure,
@@ -17,7 +18,7 @@ import {
   policyDenied,
   simpleDenied,
 } from './outcome.ts'
-import { type AuthorizerOutput, parseAuthorizerOutput } from './output.ts'
+import { type AuthorizerOutput, type OutputFormat, parseAuthorizerOutput } from './output.ts'
 import { AuthorizerResultCache, type CachedResult, resultCacheKey } from './result-cache.ts'
 
 export interface LambdaAuthorizerDeps {
@@ -33,10 +34,15 @@ export interface AuthorizeOptions {
   readonly trail?: AuthorizerTrail
 }
 
-export interface AuthorizeResult extends AuthorizedIdentity {
-  readonly usageIdentifierKey?: string
+/** What the authorizer decided for one request (a refusal is thrown as a GatewayError). */
+export interface AuthorizerDecision extends AuthorizedIdentity {
+  readonly principalId: string | undefined
+  readonly usageIdentifierKey: string | undefined
   readonly fromCache: boolean
-  readonly decidedBy?: { readonly statementIndex: number }
+  readonly decidedBy: { readonly statementIndex: number } | undefined
+}
+
+export interface AuthorizeResult extends AuthorizerDecision {
   readonly trail: AuthorizerTrail
 }
 
@@ -44,36 +50,63 @@ export interface LambdaAuthorizer {
   readonly id: string
   /** Allows, or throws the `GatewayError` the client must see (401, 403, 414 or 500). */
   authorize(view: RequestView, options?: AuthorizeOptions): Promise<AuthorizeResult>
+  /**
+   * The request path's form of `authorize`: a decision the result cache already holds is
+   * returned (or thrown) synchronously, not as a promise; only an invocation is awaited.
+   * `trail` is filled in only when given (someone is explaining the request).
+   */
+  decide(
+    view: RequestView,
+    trail: AuthorizerTrail | undefined,
+  ): AuthorizerDecision | Promise<AuthorizerDecision>
+}
+
+type RequestEventBuilder = (view: RequestView, arn: string, values: readonly string[]) => unknown
+
+/** The REQUEST event each of the dialect's formats names. */
+const REQUEST_EVENTS: Readonly<Record<AuthorizerRequestEvent, RequestEventBuilder>> = {
+  'rest-1.0': (view, arn) => buildRequestEventV1(view, arn),
+  'http-1.0': buildHttpRequestEventV1,
+  'http-2.0': buildRequestEventV2,
+}
+
+const tokenEvent: RequestEventBuilder = (_view, arn, values) => buildTokenEvent(values[0]!, arn)
+
+interface Loaded {
+  readonly output: AuthorizerOutput
+  readonly latencyMs: number
 }
 
 /**
  * A Lambda (custom) authorizer with API Gateway's semantics, from identity-source gate to
- * decision. Configuration is validated and compiled here, once; a request only reads
- * identity values, consults the cache, perhaps invokes, and evaluates.
+ * decision. Configuration is validated and compiled here, once (the event and output formats
+ * come from the API's dialect); a request only reads identity values, consults the cache,
+ * perhaps invokes, and evaluates.
  */
 export function createLambdaAuthorizer(
   config: LambdaAuthorizerConfig,
   deps: LambdaAuthorizerDeps,
 ): LambdaAuthorizer {
   const compiled = compileAuthorizerConfig(config)
-  const { kind, type, payloadFormatVersion } = config
-  const cache = new AuthorizerResultCache(deps.maxCacheEntries, deps.clock)
-
-  function buildEvent(view: RequestView, arn: string, values: readonly string[]): unknown {
-    if (type === 'token') return buildTokenEvent(values[0]!, arn)
-    if (kind === 'rest') return buildRequestEventV1(view, arn)
-    return payloadFormatVersion === '2.0'
-      ? buildRequestEventV2(view, arn, values)
-      : buildHttpRequestEventV1(view, arn, values)
+  const { dialect } = config
+  const syntax = dialect.identitySyntax
+  const buildEvent: RequestEventBuilder =
+    config.type === 'token'
+      ? tokenEvent
+      : REQUEST_EVENTS[dialect.authorizerRequestEvent(config.payloadFormatVersion)]
+  const format: OutputFormat = {
+    contextValues: dialect.authorizerContextValues,
+    simpleResponses: config.simpleResponses,
   }
+  const cache = new AuthorizerResultCache(deps.maxCacheEntries, deps.clock)
 
   async function invokeAndParse(
     event: unknown,
     requestId: string,
-    trail: AuthorizerTrail,
-  ): Promise<{ output: AuthorizerOutput; latencyMs: number }> {
+    trail: AuthorizerTrail | undefined,
+  ): Promise<Loaded> {
     const started = deps.clock()
-    trail.invoked = true
+    if (trail !== undefined) trail.invoked = true
     let raw: unknown
     try {
       raw = await deps.invoke(config.functionName, event, config.timeoutMs, requestId)
@@ -81,38 +114,75 @@ export function createLambdaAuthorizer(
       throw invocationFailure(thrown)
     }
     const latencyMs = deps.clock() - started
-    trail.latencyMs = latencyMs
-    const parsed = parseAuthorizerOutput(raw, config)
+    if (trail !== undefined) trail.latencyMs = latencyMs
+    const parsed = parseAuthorizerOutput(raw, format)
     if (!parsed.ok) throw malformedOutput(parsed.reason, parsed.detail)
     return { output: parsed.output, latencyMs }
   }
 
-  function decide(
+  /** Evaluates `output` for this request: the decision, or the refusal thrown. */
+  function decideOutput(
     output: AuthorizerOutput,
+    latencyMs: number,
+    fromCache: boolean,
     arn: string,
     view: RequestView,
-    trail: AuthorizerTrail,
-    explaining: boolean,
-  ): number | undefined {
+    trail: AuthorizerTrail | undefined,
+  ): AuthorizerDecision {
     if (output.kind === 'simple') {
       if (!output.isAuthorized) throw simpleDenied()
-      return undefined
+      return {
+        principalId: undefined,
+        context: output.context,
+        integrationLatency: fromCache ? 0 : latencyMs,
+        usageIdentifierKey: undefined,
+        fromCache,
+        decidedBy: undefined,
+      }
     }
-    const onCondition = explaining ? (check: ConditionCheck) => trail.conditions.push(check) : undefined
+    const onCondition =
+      trail === undefined ? undefined : (check: ConditionCheck) => trail.conditions.push(check)
     const decision = evaluatePolicy(output.policy, arn, { sourceIp: view.request.sourceIp }, onCondition)
     if (decision.effect === 'deny') {
-      if (decision.reason === 'explicit') trail.statementIndex = decision.statementIndex
+      if (decision.reason === 'explicit' && trail !== undefined)
+        trail.statementIndex = decision.statementIndex
       throw policyDenied(decision, output.principalId)
     }
-    trail.statementIndex = decision.statementIndex
-    return decision.statementIndex
+    if (trail !== undefined) trail.statementIndex = decision.statementIndex
+    return {
+      principalId: output.principalId,
+      context: output.context,
+      integrationLatency: fromCache ? 0 : latencyMs,
+      usageIdentifierKey: output.usageIdentifierKey,
+      fromCache,
+      decidedBy: { statementIndex: decision.statementIndex },
+    }
   }
 
-  async function run(
+  async function loadAndDecide(
+    key: string | undefined,
+    event: unknown,
+    arn: string,
     view: RequestView,
-    trail: AuthorizerTrail,
-    explaining: boolean,
-  ): Promise<AuthorizeResult> {
+    trail: AuthorizerTrail | undefined,
+  ): Promise<AuthorizerDecision> {
+    const load = () => invokeAndParse(event, view.request.requestId, trail)
+    let result: CachedResult
+    if (key === undefined) {
+      if (trail !== undefined) trail.cache = 'off'
+      result = { ...(await load()), source: 'invoke' }
+    } else {
+      result = await cache.getOrLoad(key, compiled.ttlMs, load)
+      if (trail !== undefined)
+        trail.cache = result.source === 'cache' ? 'hit' : result.source === 'joined' ? 'joined' : 'miss'
+    }
+    return decideOutput(result.output, result.latencyMs, result.source !== 'invoke', arn, view, trail)
+  }
+
+  function decide(
+    view: RequestView,
+    trail: AuthorizerTrail | undefined,
+  ): AuthorizerDecision | Promise<AuthorizerDecision> {
     const arn = formatExecuteApiArn({
       region: view.deployment.region,
       accountId: view.deployment.accountId,
@@ -121,13 +191,13 @@ export function createLambdaAuthorizer(
       method: view.request.method,
       path: view.request.path,
     })
-    trail.arn = arn
+    if (trail !== undefined) trail.arn = arn
     if (methodArnTooLong(arn))
       throw new GatewayError('GW_AUTHORIZER_ARN_TOO_LONG', { reason: 'authorizer.arn_too_long' })
 
-    const identity = readIdentityValues(compiled.sources, view, kind)
+    const identity = readIdentityValues(compiled.sources, view, syntax)
     // Hashing identity values for the trail is only worth it when someone reads the trail.
-    if (explaining) {
+    if (trail !== undefined) {
       trail.identity = compiled.sources.map((s, i) => {
         const value = identity.values[i]
         return value === undefined
@@ -143,43 +213,27 @@ export function createLambdaAuthorizer(
         'the token does not match identityValidationExpression',
       )
     }
-
-    const load = () => invokeAndParse(buildEvent(view, arn, identity.values), view.request.requestId, trail)
-    let result: CachedResult
-    if (compiled.ttlMs === 0) {
-      trail.cache = 'off'
-      result = { ...(await load()), source: 'invoke' }
-    } else {
-      const key = resultCacheKey(config.id, view.stage, identity.values)
-      result = await cache.getOrLoad(key, compiled.ttlMs, load)
-      trail.cache = result.source === 'cache' ? 'hit' : result.source === 'joined' ? 'joined' : 'miss'
+    const key = compiled.ttlMs === 0 ? undefined : resultCacheKey(config.id, view.stage, identity.values)
+    if (key !== undefined) {
+      // A cached result is decided without a promise: the common case costs no await.
+      const hit = cache.peek(key)
+      if (hit !== undefined) {
+        if (trail !== undefined) trail.cache = 'hit'
+        return decideOutput(hit.output, hit.latencyMs, true, arn, view, trail)
+      }
     }
-
-    const { output } = result
-    const statementIndex = decide(output, arn, view, trail, explaining)
-    const fromCache = result.source !== 'invoke'
-    const base = {
-      context: output.context,
-      integrationLatency: fromCache ? 0 : result.latencyMs,
-      fromCache,
-      trail,
-    }
-    const withPrincipal = output.kind === 'policy' ? { ...base, principalId: output.principalId } : base
-    const withKey =
-      output.kind === 'policy' && output.usageIdentifierKey !== undefined
-        ? { ...withPrincipal, usageIdentifierKey: output.usageIdentifierKey }
-        : withPrincipal
-    return statementIndex === undefined ? withKey : { ...withKey, decidedBy: { statementIndex } }
+    return loadAndDecide(key, buildEvent(view, arn, identity.values), arn, view, trail)
   }
 
   return {
     id: config.id,
+    decide,
     async authorize(view, options) {
       const trail = options?.trail ?? createTrail(config.id)
       try {
-        const result = await run(view, trail, options?.trail !== undefined)
+        const decision = await decide(view, trail)
         trail.outcome = 'allow'
-        return result
+        return { ...decision, trail }
       } catch (err) {
         if (err instanceof GatewayError) {
           trail.outcome = err.status === 401 ? 'unauthorized' : err.status === 403 ? 'deny' : 'error'

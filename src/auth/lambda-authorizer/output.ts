@@ -1,3 +1,4 @@
+import type { AuthorizerContextValues } from '../../dialect/api-dialect.ts'
 import { type CompiledPolicy, compilePolicy } from '../policy/compile-policy.ts'
 
 /**
@@ -23,9 +24,10 @@ export type OutputParseResult =
   | { readonly ok: true; readonly output: AuthorizerOutput }
   | { readonly ok: false; readonly reason: string; readonly detail: string }
 
+/** What the API's dialect and the authorizer's (validated) settings accept back. */
 export interface OutputFormat {
-  readonly kind: 'rest' | 'http'
-  readonly payloadFormatVersion: '1.0' | '2.0'
+  readonly contextValues: AuthorizerContextValues
+  /** Only ever true where the dialect allows simple responses for the authorizer's payload format. */
   readonly simpleResponses: boolean
 }
 
@@ -65,6 +67,13 @@ function httpContext(untrusted: unknown): Record<string, unknown> | string {
   return Object.freeze({ ...untrusted })
 }
 
+const CONTEXT_READERS: Readonly<
+  Record<AuthorizerContextValues, (untrusted: unknown) => Record<string, unknown> | string>
+> = {
+  'scalars-as-strings': restContext,
+  json: httpContext,
+}
+
 function looksLikeHttpResponse(untrusted: Record<string, unknown>): boolean {
   return 'statusCode' in untrusted && !('policyDocument' in untrusted) && !('isAuthorized' in untrusted)
 }
@@ -75,7 +84,7 @@ function parsePolicyOutput(untrusted: Record<string, unknown>, format: OutputFor
   if (policyDocument === undefined) return fail('output.policy_missing', 'policyDocument is missing')
   const compiled = compilePolicy(policyDocument)
   if (!compiled.ok) return fail(compiled.reason, compiled.detail)
-  const ctx = format.kind === 'rest' ? restContext(context) : httpContext(context)
+  const ctx = CONTEXT_READERS[format.contextValues](context)
   if (typeof ctx === 'string') return fail('output.context', ctx)
   if (usageIdentifierKey !== undefined && typeof usageIdentifierKey !== 'string') {
     return fail('output.usage_identifier_key', 'usageIdentifierKey must be a string')
@@ -107,6 +116,5 @@ export function parseAuthorizerOutput(untrusted: unknown, format: OutputFormat):
   if (looksLikeHttpResponse(untrusted)) {
     return fail('output.http_response', 'the authorizer returned an HTTP response instead of a policy')
   }
-  const simple = format.kind === 'http' && format.payloadFormatVersion === '2.0' && format.simpleResponses
-  return simple ? parseSimpleOutput(untrusted) : parsePolicyOutput(untrusted, format)
+  return format.simpleResponses ? parseSimpleOutput(untrusted) : parsePolicyOutput(untrusted, format)
 }

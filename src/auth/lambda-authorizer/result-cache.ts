@@ -48,6 +48,11 @@ export class AuthorizerResultCache {
     this.#entries = new TtlLru<Loaded>(maxEntries, clock)
   }
 
+  /** The stored output for `key`, synchronously: the request path decides a hit without a promise. */
+  peek(key: string): Loaded | undefined {
+    return this.#entries.get(key)
+  }
+
   /**
    * The cached output for `key`, or the result of `load`, shared by concurrent callers and
    * stored for `ttlMs`. `load` rejects for anything that must not be cached.

@@ -1,4 +1,5 @@
 import type { ConfigError } from '../../errors/config-error.ts'
+import type { ApiDialect } from '../../dialect/api-dialect.ts'
 import type { GatewayResponses } from '../../errors/gateway-responses.ts'
 import type { MappedIntegrationSpec, RequestValidationSpec } from './mapping-integration-spec.ts'
 import type { SalesforceIntegrationSpec } from './read-salesforce-integration.ts'
@@ -9,7 +10,7 @@ export interface ApiDefinition {
   readonly file: string
   readonly title: string
   /** HTTP API when the document carries `x-amazon-apigateway-importexport-version`, else REST. */
-  readonly kind: 'rest' | 'http'
+  readonly dialect: ApiDialect
   readonly routes: readonly RouteSpec[]
   readonly gatewayResponses: GatewayResponses
   readonly binaryMediaTypes: readonly string[]

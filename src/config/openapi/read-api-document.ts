@@ -1,3 +1,4 @@
+import { type ApiDialect, dialectOfDocument } from '../../dialect/api-dialect.ts'
 import { ConfigError } from '../../errors/config-error.ts'
 import { FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
@@ -33,7 +34,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
         : 'expected openapi: 3.0.x or 3.1.x',
     )
   }
-  const kind = root['x-amazon-apigateway-importexport-version'] === undefined ? 'rest' : 'http'
+  const dialect = dialectOfDocument(root)
   const info = r.object(root, 'info', '', false)
   const title = (info && r.string(info, 'title', '/info', false)) ?? 'api'
   const components = r.object(root, 'components', '', false) ?? {}
@@ -56,10 +57,10 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
         r.fail(opPointer, 'expected an operation object')
         continue
       }
-      const integration = readOperationIntegration(r, op, opPointer, kind, components)
+      const integration = readOperationIntegration(r, op, opPointer, dialect, components)
       const security = readSecurity(r, op, opPointer, securitySchemes)
       const method = key === ANY ? 'ANY' : key.toUpperCase()
-      const isDefault = kind === 'http' && op.isDefaultRoute === true
+      const isDefault = dialect.defaultRoute && op.isDefaultRoute === true
       routes.push({
         method: isDefault ? '$default' : method,
         resourcePath: path,
@@ -77,7 +78,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
   return {
     file: doc.file,
     title,
-    kind,
+    dialect,
     routes,
     gatewayResponses,
     binaryMediaTypes,
@@ -108,7 +109,7 @@ function readOperationIntegration(
   r: FieldReader,
   op: JsonObject,
   pointer: string,
-  kind: 'rest' | 'http',
+  dialect: ApiDialect,
   components: JsonObject,
 ): IntegrationSpec | undefined {
   const raw = op[INTEGRATION]
@@ -136,9 +137,9 @@ function readOperationIntegration(
         childPointer(p, '$ref'),
         `expected a reference to #/components/x-amazon-apigateway-integrations/<name> that exists, found ${ref}`,
       )
-    return readIntegration(r, shared, `/components/x-amazon-apigateway-integrations/${name}`, kind)
+    return readIntegration(r, shared, `/components/x-amazon-apigateway-integrations/${name}`, dialect)
   }
-  return readIntegration(r, raw, p, kind)
+  return readIntegration(r, raw, p, dialect)
 }
 
 function readSecuritySchemes(r: FieldReader, components: JsonObject): Map<string, SecuritySchemeSpec> {

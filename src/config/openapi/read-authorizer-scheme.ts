@@ -1,4 +1,5 @@
 import { parseFunctionRef } from '../../aws/function-ref.ts'
+import type { ApiDialect } from '../../dialect/api-dialect.ts'
 import { ConfigError, ConfigErrors } from '../../errors/config-error.ts'
 import { describe, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer } from '../source-document.ts'
@@ -41,7 +42,7 @@ export type AuthorizerSpec =
 export function readAuthorizerScheme(
   file: string,
   scheme: SecuritySchemeSpec,
-  kind: 'rest' | 'http',
+  dialect: ApiDialect,
   lineOf: (pointer: string) => number | undefined,
 ): AuthorizerSpec {
   const raw = scheme.raw as JsonObject
@@ -86,7 +87,7 @@ export function readAuthorizerScheme(
     return done(undefined)
   }
   const type = rawType.toLowerCase()
-  if (type === 'jwt') return done(readJwt(ext, kind, scheme, base, str, fail))
+  if (type === 'jwt') return done(readJwt(ext, dialect, scheme, base, str, fail))
   if (type !== 'token' && type !== 'request') {
     fail(
       'type',
@@ -121,7 +122,7 @@ export function readAuthorizerScheme(
   if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > 3600)) {
     fail('authorizerResultTtlInSeconds', `expected an integer from 0 to 3600, found ${describe(ttlRaw)}`)
   }
-  const version = str('authorizerPayloadFormatVersion') ?? (kind === 'http' ? '2.0' : '1.0')
+  const version = str('authorizerPayloadFormatVersion') ?? dialect.defaultAuthorizerPayloadFormat
   if (version !== '1.0' && version !== '2.0') fail('authorizerPayloadFormatVersion', 'expected 1.0 or 2.0')
   const simple = ext.enableSimpleResponses
   if (simple !== undefined && typeof simple !== 'boolean')
@@ -146,7 +147,7 @@ export function readAuthorizerScheme(
     identitySources: identitySources ?? '',
     identitySourcePointer,
     identityValidationExpression,
-    ttlSeconds: (ttl as number | undefined) ?? (kind === 'rest' ? 300 : 0),
+    ttlSeconds: (ttl as number | undefined) ?? dialect.defaultAuthorizerTtlSeconds,
     payloadFormatVersion: version as '1.0' | '2.0',
     simpleResponses: simple === true,
     timeoutMs: (timeout as number | undefined) ?? 10_000,
@@ -156,13 +157,13 @@ export function readAuthorizerScheme(
 
 function readJwt(
   ext: JsonObject,
-  kind: 'rest' | 'http',
+  dialect: ApiDialect,
   scheme: SecuritySchemeSpec,
   base: string,
   str: (key: string) => string | undefined,
   fail: (key: string, expected: string) => undefined,
 ): AuthorizerSpec | undefined {
-  if (kind !== 'http')
+  if (!dialect.jwtAuthorizers)
     fail('type', 'JWT authorizers belong to HTTP APIs (add x-amazon-apigateway-importexport-version)')
   const config = isObject(ext.jwtConfiguration) ? ext.jwtConfiguration : undefined
   if (config === undefined) return fail('jwtConfiguration', 'expected an object with issuer and audience')
@@ -172,7 +173,7 @@ function readJwt(
   if (!Array.isArray(audience) || audience.length === 0 || !audience.every((a) => typeof a === 'string')) {
     return fail('jwtConfiguration', 'expected jwtConfiguration.audience: a non-empty list of strings')
   }
-  if (issuer === undefined || kind !== 'http') return undefined
+  if (issuer === undefined || !dialect.jwtAuthorizers) return undefined
   return {
     type: 'jwt',
     schemeName: scheme.name,

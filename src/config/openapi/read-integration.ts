@@ -1,4 +1,5 @@
 import { parseFunctionRef } from '../../aws/function-ref.ts'
+import type { ApiDialect, PayloadFormat } from '../../dialect/api-dialect.ts'
 import { type FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer } from '../source-document.ts'
 import type { IntegrationSpec } from './api-definition.ts'
@@ -23,17 +24,17 @@ export function readIntegration(
   r: FieldReader,
   obj: JsonObject,
   pointer: string,
-  kind: 'rest' | 'http',
+  dialect: ApiDialect,
 ): IntegrationSpec | undefined {
   const rawType = r.string(obj, 'type', pointer, true)
   if (rawType === undefined) return undefined
   const type = rawType.toLowerCase()
-  const maxTimeout = kind === 'rest' ? 29_000 : 30_000
+  const maxTimeout = dialect.maxIntegrationTimeoutMs
   const timeoutMs = r.integer(obj, 'timeoutInMillis', pointer, 50, maxTimeout) ?? maxTimeout
   if (type === 'aws_proxy') {
     const uri = r.string(obj, 'uri', pointer, true)
     checkPost(r, obj, pointer)
-    const version = readPayloadVersion(r, obj, pointer, kind)
+    const version = readPayloadVersion(r, obj, pointer, dialect)
     if (uri === undefined || version === undefined) return undefined
     const fn = parseFunctionRef(uri)
     if (fn === undefined) {
@@ -57,7 +58,7 @@ export function readIntegration(
     return { type: 'http_proxy', uri, httpMethod, timeoutMs, pointer }
   }
   if (type === 'aws' || type === 'http' || type === 'mock') {
-    if (kind === 'http')
+    if (!dialect.mappedIntegrations)
       return r.fail(
         childPointer(pointer, 'type'),
         `expected aws_proxy or http_proxy: HTTP APIs have no '${rawType}' (non-proxy) integrations`,
@@ -80,15 +81,12 @@ function readPayloadVersion(
   r: FieldReader,
   obj: JsonObject,
   pointer: string,
-  kind: 'rest' | 'http',
-): '1.0' | '2.0' | undefined {
+  dialect: ApiDialect,
+): PayloadFormat | undefined {
   const version = r.string(obj, 'payloadFormatVersion', pointer, false)
-  if (version === undefined) return kind === 'http' ? '2.0' : '1.0'
-  if (version === '1.0' || (version === '2.0' && kind === 'http')) return version
-  return r.fail(
-    childPointer(pointer, 'payloadFormatVersion'),
-    kind === 'rest' ? 'expected 1.0 (REST APIs use payload 1.0)' : 'expected 1.0 or 2.0',
-  )
+  if (version === undefined) return dialect.defaultPayloadFormat
+  if ((dialect.payloadFormats as readonly string[]).includes(version)) return version as PayloadFormat
+  return r.fail(childPointer(pointer, 'payloadFormatVersion'), dialect.payloadFormatExpected)
 }
 
 /** `aws` (Lambda), `http` and `mock`: the integrations whose requests and responses are mapped. */

@@ -1,20 +1,23 @@
 import type { RequestContext } from '../request-context.ts'
-import type { AuthCall } from '../types.ts'
+import type { AuthCall, Principal, RouteAuth } from '../types.ts'
 
-/** authenticate: who is calling; the route's authenticator produces the principal (401 when nobody). */
+/**
+ * authenticate: who is calling; the route's authenticator produces the principal (401 when
+ * nobody). A principal known without I/O (an authorizer cache hit) costs no await.
+ */
 export function authenticateStage(ctx: RequestContext): Promise<void> | undefined {
-  const auth = ctx.route!.auth
+  const auth: RouteAuth | undefined = ctx.route!.auth
   if (auth === undefined) {
     ctx.explain?.({ step: 'authorize', authorizer: 'none' })
     return undefined
   }
-  return authenticate(ctx, auth)
+  // The context carries the view, the trail and the dry-run flag: it is the call.
+  const principal = auth.authenticate(ctx as AuthCall & RequestContext)
+  if (principal instanceof Promise) return settle(ctx, principal)
+  ctx.principal = principal
+  return undefined
 }
 
-async function authenticate(
-  ctx: RequestContext,
-  auth: NonNullable<NonNullable<RequestContext['route']>['auth']>,
-): Promise<void> {
-  // The context carries the view, the trail and the dry-run flag: it is the call.
-  ctx.principal = await auth.authenticate(ctx as AuthCall & RequestContext)
+async function settle(ctx: RequestContext, pending: Promise<Principal>): Promise<void> {
+  ctx.principal = await pending
 }

@@ -1,10 +1,10 @@
+import type { InvalidHeaderAnswer } from '../../dialect/api-dialect.ts'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { renderError } from '../../errors/render-error.ts'
 import type { RequestView } from '../../events/request-view.ts'
 import { HOP_BY_HOP } from '../../http/hop-by-hop.ts'
 import type { ResponseSink } from '../../integrations/types.ts'
 import type { BufferedResponse } from '../../lib/buffered-response.ts'
-import type { InvalidHeaderAnswer } from '../dialect.ts'
 import type { RequestContext } from '../request-context.ts'
 import { templateScopeOf } from '../template-scope-of.ts'
 

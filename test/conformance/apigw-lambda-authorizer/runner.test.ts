@@ -3,18 +3,18 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import type { LambdaAuthorizerConfig } from '../../../src/auth/lambda-authorizer/authorizer-config.ts'
 import {
-  httpV1AuthorizerContext,
-  httpV2AuthorizerContext,
-  restAuthorizerContext,
-} from '../../../src/auth/lambda-authorizer/integration-context.ts'
-import {
   type AuthorizeResult,
   createLambdaAuthorizer,
 } from '../../../src/auth/lambda-authorizer/lambda-authorizer.ts'
 import { LocalLambdaInvoker } from '../../../src/aws/local-lambda-invoker.ts'
+import { HTTP_API, REST_API } from '../../../src/dialect/api-dialect.ts'
+import {
+  httpV1AuthorizerContext,
+  httpV2AuthorizerContext,
+  restAuthorizerContext,
+} from '../../../src/dialect/authorizer-context.ts'
 import { GatewayError } from '../../../src/errors/gateway-error.ts'
 import { renderError } from '../../../src/errors/render-error.ts'
-import { compileDialect } from '../../../src/pipeline/dialect.ts'
 import { fakeClock } from '../../unit/auth/lambda-authorizer/fake-invoker.ts'
 import { makeView, type ViewSpec } from '../../unit/auth/lambda-authorizer/request-view-fixture.ts'
 import { resultOfShape } from './result-shapes.ts'
@@ -54,11 +54,14 @@ interface Vector {
   behaviour: string
   reference: string
   note?: string
-  authorizer: Partial<LambdaAuthorizerConfig> & Pick<LambdaAuthorizerConfig, 'kind' | 'type'>
+  authorizer: Partial<Omit<LambdaAuthorizerConfig, 'dialect'>> &
+    Pick<LambdaAuthorizerConfig, 'type'> & { kind: 'rest' | 'http' }
   answer?: Answer
   steps: Step[]
   invocations: number
 }
+
+const DIALECTS = { rest: REST_API, http: HTTP_API } as const
 
 const DEFAULTS = {
   rest: { payloadFormatVersion: '1.0', simpleResponses: false, ttlSeconds: 300 },
@@ -113,7 +116,7 @@ async function runStep(vector: Vector, step: Step, authorize: (spec: ViewSpec) =
       err,
       new Map(),
       { context: {}, stageVariables: {}, headers: new Map(), query: new Map(), pathParameters: {} },
-      compileDialect(vector.authorizer.kind).errorSpec(err.code),
+      DIALECTS[vector.authorizer.kind].errorSpec(err.code),
     )
     assert.equal(rendered.status, expect.status, `status (${err.code}, ${err.reason})`)
     if (expect.body !== undefined) assert.deepEqual(JSON.parse(String(rendered.body)), expect.body)
@@ -144,6 +147,7 @@ for (const file of files) {
       timeoutMs: 5000,
       ...DEFAULTS[vector.authorizer.kind],
       ...vector.authorizer,
+      dialect: DIALECTS[vector.authorizer.kind],
     } as LambdaAuthorizerConfig
     const events: Record<string, unknown>[] = []
     let current: Answer | undefined

@@ -6,6 +6,7 @@ import { test } from 'node:test'
 import type { FunctionRef } from '../../../src/aws/function-ref.ts'
 import type { LambdaInvoker } from '../../../src/aws/lambda-invoker.ts'
 import { LocalLambdaInvoker } from '../../../src/aws/local-lambda-invoker.ts'
+import { HTTP_API, REST_API } from '../../../src/dialect/api-dialect.ts'
 import { GatewayError } from '../../../src/errors/gateway-error.ts'
 import type { BodyEncoding } from '../../../src/events/event-body.ts'
 import type { Deployment, RequestView } from '../../../src/events/request-view.ts'
@@ -14,7 +15,6 @@ import { normalizeTarget } from '../../../src/http/normalize-path.ts'
 import { Router } from '../../../src/http/router.ts'
 import { createLambdaProxyIntegration } from '../../../src/integrations/lambda/lambda-proxy-integration.ts'
 import type { BufferedResponse } from '../../../src/integrations/types.ts'
-import { compileDialect } from '../../../src/pipeline/dialect.ts'
 import { resultOfShape } from '../apigw-lambda-authorizer/result-shapes.ts'
 
 /**
@@ -215,7 +215,7 @@ async function runResponse(vector: ResponseVector, requestVector: RequestSpec): 
     await assert.rejects(integration.invoke(call(view, undefined)), (err: unknown) => {
       assert.ok(err instanceof GatewayError)
       // The code is the same for both kinds of API; the dialect decides what the client sees.
-      const spec = compileDialect(api).errorSpec(err.code)
+      const spec = (api === 'http' ? HTTP_API : REST_API).errorSpec(err.code)
       assert.equal(spec.status, expected.failure.status)
       assert.equal(spec.message, expected.failure.message)
       // `lambda.error` is a failed invocation; any other reason names the malformed response part.

@@ -5,10 +5,11 @@ import {
   compileAuthorizerConfig,
   type LambdaAuthorizerConfig,
 } from '../../../../src/auth/lambda-authorizer/authorizer-config.ts'
+import { HTTP_API, REST_API } from '../../../../src/dialect/api-dialect.ts'
 
 const token: LambdaAuthorizerConfig = {
   id: 'bearer',
-  kind: 'rest',
+  dialect: REST_API,
   type: 'token',
   functionName: 'token-auth',
   identitySources: 'method.request.header.Authorization',
@@ -119,7 +120,7 @@ test('REQUEST: sources are required only when caching is on; the validation expr
 
 const http: LambdaAuthorizerConfig = {
   id: 'v2',
-  kind: 'http',
+  dialect: HTTP_API,
   type: 'request',
   functionName: 'v2-auth',
   identitySources: ['$request.header.Authorization'],

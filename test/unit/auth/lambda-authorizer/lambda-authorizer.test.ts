@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import type { LambdaAuthorizerConfig } from '../../../../src/auth/lambda-authorizer/authorizer-config.ts'
 import { createTrail } from '../../../../src/auth/lambda-authorizer/authorizer-trail.ts'
 import { createLambdaAuthorizer } from '../../../../src/auth/lambda-authorizer/lambda-authorizer.ts'
+import { HTTP_API, REST_API } from '../../../../src/dialect/api-dialect.ts'
 import { GatewayError } from '../../../../src/errors/gateway-error.ts'
 import { fakeClock, fakeInvoker } from './fake-invoker.ts'
 import { makeView } from './request-view-fixture.ts'
@@ -11,7 +12,7 @@ const API = 'arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5'
 
 const tokenConfig: LambdaAuthorizerConfig = {
   id: 'bearer',
-  kind: 'rest',
+  dialect: REST_API,
   type: 'token',
   functionName: 'token-auth',
   identitySources: 'method.request.header.Authorization',
@@ -217,7 +218,7 @@ test('REQUEST caches by every identity source: changing one invokes again', asyn
 
 const httpConfig: LambdaAuthorizerConfig = {
   id: 'v2',
-  kind: 'http',
+  dialect: HTTP_API,
   type: 'request',
   functionName: 'v2-auth',
   identitySources: ['$request.header.Authorization'],

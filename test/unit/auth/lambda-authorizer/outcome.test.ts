@@ -8,7 +8,7 @@ import {
   policyDenied,
   simpleDenied,
 } from '../../../../src/auth/lambda-authorizer/outcome.ts'
-import { compileDialect } from '../../../../src/pipeline/dialect.ts'
+import { HTTP_API, REST_API } from '../../../../src/dialect/api-dialect.ts'
 
 test('only the exact message Unauthorized signals a 401', () => {
   assert.equal(isUnauthorizedSignal(new Error('Unauthorized')), true)
@@ -37,12 +37,12 @@ test('HTTP API: the same codes, which its dialect answers 500 Internal Server Er
   assert.equal(invocationFailure('Unauthorized').code, 'GW_AUTHORIZER_UNAUTHORIZED')
   assert.equal(invocationFailure(new Error('x')).code, 'GW_AUTHORIZER_CONFIG')
   assert.equal(malformedOutput('output.context', 'd').code, 'GW_AUTHORIZER_CONFIG')
-  const http = compileDialect('http').errorSpec('GW_AUTHORIZER_CONFIG')
+  const http = HTTP_API.errorSpec('GW_AUTHORIZER_CONFIG')
   assert.deepEqual(
     [http.status, http.responseType, http.message],
     [500, 'AUTHORIZER_FAILURE', 'Internal Server Error'],
   )
-  const rest = compileDialect('rest').errorSpec('GW_AUTHORIZER_CONFIG')
+  const rest = REST_API.errorSpec('GW_AUTHORIZER_CONFIG')
   assert.deepEqual(
     [rest.status, rest.responseType, rest.message],
     [500, 'AUTHORIZER_CONFIGURATION_ERROR', null],
@@ -56,7 +56,7 @@ test('denials: REST tells explicit from implicit, HTTP APIs say Forbidden for bo
   )
   assert.equal(policyDenied({ effect: 'deny', reason: 'implicit' }).code, 'GW_ACCESS_DENIED')
   for (const code of ['GW_ACCESS_DENIED_EXPLICIT', 'GW_ACCESS_DENIED'] as const) {
-    const http = compileDialect('http').errorSpec(code)
+    const http = HTTP_API.errorSpec(code)
     assert.deepEqual(
       [http.status, http.message, http.errorType, http.messageKey],
       [403, 'Forbidden', undefined, undefined],

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { type OutputFormat, parseAuthorizerOutput } from '../../../../src/auth/lambda-authorizer/output.ts'
 
-const REST: OutputFormat = { kind: 'rest', payloadFormatVersion: '1.0', simpleResponses: false }
-const HTTP_V1: OutputFormat = { kind: 'http', payloadFormatVersion: '1.0', simpleResponses: false }
-const HTTP_V2: OutputFormat = { kind: 'http', payloadFormatVersion: '2.0', simpleResponses: false }
-const SIMPLE: OutputFormat = { kind: 'http', payloadFormatVersion: '2.0', simpleResponses: true }
+const REST: OutputFormat = { contextValues: 'scalars-as-strings', simpleResponses: false }
+const HTTP_V1: OutputFormat = { contextValues: 'json', simpleResponses: false }
+const HTTP_V2: OutputFormat = { contextValues: 'json', simpleResponses: false }
+const SIMPLE: OutputFormat = { contextValues: 'json', simpleResponses: true }
 
 const policyDocument = {
   Version: '2012-10-17',

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { readAuthorizerScheme } from '../../../../src/config/openapi/read-authorizer-scheme.ts'
 import { parseSourceText } from '../../../../src/config/source-document.ts'
+import { HTTP_API, REST_API } from '../../../../src/dialect/api-dialect.ts'
 import { ConfigError, ConfigErrors } from '../../../../src/errors/config-error.ts'
 
 const FILE = 'api.yaml'
@@ -25,7 +26,12 @@ function read(schemeYaml: string, kind: 'rest' | 'http' = 'rest') {
   const doc = parseSourceText(FILE, text)
   const raw = (doc.data as { components: { securitySchemes: { bearer: Record<string, unknown> } } })
     .components.securitySchemes.bearer
-  return readAuthorizerScheme(FILE, { name: 'bearer', pointer: AT, raw }, kind, doc.lineOf)
+  return readAuthorizerScheme(
+    FILE,
+    { name: 'bearer', pointer: AT, raw },
+    kind === 'http' ? HTTP_API : REST_API,
+    doc.lineOf,
+  )
 }
 
 function messages(fn: () => unknown): string[] {

@@ -4,7 +4,7 @@ import {
   httpV1AuthorizerContext,
   httpV2AuthorizerContext,
   restAuthorizerContext,
-} from '../../../../src/auth/lambda-authorizer/integration-context.ts'
+} from '../../../src/dialect/authorizer-context.ts'
 
 test('REST proxy: principalId, integrationLatency and the stringified context side by side', () => {
   const identity = {

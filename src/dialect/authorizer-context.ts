@@ -1,9 +1,9 @@
 /**
  * `requestContext.authorizer` as the integration's Lambda event carries it, per API and
- * payload format. Pure builders; the enrich stage picks one by the integration's format.
+ * payload format. Pure builders; the dialect picks one per route at compile time.
  */
 export interface AuthorizedIdentity {
-  readonly principalId?: string
+  readonly principalId?: string | undefined
   readonly context: Readonly<Record<string, unknown>>
   /** Milliseconds the authorizer ran; 0 when the result came from the cache [inferred]. */
   readonly integrationLatency: number
