@@ -14,6 +14,7 @@
  */
 import { Compile, parse } from 'velocityjs'
 import { callMethod } from './java-methods.ts'
+import { toVtlString } from './vtl-string.ts'
 
 /** API Gateway's quota: a `#foreach` runs at most 1,000 iterations. */
 export const MAX_FOREACH_ITERATIONS = 1000
@@ -128,7 +129,46 @@ class LimitedCompile extends Compile {
       if (count > MAX_FOREACH_ITERATIONS)
         throw new TemplateRenderError(`#foreach ran more than ${MAX_FOREACH_ITERATIONS} iterations`)
     }
-    return super.renderAstList(asts as never, contextId)
+    const list = (asts ?? this.asts) as readonly (string | { type: string; value?: string })[]
+    if (contextId !== undefined && contextId !== '') {
+      if (contextId !== this.contextId && !this.conditions.includes(contextId))
+        this.conditions.unshift(contextId)
+      this.contextId = contextId
+    } else this.contextId = ''
+    // velocityjs's loop, as a plain for over the nodes: a reference prints as Java prints it
+    // (a null or missing one as nothing), text as it is.
+    let out = ''
+    for (const ast of list) {
+      if (this.runState.stop) break
+      if (typeof ast === 'string') {
+        out += ast
+        continue
+      }
+      switch (ast.type) {
+        case 'references': {
+          const v: unknown = this.getReferences(ast as never, true)
+          out += typeof v === 'string' ? v : toVtlString(v)
+          break
+        }
+        case 'set':
+          this.setValue(ast as never)
+          break
+        case 'break':
+          this.runState.break = true
+          break
+        case 'macro_call':
+          out += this.getMacro(ast as never)
+          break
+        case 'comment':
+          break
+        case 'raw':
+          out += ast.value ?? ''
+          break
+        default:
+          out += this.getBlock(ast as never)
+      }
+    }
+    return out
   }
 }
 

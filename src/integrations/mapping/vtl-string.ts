@@ -1,15 +1,21 @@
 /**
  * How a value prints inside a template: Velocity calls Java's `toString()`, so a map prints as
- * `{a=1, b=2}`, a list as `[1, 2]`, and null as nothing (API Gateway renders a null reference
+ * `{a=1, b=2}`, a list as `[1, 2]` (a null inside either as `null`), and null as nothing (API Gateway renders a null reference
  * as an empty string rather than the reference's text).
  */
 export function toVtlString(value: unknown): string {
   if (value === null || value === undefined) return ''
+  return javaString(value)
+}
+
+/** Java's `toString()`; inside a list or map a null prints as `null`, as Java's collections do. */
+function javaString(value: unknown): string {
   if (typeof value === 'string') return value
-  if (Array.isArray(value)) return `[${value.map(toVtlString).join(', ')}]`
+  if (value === null || value === undefined) return 'null'
+  if (Array.isArray(value)) return `[${value.map(javaString).join(', ')}]`
   if (typeof value === 'object')
     return `{${Object.entries(value)
-      .map(([k, v]) => `${k}=${toVtlString(v)}`)
+      .map(([k, v]) => `${k}=${javaString(v)}`)
       .join(', ')}}`
   return String(value)
 }
