@@ -4,11 +4,13 @@ import { installHandlerConsole } from './aws/handler-console.ts'
 import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
 import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
+import { missingSecrets } from './config/missing-secrets.ts'
 import { readApiDocument } from './config/openapi/read-api-document.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
 import { salesforceWriteOrgs } from './config/resolve-integration-user.ts'
 import { resolveSalesforceOrgs } from './config/resolve-salesforce-orgs.ts'
 import { loadSourceDocument, type SourceDocument } from './config/source-document.ts'
+import { ConfigErrors } from './errors/config-error.ts'
 import { createHttpServer } from './http/server.ts'
 import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
@@ -61,6 +63,9 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const configDoc =
     options.configFile === undefined ? undefined : await loadSourceDocument(options.configFile)
   const config = readConfiguration(configDoc, options)
+  // Every missing secret at once, before anything is opened: one start names them all.
+  const missing = missingSecrets(config, configDoc?.file ?? '(defaults)', (p) => configDoc?.lineOf(p))
+  if (missing.length > 0) throw missing.length === 1 ? missing[0] : new ConfigErrors(missing)
   const log = options.logger ?? createLogger(config.log.level)
   const apiDoc = await loadSourceDocument(options.apiFile)
   const api = readApiDocument(apiDoc)

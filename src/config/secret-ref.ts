@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { type Static, Type } from '@sinclair/typebox'
 import { ConfigError } from '../errors/config-error.ts'
+import { envFileHint } from './env-file-hint.ts'
 
 /** A secret is never written into configuration: it is read from the environment or a file. */
 export const SecretRefSchema = Type.Union(
@@ -27,15 +28,22 @@ export function resolveSecret(
   if ('env' in ref) {
     const value = env[ref.env]
     if (value === undefined || value === '') {
-      throw new ConfigError(file, pointer, `the environment variable ${ref.env} is not set`)
+      throw new ConfigError(
+        file,
+        pointer,
+        `the environment variable ${ref.env} is not set${envFileHint(ref.env)}`,
+      )
     }
     return value
   }
-  // Like every other path in forcegate.yaml, a relative secret file is relative to that file.
-  const path = isAbsolute(ref.file) || file.startsWith('(') ? ref.file : join(dirname(file), ref.file)
   try {
-    return readFileSync(path, 'utf8').trim()
+    return readFileSync(secretFilePath(ref.file, file), 'utf8').trim()
   } catch {
     throw new ConfigError(file, pointer, `the secret file ${ref.file} cannot be read`)
   }
+}
+
+/** Like every other path in forcegate.yaml, a relative secret file is relative to that file. */
+export function secretFilePath(path: string, configFile: string): string {
+  return isAbsolute(path) || configFile.startsWith('(') ? path : join(dirname(configFile), path)
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../cache/ttl-lru.ts'
+import { envFileHint } from '../config/env-file-hint.ts'
 import { DcrError, type DcrErrorCode } from './dcr-error.ts'
 import { checkRedirectUris, isLoopbackHttp, type RedirectUriLimits } from './redirect-uri-policy.ts'
 
@@ -83,7 +84,10 @@ export class DcrClient {
     }
     const token = this.#options.initialAccessToken()
     if (token === undefined || token === '')
-      throw new DcrError('DCR_UNAUTHORIZED', 'no initial access token is configured for registration')
+      throw new DcrError(
+        'DCR_UNAUTHORIZED',
+        `no initial access token is configured for registration: set FORCEGATE_INITIAL_ACCESS_TOKEN, or the variable or file that partners.org.initialAccessToken names in forcegate.yaml${envFileHint('FORCEGATE_INITIAL_ACCESS_TOKEN')}`,
+      )
     const wantsRefresh = request.scopes.includes('refresh_token') || request.scopes.includes('offline_access')
     const body: Json = {
       client_name: request.clientName,
