@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
+import { archiveCommand } from './archive-command.ts'
 import { explainCommand } from './explain-command.ts'
 import { loginCommand } from './login-command.ts'
 import { partnersCommand } from './partners-command.ts'
@@ -41,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     if (command === 'login') return await loginCommand(rest, io)
     if (command === 'partners') return await partnersCommand(rest, io)
     if (command === 'relay') return await relayCommand(rest, io)
+    if (command === 'archive') return await archiveCommand(rest, io)
     io.err(`forcegate: unknown command '${command}'\n\n${usage()}`)
     return 2
   } catch (err) {

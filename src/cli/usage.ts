@@ -1,3 +1,4 @@
+import { ARCHIVE_USAGE } from './archive-command.ts'
 import { RELAY_USAGE } from './relay-command.ts'
 
 export function usage(): string {
@@ -9,6 +10,7 @@ Commands:
   partners  Register and manage partner client apps (dynamic client registration)
   login     Get an access token for an app by the code flow with PKCE
   relay     Relay Salesforce platform events to routes or Lambda functions; status, dead letters
+  archive   Archive Opportunities with their files to S3 or a folder; verify an archive
   devorg    Run the dev org, a local Salesforce-compatible org
   --help    Show this help
   --version Show the version
@@ -33,6 +35,7 @@ forcegate login --org <url> --client-id <id> [--redirect-uri http://127.0.0.1:87
   URL, waits for the browser on the loopback redirect URI, prints the access token.
 
 ${RELAY_USAGE}
+${ARCHIVE_USAGE}
 forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>]
 `
 }
