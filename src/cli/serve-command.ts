@@ -83,7 +83,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
       ...(args.stage === undefined ? {} : { stage: args.stage }),
     })
   } catch (err) {
-    const why = listenFailure(err, '--port', 'FORCEGATE_PORT')
+    const why = listenFailure(err, '--port or FORCEGATE_PORT')
     if (why === undefined) throw err
     io.err(`forcegate serve: ${why}\n`)
     return 1
