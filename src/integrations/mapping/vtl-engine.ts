@@ -24,7 +24,7 @@ type Ast = ReturnType<typeof parse>
 interface RefAst {
   readonly id: string
   readonly prue?: boolean
-  readonly args?: unknown[]
+  readonly args?: unknown[] | false
   readonly path?: readonly unknown[]
 }
 
@@ -110,6 +110,32 @@ class LimitedCompile extends Compile {
     if (local.isLocal) ret = local.value
     if (ast.path !== undefined) for (const property of ast.path) ret = self.getAttributes(property, ret, ast)
     return (isVal === true && ret === undefined ? '' : ret) as string
+  }
+
+  /**
+   * Method calls go straight to java-methods.ts, the only callables a template has; velocityjs's
+   * own path (a payload object, a handler search and a debug call per call) ends there too.
+   */
+  getPropMethod(property: RefAst, baseRef: unknown): unknown {
+    // velocityjs writes `args: false` for `$x.m()`.
+    const args = Array.isArray(property.args) ? property.args.map((a) => this.getLiteral(a as never)) : []
+    return callMethod(baseRef, property.id, args)
+  }
+
+  // The #stop() and #eval() macros velocityjs gives every render, made once per engine.
+  readonly #macros = {
+    stop: (): string => {
+      this.runState.stop = true
+      return ''
+    },
+    eval: (str: string, local?: object): string => this.eval(str, local),
+  }
+
+  override render(context?: Parameters<Compile['render']>[0], _macros?: unknown, silence?: boolean): string {
+    this.silence = silence === true
+    this.context = context ?? {}
+    this.macros = this.#macros
+    return this.renderAstList()
   }
 
   /** Clears what one render leaves behind (loop variables, #define, #stop) for the next. */
