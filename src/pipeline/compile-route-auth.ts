@@ -13,8 +13,10 @@ import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { ApiDefinition, RouteSpec, SecuritySchemeSpec } from '../config/openapi/api-definition.ts'
 import { type AuthorizerSpec, readAuthorizerScheme } from '../config/openapi/read-authorizer-scheme.ts'
 import { hasSalesforceExtension, readSalesforceScheme } from '../config/openapi/read-salesforce-scheme.ts'
+import { readSessionScheme } from '../config/openapi/read-session-scheme.ts'
 import type { ApiDialect } from '../dialect/api-dialect.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
+import { bearerCredential, createIdentityChecks, sessionCredential } from './identity-route-check.ts'
 import { jwtRouteAuth } from './jwt-route-auth.ts'
 import { invokeByName, lambdaRouteAuth } from './lambda-route-auth.ts'
 import { type PartnerChecks, salesforceRouteAuth } from './salesforce-route-auth.ts'
@@ -44,6 +46,7 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
   const arns = new Map<string, string>()
   const salesforce = new Map<string, SalesforceEnforcer>()
   const invoke = invokeByName(deps.invoker, arns)
+  const withRequirement = createIdentityChecks(deps)
 
   return async function compileRouteAuth(
     route: RouteSpec,
@@ -75,7 +78,10 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
           deps.lineOf(pointer),
         )
       }
-      return deps.sessionAuth(dialect)
+      const session = readSessionScheme(api.file, scheme, deps.lineOf)
+      const ttlSeconds = session.cacheTtlSeconds
+      const auth = deps.sessionAuth(dialect)
+      return withRequirement(auth, name, session.require, { ttlSeconds, timeoutMs: 3000 }, sessionCredential)
     }
     const spec = readAuthorizerScheme(api.file, scheme, dialect, deps.lineOf)
     if (spec.type === 'jwt') {
@@ -148,13 +154,16 @@ export function createRouteAuthCompiler(deps: AuthDeps) {
     }
     // One enforcer per scheme: every route shares its caches and in-flight introspections.
     const routeEnforcer = enforcer.forRoute({ requiredScopes: scopes, scopeMode: sf.scopeMatch })
-    return salesforceRouteAuth(
+    const auth = salesforceRouteAuth(
       routeEnforcer,
       sf,
       scopes,
       deps.partners,
       dialect.identityContext('lambda', payload),
     )
+    const org = deps.salesforceOrgs.get(sf.org)!
+    const cache = { ttlSeconds: sf.cacheTtlSeconds, timeoutMs: org.timeoutMs }
+    return withRequirement(auth, name, sf.require, cache, bearerCredential(org.issuer))
   }
 
   async function buildLambdaAuthorizer(
