@@ -23,7 +23,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   partners: ['lib', 'errors', 'cache', 'observability', 'store', 'config'],
   store: ['lib', 'errors'],
   portal: ['lib', 'errors', 'cache', 'observability', 'store', 'partners', 'http', 'config'],
-  flows: ['lib', 'errors', 'cache', 'observability', 'aws', 'events', 'http', 'store'],
+  flows: ['lib', 'errors', 'cache', 'observability', 'aws', 'events', 'http', 'store', 'integrations'],
   relay: ['lib', 'errors', 'cache', 'aws', 'config'],
   pipeline: ['*'],
   cli: ['*'],

@@ -6,6 +6,7 @@ import { loginCommand } from './login-command.ts'
 import { partnersCommand } from './partners-command.ts'
 import { relayCommand } from './relay-command.ts'
 import { serveCommand } from './serve-command.ts'
+import { syncCommand } from './sync-command.ts'
 import { usage } from './usage.ts'
 
 export interface CliIo {
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     if (command === 'login') return await loginCommand(rest, io)
     if (command === 'partners') return await partnersCommand(rest, io)
     if (command === 'relay') return await relayCommand(rest, io)
+    if (command === 'sync') return await syncCommand(rest, io)
     if (command === 'archive') return await archiveCommand(rest, io)
     io.err(`forcegate: unknown command '${command}'\n\n${usage()}`)
     return 2

@@ -1,5 +1,6 @@
 import { ARCHIVE_USAGE } from './archive-command.ts'
 import { RELAY_USAGE } from './relay-command.ts'
+import { SYNC_USAGE } from './sync-command.ts'
 
 export function usage(): string {
   return `Usage: forcegate <command> [options]
@@ -11,6 +12,7 @@ Commands:
   login     Get an access token for an app by the code flow with PKCE
   relay     Relay Salesforce platform events to routes or Lambda functions; status, dead letters
   archive   Archive Opportunities with their files to S3 or a folder; verify an archive
+  sync      Back-fill customers into Salesforce as Contacts (resumable, with an error report)
   devorg    Run the dev org, a local Salesforce-compatible org
   --help    Show this help
   --version Show the version
@@ -35,6 +37,7 @@ forcegate login --org <url> --client-id <id> [--redirect-uri http://127.0.0.1:87
   URL, waits for the browser on the loopback redirect URI, prints the access token.
 
 ${RELAY_USAGE}
+${SYNC_USAGE}
 ${ARCHIVE_USAGE}
 forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>]
 `
