@@ -80,9 +80,12 @@ export async function openRelay(options: {
   readonly configFile: string | undefined
   readonly functionsFolders?: readonly string[]
   readonly gatewayUrl?: string
+  /** Applied to the validated file before planning (npm start points it at its dev org). */
+  readonly configPatch?: (config: GatewayFile) => void
 }): Promise<OpenedRelay | undefined> {
   if (options.configFile === undefined) return undefined
   const loaded = await load(options.configFile)
+  options.configPatch?.(loaded.config)
   if (loaded.config.subscriptions.length === 0) return undefined
   const plan = planRelay(loaded.config, loaded.doc.file, (p) => loaded.doc.lineOf(p))
   const invoker = await lambdaInvoker(plan, loaded, options.functionsFolders ?? [])

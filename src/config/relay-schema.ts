@@ -42,6 +42,26 @@ export const RelayOrgSchema = Type.Object(
       }),
     ),
     clientSecret: Type.Optional(SecretRefSchema),
+    jwtBearer: Type.Optional(
+      Type.Object(
+        {
+          username: Type.String({ minLength: 1, description: 'The integration user the token is for.' }),
+          privateKey: SecretRefSchema,
+          audience: Type.Optional(
+            Type.String({
+              pattern: '^https?://',
+              description:
+                'The assertion audience (Salesforce: https://login.salesforce.com or https://test.salesforce.com); default the org issuer.',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "JWT bearer flow (RFC 7523) instead of client credentials: an assertion signed with the private key of the connected app's certificate.",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 )
@@ -98,6 +118,11 @@ export const SubscriptionSchema = Type.Object(
               method: Type.String({ pattern: '^[A-Z]{3,7}$', default: 'POST' }),
               path: Type.String({ pattern: '^/' }),
               headers: Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), HeaderValue, { default: {} }),
+              authorization: Type.Optional(
+                Type.Literal('org', {
+                  description: "org: send the relay's own access token for the org as Authorization: Bearer.",
+                }),
+              ),
             },
             { additionalProperties: false },
           ),

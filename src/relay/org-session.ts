@@ -1,18 +1,23 @@
 // The relay's own access token for an org: the client credentials flow against the org's token
-// endpoint with a connected app whose Run-As user may read the events. The token is kept until
-// the Pub/Sub API refuses it (Salesforce's tokens carry no expiry); then a new one is fetched.
+// endpoint with a connected app whose Run-As user may read the events, or the JWT bearer flow
+// (RFC 7523) for a named integration user with an assertion signed by the key of the app's
+// certificate. The token is kept until the org refuses it (Salesforce's tokens carry no
+// expiry); then a new one is fetched.
 
+import { jwtBearerAssertion } from './jwt-bearer-assertion.ts'
 import type { PubSubAuth } from './pubsub-client.ts'
+import type { OrgGrant } from './relay-plan.ts'
 
 export interface OrgSessionOptions {
   /** The org's My Domain (or login) URL. */
   readonly issuer: string
   readonly clientId: string
-  readonly clientSecret: string
+  readonly grant: OrgGrant
   /** The expected org id; without it, read from the token response's identity URL. */
   readonly orgId?: string
   readonly timeoutMs: number
   readonly fetch?: typeof fetch
+  readonly clock?: () => number
 }
 
 export class OrgTokenError extends Error {
@@ -45,6 +50,24 @@ export class OrgSession {
     this.#current = undefined
   }
 
+  #grantForm(): URLSearchParams {
+    const o = this.#options
+    if (o.grant.kind === 'client_credentials')
+      return new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: o.clientId,
+        client_secret: o.grant.clientSecret,
+      })
+    const assertion = jwtBearerAssertion({
+      clientId: o.clientId,
+      username: o.grant.username,
+      audience: o.grant.audience,
+      privateKey: o.grant.privateKey,
+      now: (o.clock ?? Date.now)(),
+    })
+    return new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion })
+  }
+
   async #fetchToken(): Promise<PubSubAuth> {
     const o = this.#options
     const doFetch = o.fetch ?? fetch
@@ -53,11 +76,7 @@ export class OrgSession {
       res = await doFetch(`${o.issuer}/services/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: o.clientId,
-          client_secret: o.clientSecret,
-        }),
+        body: this.#grantForm(),
         signal: AbortSignal.timeout(o.timeoutMs),
       })
     } catch (err) {

@@ -3,6 +3,7 @@
 // its target is exactly one of route or lambda, secrets and certificates can be read. Every
 // problem is reported in one run, with its pointer and line.
 
+import { createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { type FunctionRef, parseFunctionRef } from '../aws/function-ref.ts'
@@ -11,12 +12,23 @@ import type { SubscriptionConfig } from '../config/relay-schema.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 
+/** How the relay gets its token: the client credentials flow, or a JWT bearer assertion (RFC 7523). */
+export type OrgGrant =
+  | { readonly kind: 'client_credentials'; readonly clientSecret: string }
+  | {
+      readonly kind: 'jwt_bearer'
+      readonly username: string
+      /** PEM private key of the connected app's certificate. */
+      readonly privateKey: string
+      readonly audience: string
+    }
+
 export interface OrgPlan {
   readonly name: string
   readonly issuer: string
   readonly orgId?: string
   readonly clientId: string
-  readonly clientSecret: string
+  readonly grant: OrgGrant
   readonly timeoutMs: number
   readonly endpoint: string
   /** PEM roots to trust; undefined: the system's. */
@@ -30,6 +42,8 @@ export type TargetPlan =
       readonly method: string
       readonly path: string
       readonly headers: Readonly<Record<string, string>>
+      /** Send the relay's own org token as the bearer. */
+      readonly orgToken: boolean
       readonly timeoutMs: number
     }
   | { readonly kind: 'lambda'; readonly fn: FunctionRef; readonly timeoutMs: number }
@@ -45,6 +59,15 @@ export interface RelayPlan {
   readonly dedupeWindowMs: number
   readonly gatewayUrl?: string
   readonly subscriptions: readonly SubscriptionPlan[]
+}
+
+function isPrivateKey(pem: string): boolean {
+  try {
+    createPrivateKey(pem)
+    return true
+  } catch {
+    return false
+  }
 }
 
 const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/
@@ -92,17 +115,35 @@ export function planRelay(
           fail(`${base}/pubsub/ca/file`, `the certificate file ${relayOrg.pubsub.ca.file} cannot be read`)
         }
       }
-      const clientSecret =
-        relayOrg.clientSecret === undefined
-          ? secret(sf.introspection.clientSecret, `/salesforce/orgs/${name}/introspection/clientSecret`)
-          : secret(relayOrg.clientSecret, `${base}/clientSecret`)
-      if (clientSecret !== undefined) {
+      const issuer = sf.issuer.replace(/\/+$/, '')
+      let grant: OrgGrant | undefined
+      const jwt = relayOrg.jwtBearer
+      if (jwt !== undefined) {
+        const pointer = `${base}/jwtBearer/privateKey`
+        const privateKey = secret(jwt.privateKey, pointer)
+        if (privateKey !== undefined && !isPrivateKey(privateKey))
+          fail(
+            pointer,
+            'must be a PEM private key (the key of the certificate uploaded to the connected app)',
+          )
+        else if (privateKey !== undefined)
+          grant = { kind: 'jwt_bearer', username: jwt.username, privateKey, audience: jwt.audience ?? issuer }
+      } else {
+        const clientSecret =
+          relayOrg.clientSecret === undefined
+            ? secret(sf.introspection.clientSecret, `/salesforce/orgs/${name}/introspection/clientSecret`)
+            : secret(relayOrg.clientSecret, `${base}/clientSecret`)
+        if (clientSecret !== undefined) grant = { kind: 'client_credentials', clientSecret }
+      }
+      if (jwt !== undefined && relayOrg.clientSecret !== undefined)
+        fail(`${base}/clientSecret`, 'is not used with jwtBearer: give one of them')
+      if (grant !== undefined) {
         plan = {
           name,
-          issuer: sf.issuer.replace(/\/+$/, ''),
+          issuer,
           ...(sf.orgId === undefined ? {} : { orgId: sf.orgId }),
           clientId: relayOrg.clientId ?? sf.introspection.clientId,
-          clientSecret,
+          grant,
           timeoutMs: sf.timeoutMs,
           endpoint: relayOrg.pubsub.endpoint,
           ...(ca === undefined ? {} : { ca }),
@@ -131,14 +172,24 @@ export function planRelay(
       fail(`${at}/target`, 'needs exactly one of route or lambda')
     } else if (t.route !== undefined) {
       const headers: Record<string, string> = {}
+      const orgToken = t.route.authorization === 'org'
       for (const [name, value] of Object.entries(t.route.headers)) {
         const pointer = `${at}/target/route/headers/${name}`
         if (name.toLowerCase().startsWith('x-forcegate-'))
           fail(pointer, "x-forcegate-* headers are the gateway's own and are stripped from requests")
+        if (orgToken && name.toLowerCase() === 'authorization')
+          fail(pointer, 'is set by authorization: org; give one of them')
         const v = typeof value === 'string' ? value : secret(value, pointer)
         if (v !== undefined) headers[name.toLowerCase()] = v
       }
-      target = { kind: 'route', method: t.route.method, path: t.route.path, headers, timeoutMs: t.timeoutMs }
+      target = {
+        kind: 'route',
+        method: t.route.method,
+        path: t.route.path,
+        headers,
+        orgToken,
+        timeoutMs: t.timeoutMs,
+      }
     } else if (t.lambda !== undefined) {
       const name = t.lambda.function
       const fn =

@@ -26,6 +26,8 @@ export interface RelayDeps {
   readonly random?: () => number
   /** The file named in errors about the plan. */
   readonly file: string
+  /** For the org's token endpoint (tests watch the tokens). */
+  readonly fetch?: typeof fetch
 }
 
 export interface Relay {
@@ -49,8 +51,25 @@ export function channelCredentials(org: OrgPlan): ChannelCredentials {
   return credentials.createSsl(org.ca ?? null)
 }
 
-/** Builds a subscription's target (also used by `relay dlq retry`). */
-export function targetFor(sub: SubscriptionPlan, deps: RelayDeps): RelayTarget {
+/** The relay's session with an org (its token), shared by the org's subscriptions. */
+export function orgSessionFor(org: OrgPlan, deps: Pick<RelayDeps, 'fetch' | 'clock'>): OrgSession {
+  return new OrgSession({
+    issuer: org.issuer,
+    clientId: org.clientId,
+    grant: org.grant,
+    timeoutMs: org.timeoutMs,
+    ...(org.orgId === undefined ? {} : { orgId: org.orgId }),
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+  })
+}
+
+/** Builds a subscription's target (also used by `relay dlq retry`, which passes no session). */
+export function targetFor(
+  sub: SubscriptionPlan,
+  deps: RelayDeps,
+  session: OrgSession = orgSessionFor(sub.org, deps),
+): RelayTarget {
   const t = sub.target
   if (t.kind === 'lambda')
     return lambdaTarget({
@@ -72,32 +91,33 @@ export function targetFor(sub: SubscriptionPlan, deps: RelayDeps): RelayTarget {
     path: t.path,
     headers: t.headers,
     timeoutMs: t.timeoutMs,
+    ...(t.orgToken
+      ? {
+          orgToken: {
+            token: async () => (await session.auth()).accessToken,
+            invalidate: () => session.invalidate(),
+          },
+        }
+      : {}),
   })
 }
 
 export function startRelay(plan: RelayPlan, deps: RelayDeps): Relay {
   const clock = deps.clock ?? Date.now
-  const targets = plan.subscriptions.map((sub) => targetFor(sub, deps))
+  const clients = new Map<string, { client: PubSubClient; session: OrgSession }>()
+  const orgOf = (o: OrgPlan) => {
+    let org = clients.get(o.name)
+    if (org === undefined) {
+      org = { client: new PubSubClient(o.endpoint, channelCredentials(o)), session: orgSessionFor(o, deps) }
+      clients.set(o.name, org)
+    }
+    return org
+  }
+  const targets = plan.subscriptions.map((sub) => targetFor(sub, deps, orgOf(sub.org).session))
   const store = new RelayStore(plan.storePath, clock)
   store.pruneDelivered(plan.dedupeWindowMs)
-  const clients = new Map<string, { client: PubSubClient; session: OrgSession }>()
   const runners = plan.subscriptions.map((sub, i) => {
-    let org = clients.get(sub.org.name)
-    if (org === undefined) {
-      const o = sub.org
-      org = {
-        client: new PubSubClient(o.endpoint, channelCredentials(o)),
-        session: new OrgSession({
-          issuer: o.issuer,
-          clientId: o.clientId,
-          clientSecret: o.clientSecret,
-          timeoutMs: o.timeoutMs,
-          ...(o.orgId === undefined ? {} : { orgId: o.orgId }),
-        }),
-      }
-      clients.set(sub.org.name, org)
-    }
-    const { client, session } = org
+    const { client, session } = orgOf(sub.org)
     return new SubscriptionRunner({
       config: sub.config,
       subscribe: (auth) => client.subscribe(auth),

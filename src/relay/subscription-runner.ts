@@ -96,6 +96,8 @@ export class SubscriptionRunner {
     while (!this.#stopping) {
       try {
         const auth = await this.#d.auth()
+        // stop() may have come while the token was fetched: no stream is open yet to cancel.
+        if (this.#stopping) break
         await this.#subscribeOnce(auth, () => {
           if (failures > 0 || authRenewed) this.#d.log.info({ relay: this.#name }, 'subscription resumed')
           failures = 0

@@ -199,7 +199,12 @@ describe('npm start (the dev org and the gateway in one process)', () => {
     const home = mkdtempSync(join(tmpdir(), 'forcegate-start-'))
     try {
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME }
-      Object.assign(env, { FORCEGATE_HOME: home, FORCEGATE_PORT: '0', FORCEGATE_DEVORG_PORT: '0' })
+      Object.assign(env, {
+        FORCEGATE_HOME: home,
+        FORCEGATE_PORT: '0',
+        FORCEGATE_DEVORG_PORT: '0',
+        FORCEGATE_PUBSUB_PORT: '0',
+      })
       const started = await start(process.execPath, [], {
         script: fileURLToPath(new URL('../../bin/start.ts', import.meta.url)),
         env,

@@ -30,7 +30,7 @@ subscriptions:
     assert.equal(p.storePath, '/cfg/.forcegate/relay.db')
     const [sub] = p.subscriptions
     assert.equal(sub?.org.clientId, 'gw')
-    assert.equal(sub?.org.clientSecret, 's3cret')
+    assert.deepEqual(sub?.org.grant, { kind: 'client_credentials', clientSecret: 's3cret' })
     assert.equal(sub?.config.onLostReplay, 'fail')
     assert.equal(sub?.config.batchSize, 100)
     assert.deepEqual(sub?.target, {
