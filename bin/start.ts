@@ -3,8 +3,12 @@
  * local Salesforce-compatible org) and the order-status example protected by Salesforce
  * identity, with partner onboarding and the admin API, printing what to try once it is up.
  *
- * Environment: FORCEGATE_PORT (8080), FORCEGATE_DEVORG_PORT (4400), FORCEGATE_HOME (.forcegate:
- * the dev org's data, the partner store, its encryption key and the admin token live there).
+ * The relay runs beside the gateway: Order_Event__e published at the dev org reaches the
+ * example's POST /orders/events route over the dev org's Pub/Sub API.
+ *
+ * Environment: FORCEGATE_PORT (8080), FORCEGATE_DEVORG_PORT (4400), FORCEGATE_PUBSUB_PORT (7443,
+ * the dev org's Pub/Sub API), FORCEGATE_HOME (.forcegate: the dev org's data, the partner store,
+ * its encryption key, the admin token, the relay's checkpoints and the order events live there).
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -12,6 +16,8 @@ import { join, resolve } from 'node:path'
 import { startDevOrg } from '../devorg/index.ts'
 import { formatRouteTable } from '../src/cli/format-route-table.ts'
 import { guardProcess } from '../src/cli/guard-process.ts'
+import { openRelay } from '../src/cli/relay-command.ts'
+import type { GatewayFile } from '../src/config/gateway-file-schema.ts'
 import { startGateway } from '../src/gateway.ts'
 import { loadOrCreateEncryptionKey } from '../src/partners/encryption-key-file.ts'
 
@@ -22,8 +28,10 @@ const storePath = join(home, 'partners.db')
 const org = await startDevOrg({
   port: Number(process.env.FORCEGATE_DEVORG_PORT ?? 4400),
   dataDir: join(home, 'devorg'),
+  pubsub: { port: Number(process.env.FORCEGATE_PUBSUB_PORT ?? 7443) },
   log: () => {},
 })
+const pubsub = org.pubsub!
 const gatewayApp = org.seed.connectedApps.find((a) => a.introspectAll === true)
 if (gatewayApp === undefined) throw new Error('the dev org seed has no introspectAll app for the gateway')
 
@@ -37,6 +45,8 @@ process.env.FORCEGATE_ENCRYPTION_KEY ??= loadOrCreateEncryptionKey(
   storePath,
 ).key
 process.env.FORCEGATE_ADMIN_TOKEN ??= persistentToken(join(home, 'admin-token'))
+// Where the example's order-events function keeps the events it applied (its "database").
+process.env.ORDER_EVENTS_FILE ??= join(home, 'order-events.jsonl')
 
 // Other commands (serve, explain, partners) need the same secrets: one file to source.
 writeFileSync(
@@ -54,24 +64,37 @@ writeFileSync(
 )
 
 const port = Number(process.env.FORCEGATE_PORT ?? 8080)
+const configFile = 'examples/order-status/forcegate.yaml'
+/** The example names the dev org's default addresses; follow the ones actually in use. */
+function followDevOrg(config: GatewayFile): void {
+  const devorg = config.salesforce.orgs.devorg
+  if (devorg !== undefined) Object.assign(devorg, { issuer: org.issuer, orgId: org.orgId })
+  if (config.partners !== undefined) {
+    config.partners.org.url = org.url
+    config.partners.store.path = storePath
+  }
+  if (config.portal !== undefined) {
+    config.portal.sessions.path = join(home, 'sessions.db')
+    if (port !== 0) config.portal.publicOrigin = `http://127.0.0.1:${port}`
+  }
+  const relayOrg = config.relay.orgs.devorg
+  if (relayOrg !== undefined) relayOrg.pubsub.endpoint = pubsub.endpoint
+  config.relay.store = join(home, 'relay.db')
+}
 const gateway = await startGateway({
   apiFile: 'examples/order-status/openapi.yaml',
-  configFile: 'examples/order-status/forcegate.yaml',
+  configFile,
   port,
-  configPatch(config) {
-    // The example names the dev org's default address; follow the one actually in use.
-    const devorg = config.salesforce.orgs.devorg
-    if (devorg !== undefined) Object.assign(devorg, { issuer: org.issuer, orgId: org.orgId })
-    if (config.partners !== undefined) {
-      config.partners.org.url = org.url
-      config.partners.store.path = storePath
-    }
-    if (config.portal !== undefined) {
-      config.portal.sessions.path = join(home, 'sessions.db')
-      if (port !== 0) config.portal.publicOrigin = `http://127.0.0.1:${port}`
-    }
-  },
+  configPatch: followDevOrg,
 })
+// The relay, as `forcegate serve` runs it: route targets reach this gateway's listener.
+const relay = await openRelay({ configFile, gatewayUrl: gateway.url, configPatch: followDevOrg }).catch(
+  async (error: unknown) => {
+    await gateway.close(0)
+    await org.close()
+    throw error
+  },
+)
 guardProcess((kind, err) =>
   process.stderr.write(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`),
 )
@@ -95,6 +118,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 
 async function closeAll(): Promise<void> {
   try {
+    // The relay first: a delivery in flight finishes through the still-open listener.
+    await relay?.close()
     await gateway.close()
   } finally {
     await org.close()
@@ -102,6 +127,7 @@ async function closeAll(): Promise<void> {
 }
 
 process.stderr.write(`dev org: ${org.url} (users, apps and secrets: devorg/seed/default-seed.json)\n`)
+process.stderr.write(`dev org Pub/Sub API: ${pubsub.endpoint} (TLS, self-signed)\n`)
 process.stderr.write(formatRouteTable(gateway.table, gateway.url))
 process.stderr.write(`
 Admin token (partners API): ${process.env.FORCEGATE_ADMIN_TOKEN}
@@ -114,6 +140,10 @@ Try it (README "Walkthrough" has every step):
   curl -i ${gateway.url}/orders/1001                 # 401: a Salesforce token is required
   node bin/forcegate.js partners register --org ${org.url} --name "Acme" \\
        --redirect-uri http://127.0.0.1:8765/callback --api order-status --plan standard
+
+Platform events (README "Walkthrough: an order event from Salesforce"): publish Order_Event__e
+at ${org.url}/services/data/v62.0/sobjects/Order_Event__e; the relay delivers it to
+POST /orders/events; GET ${gateway.url}/orders/<id>/events shows what it changed.
 
 Ctrl-C stops it.
 `)

@@ -22,7 +22,13 @@ let orgUrl: string
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'forcegate-start-'))
   child = spawn(process.execPath, [START], {
-    env: { ...process.env, FORCEGATE_HOME: home, FORCEGATE_PORT: '0', FORCEGATE_DEVORG_PORT: '0' },
+    env: {
+      ...process.env,
+      FORCEGATE_HOME: home,
+      FORCEGATE_PORT: '0',
+      FORCEGATE_DEVORG_PORT: '0',
+      FORCEGATE_PUBSUB_PORT: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const output = watchOutput(child, 'npm start')

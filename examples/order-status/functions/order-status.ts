@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { latestStatus } from './order-events-log.ts'
 
 // A Lambda handler like any other: it receives API Gateway's proxy event and returns a proxy response.
 interface Order {
@@ -32,12 +33,14 @@ export async function handler(event: ProxyEvent) {
     username: authorizer.username ?? null,
     clientId: authorizer.clientId ?? null,
   }
+  // Order events relayed from the org (POST /orders/events) change an order's status.
+  const current = orders.map((o) => ({ ...o, status: latestStatus(o.orderId) ?? o.status }))
   if (event.resource === '/orders') {
     const status = event.queryStringParameters?.status
-    const list = status === undefined ? orders : orders.filter((o) => o.status === status.toUpperCase())
+    const list = status === undefined ? current : current.filter((o) => o.status === status.toUpperCase())
     return json(200, { orders: list, caller })
   }
-  const order = orders.find((o) => o.orderId === event.pathParameters?.orderId)
+  const order = current.find((o) => o.orderId === event.pathParameters?.orderId)
   if (order === undefined) return json(404, { message: `order ${event.pathParameters?.orderId} not found` })
   return json(200, { ...order, caller })
 }
