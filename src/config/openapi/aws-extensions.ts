@@ -51,6 +51,8 @@ const INTEGRATION: Fields = {
   passthroughBehavior: S,
   contentHandling: S,
   responses: { support: 'supported', entries: INTEGRATION_RESPONSE },
+  // HTTP APIs' response parameter mapping (by status code): ignoring it would change responses.
+  responseParameters: U,
   cacheKeyParameters: I,
   cacheNamespace: I,
   credentials: I,

@@ -110,10 +110,11 @@ describe('strict documents: x-amazon-apigateway-* keys', () => {
         '        uri: http://x',
         '        connectionType: VPC_LINK',
         '        connectionId: abc',
+        '        responseParameters: { "200": { "overwrite:statuscode": "204" } }',
         '',
       ].join('\n'),
     )
-    assert.equal(messages.length, 3)
+    assert.equal(messages.length, 4)
     assert.match(
       messages[0]!,
       /\/x-amazon-apigateway-policy: is an API Gateway extension that forcegate does not support yet/,
@@ -122,6 +123,10 @@ describe('strict documents: x-amazon-apigateway-* keys', () => {
     assert.match(
       messages[2]!,
       /connectionId: is a field of x-amazon-apigateway-integration that forcegate does not support yet/,
+    )
+    assert.match(
+      messages[3]!,
+      /responseParameters: is a field of x-amazon-apigateway-integration that forcegate does not support yet/,
     )
   })
 
