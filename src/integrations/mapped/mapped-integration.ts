@@ -148,6 +148,8 @@ function render(
   }
 }
 
+const LOCATIONS = ['header', 'querystring', 'path'] as const
+
 function prepareRequest(
   mapping: CompiledMapping,
   binaryMediaTypes: readonly string[],
@@ -181,19 +183,26 @@ function prepareRequest(
   const querystring: Record<string, string> = {}
   const path: Record<string, string> = {}
   const maps = { header, querystring, path }
-  for (const [target, value] of applyParameterMappings(
-    mapping.requestParameters,
-    requestSources(method, text, context),
-  ))
-    maps[target.location][target.name] = value
+  if (mapping.requestParameters.length > 0)
+    for (const [target, value] of applyParameterMappings(
+      mapping.requestParameters,
+      requestSources(method, text, context),
+    ))
+      maps[target.location][target.name] = value
   // $context.requestOverride, written by the template, wins over the mapped parameters.
   const override = context.requestOverride as Record<
     'header' | 'querystring' | 'path',
     Record<string, unknown>
   >
-  for (const location of ['header', 'querystring', 'path'] as const)
-    for (const [name, value] of Object.entries(override[location] ?? {}))
-      if (value !== undefined && value !== null) maps[location][name] = String(value)
+  for (const location of LOCATIONS) {
+    const written = override[location]
+    if (written !== undefined && written !== null)
+      for (const name in written) {
+        const value = written[name]
+        if (Object.hasOwn(written, name) && value !== undefined && value !== null)
+          maps[location][name] = String(value)
+      }
+  }
   return {
     method,
     context,
@@ -227,13 +236,14 @@ function mapResponse(
   const raw = (): Buffer => (typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body)
   const text = typeof answer.body === 'string' && !binary ? answer.body : templateText(raw(), binary)
   const headers: [string, string][] = []
-  for (const [target, value] of applyParameterMappings(chosen.parameters, {
-    responseHeader: answer.headers,
-    responseBody: text,
-    context,
-    stageVariables: method.stageVariables,
-  }))
-    headers.push([target.name, value])
+  if (chosen.parameters.length > 0)
+    for (const [target, value] of applyParameterMappings(chosen.parameters, {
+      responseHeader: answer.headers,
+      responseBody: text,
+      context,
+      stageVariables: method.stageVariables,
+    }))
+      headers.push([target.name, value])
   const accept = lastHeader(call.view.request, 'accept')
   const { contentType, template } = selectResponseTemplate(chosen.templates, accept)
   const body =

@@ -4,8 +4,9 @@
  * repeated header or query parameter, as API Gateway keeps), multi-value maps for
  * `method.request.multivalue*`, and the facts `$context` is made of.
  */
-import { requestContextV1 } from '../../events/request-context.ts'
-import { parseQuery } from '../../http/gateway-request.ts'
+import { formatRequestTime } from '../../events/request-time.ts'
+import { domainOf } from '../../events/request-view.ts'
+import { lastHeader, parseQuery } from '../../http/gateway-request.ts'
 import type { ContextFacts } from '../mapping/context-variable.ts'
 import type { MethodRequestParams } from '../mapping/input-variable.ts'
 import type { MappingSources } from '../mapping/parameter-mapping.ts'
@@ -34,23 +35,42 @@ export function methodRequestOf(call: Pick<IntegrationCall, 'view' | 'authorizer
     query[name] = values
     querystring[name] = values.at(-1) as string
   }
-  const ctx = requestContextV1(view)
+  // The same facts as a proxy event's requestContext, without building that whole object.
+  const { domainName, domainPrefix } = domainOf(view)
+  const stagePrefix = view.stage === '$default' ? '' : `/${view.stage}`
   const facts: ContextFacts = {
     requestId: req.requestId,
     httpMethod: req.method,
     resourcePath: view.resourcePath,
-    path: ctx.path as string,
+    path: `${stagePrefix}${req.path}`,
     stage: view.stage,
     apiId: view.deployment.apiId,
     accountId: view.deployment.accountId,
     resourceId: view.deployment.resourceId,
-    domainName: ctx.domainName as string,
-    domainPrefix: ctx.domainPrefix as string,
+    domainName,
+    domainPrefix,
     protocol: req.protocol,
-    requestTime: ctx.requestTime as string,
+    requestTime: formatRequestTime(req.receivedAt),
     requestTimeEpoch: req.receivedAt,
-    identity: ctx.identity as Record<string, string | null>,
+    identity: {
+      accessKey: null,
+      accountId: null,
+      caller: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      sourceIp: req.sourceIp,
+      user: null,
+      userAgent: lastHeader(req, 'user-agent') ?? null,
+      userArn: null,
+      clientCert: null,
+    },
     ...(call.authorizer === undefined ? {} : { authorizer: call.authorizer }),
+    ...(headers['idempotency-key'] === undefined
+      ? {}
+      : { idempotencyKey: headers['idempotency-key'].at(-1) as string }),
   }
   return {
     params: { path: { ...(view.pathParameters ?? {}) }, querystring, header },
