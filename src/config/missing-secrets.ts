@@ -6,10 +6,11 @@ import { secretFilePath } from './secret-ref.ts'
 import { childPointer } from './source-document.ts'
 
 /**
- * Resolved later, not at start-up: the relay's (its own command reads them) and the
- * registration token (read at each registration, so that a regenerated one is picked up).
+ * Resolved later, not at start-up: the relay's and its subscriptions' (the relay command reads
+ * them) and the registration token (read at each registration, so that a regenerated one is
+ * picked up).
  */
-const NOT_AT_START = [/^\/relay(\/|$)/, /\/initialAccessToken$/]
+const NOT_AT_START = [/^\/relay(\/|$)/, /^\/subscriptions(\/|$)/, /\/initialAccessToken$/]
 
 /**
  * Every secret reference of the validated configuration whose variable is unset or whose file

@@ -60,10 +60,11 @@ describe('missing secrets, all in one run', () => {
     }
   })
 
-  test('the registration token and the relay are not needed to start', () => {
+  test('the registration token, the relay and its subscriptions are not needed to start', () => {
     const config = {
       partners: { org: { initialAccessToken: { env: 'FG_TEST_UNSET_A' } } },
       relay: { orgs: { o: { clientSecret: { env: 'FG_TEST_UNSET_B' } } } },
+      subscriptions: [{ target: { url: { headers: { 'x-key': { env: 'FG_TEST_UNSET_C' } } } } }],
       portal: { client: { clientSecret: { env: 'FG_TEST_SET' } } },
     }
     assert.deepEqual(
