@@ -6,6 +6,9 @@
  * The relay runs beside the gateway: Order_Event__e published at the dev org reaches the
  * example's POST /orders/events route over the dev org's Pub/Sub API.
  *
+ * The employee blog (examples/employee-blog) runs beside it on FORCEGATE_BLOG_PORT (8081, the
+ * callback the dev org's "Employee Blog" app knows); its posts are in BLOG_DB (.forcegate/blog.db).
+ *
  * Environment: FORCEGATE_PORT (8080), FORCEGATE_DEVORG_PORT (4400), FORCEGATE_PUBSUB_PORT (7443,
  * the dev org's Pub/Sub API), FORCEGATE_HOME (.forcegate: the dev org's data, the partner store,
  * its encryption key, the admin token, the relay's checkpoints and the order events live there).
@@ -47,6 +50,9 @@ process.env.FORCEGATE_ENCRYPTION_KEY ??= loadOrCreateEncryptionKey(
 process.env.FORCEGATE_ADMIN_TOKEN ??= persistentToken(join(home, 'admin-token'))
 // Where the example's order-events function keeps the events it applied (its "database").
 process.env.ORDER_EVENTS_FILE ??= join(home, 'order-events.jsonl')
+process.env.FORCEGATE_BLOG_CLIENT_SECRET ??=
+  org.seed.connectedApps.find((a) => a.name === 'Employee Blog')?.clientSecret ?? ''
+process.env.BLOG_DB ??= join(home, 'blog.db')
 
 // Other commands (serve, explain, partners) need the same secrets: one file to source.
 writeFileSync(
@@ -57,6 +63,7 @@ writeFileSync(
     'FORCEGATE_INITIAL_ACCESS_TOKEN',
     'FORCEGATE_ENCRYPTION_KEY',
     'FORCEGATE_ADMIN_TOKEN',
+    'FORCEGATE_BLOG_CLIENT_SECRET',
   ]
     .map((name) => `${name}=${process.env[name]}\n`)
     .join(''),
@@ -95,6 +102,29 @@ const relay = await openRelay({ configFile, gatewayUrl: gateway.url, configPatch
     throw error
   },
 )
+const blogPort = Number(process.env.FORCEGATE_BLOG_PORT ?? (port === 0 ? 0 : 8081))
+const blog = await startGateway({
+  apiFile: 'examples/employee-blog/openapi.yaml',
+  configFile: 'examples/employee-blog/forcegate.yaml',
+  port: blogPort,
+  configPatch(config) {
+    const devorg = config.salesforce.orgs.devorg
+    if (devorg !== undefined) Object.assign(devorg, { issuer: org.issuer, orgId: org.orgId })
+    if (config.partners !== undefined) {
+      config.partners.org.url = org.url
+      config.partners.store.path = join(home, 'blog-partners.db')
+    }
+    if (config.portal !== undefined) {
+      config.portal.sessions.path = join(home, 'blog-sessions.db')
+      if (blogPort !== 0) config.portal.publicOrigin = `http://127.0.0.1:${blogPort}`
+    }
+  },
+}).catch(async (error: unknown) => {
+  await relay?.close()
+  await gateway.close(0)
+  await org.close()
+  throw error
+})
 guardProcess((kind, err) =>
   process.stderr.write(`forcegate: ${kind} outside any request (kept serving): ${String(err)}\n`),
 )
@@ -121,6 +151,7 @@ async function closeAll(): Promise<void> {
     // The relay first: a delivery in flight finishes through the still-open listener.
     await relay?.close()
     await gateway.close()
+    await blog.close()
   } finally {
     await org.close()
   }
@@ -144,6 +175,10 @@ Try it (README "Walkthrough" has every step):
 Platform events (README "Walkthrough: an order event from Salesforce"): publish Order_Event__e
 at ${org.url}/services/data/v62.0/sobjects/Order_Event__e; the relay delivers it to
 POST /orders/events; GET ${gateway.url}/orders/<id>/events shows what it changed.
+
+Employee blog: ${blog.url}   (anyone reads; employees sign in to publish, e.g.
+  jane@forcegate.example.com / Jane-Developer-1; moderator@forcegate.example.com / Blog-Moderator-1
+  deletes anyone's post; reseller@partner.example.com / Partner-User-1 is a partner: refused)
 
 Ctrl-C stops it.
 `)
