@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { DevOrg } from '../../devorg/index.ts'
+import { type ServingCli, serveCli } from '../helpers/cli-process.ts'
 import { devorgSalesforceYaml } from '../helpers/devorg-gateway-config.ts'
+
+const EXAMPLE = new URL('../../examples/customer-sync/', import.meta.url)
 
 /** A user's opaque access token from the dev org (password flow of the Order Portal app). */
 export async function userToken(org: DevOrg, username: string, password: string): Promise<string> {
@@ -70,4 +77,19 @@ export const salesforceScheme = {
     },
   },
   'x-forcegate-salesforce': { org: 'devorg', contract: 'none' },
+}
+
+/** The customer-sync example served by `forcegate serve` against a dev org on a free port. */
+export async function serveExample(org: DevOrg): Promise<{ gateway: ServingCli; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'forcegate-contracts-'))
+  const config = join(dir, 'forcegate.yaml')
+  await writeFile(
+    config,
+    readFileSync(new URL('forcegate.yaml', EXAMPLE), 'utf8').replaceAll('http://127.0.0.1:4400', org.issuer),
+  )
+  process.env.FORCEGATE_SF_CLIENT_SECRET = org.seed.connectedApps.find(
+    (a) => a.name === 'forcegate Gateway',
+  )!.clientSecret
+  const gateway = await serveCli(['--api', new URL('openapi.yaml', EXAMPLE).pathname, '--config', config])
+  return { gateway, dir }
 }
