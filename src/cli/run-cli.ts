@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
-import { archiveCommand } from './archive-command.ts'
+import { ARCHIVE_USAGE, archiveCommand } from './archive-command.ts'
 import { explainCommand } from './explain-command.ts'
 import { loginCommand } from './login-command.ts'
 import { partnersCommand } from './partners-command.ts'
-import { relayCommand } from './relay-command.ts'
+import { RELAY_USAGE, relayCommand } from './relay-command.ts'
 import { serveCommand } from './serve-command.ts'
 import { syncCommand } from './sync-command.ts'
 import { usage } from './usage.ts'
@@ -26,13 +26,28 @@ export function version(): string {
   return pkg.version
 }
 
+/** The verbs whose commands leave --help to the dispatcher (the others answer it themselves). */
+const VERB_HELP: Readonly<Record<string, () => string>> = {
+  relay: () => RELAY_USAGE,
+  archive: () => ARCHIVE_USAGE,
+}
+
 /** Entry of the `forcegate` command; resolves with the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      io.err(usage())
+      return 2
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
       io.out(usage())
-      return command === undefined ? 2 : 0
+      return 0
+    }
+    const help = VERB_HELP[command]
+    if (help !== undefined && rest.some((arg) => arg === '--help' || arg === '-h')) {
+      io.out(help())
+      return 0
     }
     if (command === '--version' || command === '-v') {
       io.out(`forcegate ${version()}\n`)

@@ -1,5 +1,9 @@
 import { ARCHIVE_USAGE } from './archive-command.ts'
+import { EXPLAIN_USAGE } from './explain-command.ts'
+import { LOGIN_USAGE } from './login-command.ts'
+import { PARTNERS_USAGE } from './partners-command.ts'
 import { RELAY_USAGE } from './relay-command.ts'
+import { SERVE_USAGE } from './serve-command.ts'
 import { SYNC_USAGE } from './sync-command.ts'
 
 export function usage(): string {
@@ -14,31 +18,26 @@ Commands:
   archive   Archive Opportunities with their files to S3 or a folder; verify an archive
   sync      Back-fill customers into Salesforce as Contacts (resumable, with an error report)
   devorg    Run the dev org, a local Salesforce-compatible org
-  --help    Show this help
+  --help    Show this help (also: forcegate <command> --help)
   --version Show the version
 
-forcegate serve --api <openapi.yaml|json> [options]
-  --api <file>         OpenAPI 3.0/3.1 document with x-amazon-apigateway-* extensions (required)
-  --functions <dir>    Folder of Lambda handler modules NAME.{ts,mjs,js}; repeatable
-                       (default: the functions folder beside the API file)
-  --config <file>      forcegate.yaml: listener, limits, stage variables, logging
-  --port <n>           Port to listen on (default 8080; 0 picks a free port)
-  --host <addr>        Address to listen on (default 127.0.0.1)
-  --stage <name>       Stage name shown in events (REST default "dev", HTTP API "$default")
-
-forcegate explain --api <file> --request "METHOD /path" [--request …] [-H "Name: value"]… [--json]
-  Runs each request through routing and the authorizer (never the integration), in order,
-  and prints every decision: route, identity sources (hashed), cache hit or invocation, the
-  method ARN and the policy statement that decided, and the final status.
-
-forcegate login --org <url> --client-id <id> [--redirect-uri http://127.0.0.1:8765/callback]
-                [--scope "api refresh_token"] [--json]
-  Client secret from FORCEGATE_CLIENT_SECRET (or --client-secret). Prints the authorization
-  URL, waits for the browser on the loopback redirect URI, prints the access token.
-
+${SERVE_USAGE}
+${EXPLAIN_USAGE}
+${LOGIN_USAGE}
+${PARTNERS_USAGE}
 ${RELAY_USAGE}
 ${SYNC_USAGE}
 ${ARCHIVE_USAGE}
-forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>]
+forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>] [--reseed]
+                 [--faults <json>] [--pubsub-port <n>]
+  The dev org, a local Salesforce-compatible org ('forcegate devorg --help' says more).
+
+Every verb answers --help. Usage errors exit with status 2, configuration errors with 1.
+
+Environment:
+  FORCEGATE_PORT          serve's port when --port is not given (npm start: the gateway, 8080)
+  FORCEGATE_DEVORG_PORT   devorg's port when --port is not given (npm start: the dev org, 4400)
+  FORCEGATE_PUBSUB_PORT   npm start: the dev org's Pub/Sub API port (7443)
+  FORCEGATE_HOME          npm start's state folder (.forcegate); partners finds its store there
 `
 }
