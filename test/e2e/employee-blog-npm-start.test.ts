@@ -45,7 +45,7 @@ after(async () => {
 test('npm start serves the employee blog beside the order-status example', async () => {
   assert.notEqual(blogUrl, gatewayUrl)
   const front = await fetch(`${blogUrl}/`)
-  assert.equal(front.status, 200)
+  assert.equal(front.status, 200, await front.clone().text())
   assert.match(front.headers.get('content-type') ?? '', /text\/html/)
   assert.match(await front.text(), /Acme Engineering Blog/)
   // Writing needs a sign-in: a page that says so, with the way to sign in.
