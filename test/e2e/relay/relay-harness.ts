@@ -8,6 +8,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type DevOrg, type DevOrgOptions, startDevOrg } from '../../../devorg/index.ts'
+import { LocalLambdaInvoker } from '../../../src/aws/local-lambda-invoker.ts'
+import { readGatewayFile } from '../../../src/config/read-gateway-file.ts'
+import { loadSourceDocument } from '../../../src/config/source-document.ts'
+import { type Relay, startRelay } from '../../../src/relay/relay.ts'
+import { planRelay } from '../../../src/relay/relay-plan.ts'
 import { clientCredentialsToken } from '../../devorg/oauth/org-client.ts'
 import { BIN } from '../../helpers/cli-process.ts'
 import { devorgSalesforceYaml } from '../../helpers/devorg-gateway-config.ts'
@@ -64,6 +69,32 @@ export const handler = async (event) => {
 `
 }
 
+/**
+ * The effects for a non-proxy (`type: aws`) route: the Lambda receives what the route's mapping
+ * template made of the relayed event, the key included only through `$context.idempotencyKey`.
+ */
+function mappedSinkSource(effects: string): string {
+  return `import { appendFileSync, closeSync, openSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+const dir = ${JSON.stringify(effects)}
+export const handler = async (input) => {
+  appendFileSync(join(dir, 'invocations.log'), input.key + '\\n')
+  if (!input.key) throw new Error('Bad request: no key')
+  try {
+    closeSync(openSync(join(dir, 'applied', input.key), 'wx'))
+    writeFileSync(join(dir, 'applied', input.key), JSON.stringify(input))
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err
+  }
+  return { applied: input.key }
+}
+`
+}
+
+/** The mapping template of the `type: aws` route: the event flattened, the key from $context. */
+export const MAPPED_TEMPLATE = `#set($p = $input.path('$.payload'))
+{"key": "$context.idempotencyKey", "order": "$p.Order_Number__c", "status": "$p.Status__c", "amount": $p.Amount__c, "replayId": "$input.path('$.event.replayId')"}`
+
 export interface Effects {
   readonly dir: string
   /** Keys whose effect was applied. */
@@ -92,17 +123,38 @@ export interface RelayFixture {
 
 export async function relayFixture(
   subscription: Record<string, unknown>,
-  options: { orgData?: boolean; org?: DevOrgOptions } = {},
+  options: {
+    orgData?: boolean
+    org?: DevOrgOptions
+    /** More settings of relay.orgs.devorg (credentials), written as YAML flow values. */
+    relayOrg?: Record<string, unknown>
+    /** Environment variables the configuration's secret references read. */
+    env?: Record<string, string>
+  } = {},
 ): Promise<RelayFixture> {
   const api = await tempApi({
     openapi: '3.0.3',
     info: { title: 'orders', version: '1' },
-    paths: { '/orders/events': { post: lambdaOp('order-sink') } },
+    paths: {
+      '/orders/events': { post: lambdaOp('order-sink') },
+      '/orders/mapped': {
+        post: lambdaOp('mapped-sink', {
+          type: 'aws',
+          passthroughBehavior: 'never',
+          requestTemplates: { 'application/json': MAPPED_TEMPLATE },
+          responses: {
+            'Bad request.*': { statusCode: '400' },
+            default: { statusCode: '200' },
+          },
+        }),
+      },
+    },
   })
   const effectsDir = join(api.dir, 'effects')
   await mkdir(join(effectsDir, 'applied'), { recursive: true })
   await writeFile(join(api.functionsDir, 'order-sink.mjs'), sinkSource(effectsDir))
   await writeFile(join(api.functionsDir, 'bridge-sink.mjs'), bridgeSinkSource(effectsDir))
+  await writeFile(join(api.functionsDir, 'mapped-sink.mjs'), mappedSinkSource(effectsDir))
   const dataDir = join(api.dir, 'org-data')
   const orgOptions = (keepData: boolean, ports?: { port: number; pubsub: number }): DevOrgOptions => ({
     ...options.org,
@@ -125,11 +177,13 @@ export async function relayFixture(
       '  orgs:',
       '    devorg:',
       `      pubsub: { endpoint: "${current.pubsub!.endpoint}", insecure: true }`,
+      ...Object.entries(options.relayOrg ?? {}).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`),
       'subscriptions:',
       `  - ${JSON.stringify({ name: 'orders', org: 'devorg', topic: TOPIC, ...sub })}`,
     ]
     await writeFile(configFile, `${lines.join('\n')}\n`)
   }
+  Object.assign(process.env, options.env)
   await writeConfig(subscription)
 
   const fixture: RelayFixture = {
@@ -264,4 +318,43 @@ export function countsOf(keys: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>()
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1)
   return counts
+}
+
+export interface InProcessRelay {
+  readonly relay: Relay
+  /** Every log entry the relay wrote, as objects. */
+  readonly logs: Record<string, unknown>[]
+  close(): Promise<void>
+}
+
+/**
+ * The relay of the fixture's configuration in this process (Lambda targets only), for what a
+ * test must reach inside: the org token endpoint's answers, or the ledger's clock.
+ */
+export async function relayInProcess(
+  f: RelayFixture,
+  deps: { fetch?: typeof fetch; clock?: () => number } = {},
+): Promise<InProcessRelay> {
+  const doc = await loadSourceDocument(f.configFile)
+  const config = readGatewayFile(doc)
+  const plan = planRelay(config, doc.file, (p) => doc.lineOf(p))
+  const invoker = new LocalLambdaInvoker()
+  for (const sub of plan.subscriptions)
+    if (sub.target.kind === 'lambda') await invoker.load(sub.target.fn, [f.api.functionsDir], doc.file)
+  const logs: Record<string, unknown>[] = []
+  const entry = (level: string) => (fields: object, msg: string) => logs.push({ ...fields, level, msg })
+  const relay = startRelay(plan, {
+    log: { info: entry('info'), warn: entry('warn'), error: entry('error') },
+    invoker,
+    aws: { accountId: config.api.accountId, region: config.api.region },
+    file: doc.file,
+    ...deps,
+  })
+  return {
+    relay,
+    logs,
+    async close() {
+      await relay.close()
+    },
+  }
 }
