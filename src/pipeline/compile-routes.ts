@@ -5,15 +5,15 @@ import type { ApiDialect } from '../dialect/api-dialect.ts'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import type { Deployment } from '../events/request-view.ts'
 import { DuplicateRouteError, Router } from '../http/router.ts'
+import { CorsPolicy } from '../integrations/cors/cors-policy.ts'
+import { createPreflightIntegration } from '../integrations/cors/preflight-integration.ts'
+import { preflightPaths } from '../integrations/cors/preflight-paths.ts'
+import { withCors } from '../integrations/cors/with-cors.ts'
 import { createHttpIntegration } from '../integrations/http/http-integration.ts'
 import { createHttpProxyIntegration } from '../integrations/http/http-proxy-integration.ts'
 import { UpstreamPools } from '../integrations/http/upstream-pools.ts'
 import { createLambdaIntegration } from '../integrations/lambda/lambda-integration.ts'
 import { createLambdaProxyIntegration } from '../integrations/lambda/lambda-proxy-integration.ts'
-import { CorsPolicy } from '../integrations/cors/cors-policy.ts'
-import { createPreflightIntegration } from '../integrations/cors/preflight-integration.ts'
-import { preflightPaths } from '../integrations/cors/preflight-paths.ts'
-import { withCors } from '../integrations/cors/with-cors.ts'
 import { withRequestValidation } from '../integrations/mapped/validated-integration.ts'
 import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
 import type { SalesforceConnections } from '../integrations/salesforce/salesforce-connections.ts'
@@ -118,7 +118,7 @@ export async function compileRoutes(
     routes.push(route)
   }
   if (cors !== undefined && problems.count === 0) {
-    // HTTP API CORS: the gateway answers preflights itself, before any authorizer.
+    // HTTP API CORS: the gateway answers the preflights no route of the API takes.
     const preflight = createPreflightIntegration(cors)
     for (const resourcePath of preflightPaths(api.routes))
       router.add('OPTIONS', resourcePath, {

@@ -1,7 +1,7 @@
 /**
- * HTTP API CORS (`x-amazon-apigateway-cors`) over real HTTP: the gateway answers preflights
- * itself, before any authorizer, and puts the configured headers on responses in place of the
- * integration's own; an origin, method or header that is not allowed gets no CORS headers.
+ * HTTP API CORS (`x-amazon-apigateway-cors`) over real HTTP: the gateway answers the preflights
+ * no route takes, with no authorizer, and puts the configured headers on responses in place of
+ * the integration's own; an origin, method or header that is not allowed gets no CORS headers.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
@@ -31,6 +31,10 @@ describe('HTTP API CORS: x-amazon-apigateway-cors', () => {
           },
           '/secure/{proxy+}': {
             'x-amazon-apigateway-any-method': { ...lambdaOp('items'), security: [{ deny: [] }] },
+          },
+          '/guarded/{proxy+}': {
+            'x-amazon-apigateway-any-method': { ...lambdaOp('items'), security: [{ deny: [] }] },
+            options: lambdaOp('items'),
           },
         },
         {
@@ -87,14 +91,27 @@ describe('HTTP API CORS: x-amazon-apigateway-cors', () => {
     assert.equal(await res.text(), '')
   })
 
-  test('a preflight never reaches an authorizer, on any path, even one no route serves', async () => {
-    for (const path of ['/secure/a/b', '/nowhere']) {
+  test('a preflight no route takes is answered by the gateway, on any path, even one no resource matches', async () => {
+    for (const path of ['/items', '/items/', '/nowhere/at/all']) {
       const res = await preflight(path, { origin: APP, 'access-control-request-method': 'GET' })
       assert.equal(res.status, 204, path)
       assert.equal(res.headers.get('access-control-allow-origin'), APP, path)
     }
-    const actual = await fetch(`${gw.url}/secure/a`, { headers: { origin: APP, authorization: 'x' } })
-    assert.equal(actual.status, 403, 'the actual request is still authorized')
+  })
+
+  test('as on AWS, an ANY route takes preflights too, with its authorizer; an OPTIONS route without one is the fix', async () => {
+    const refused = await preflight('/secure/a', { origin: APP, 'access-control-request-method': 'GET' })
+    assert.equal(refused.status, 401, 'the ANY route asks for its identity source')
+    const res = await preflight('/guarded/a', {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'authorization',
+    })
+    assert.equal(res.status, 200, "the OPTIONS route's integration answers")
+    assert.equal(res.headers.get('access-control-allow-origin'), APP)
+    assert.equal(res.headers.get('access-control-allow-methods'), 'GET,PUT')
+    assert.equal(res.headers.get('access-control-allow-headers'), 'authorization,content-type')
+    assert.equal(res.headers.get('access-control-max-age'), '600')
   })
 
   test('an origin, method or header not allowed: 204 without CORS headers', async () => {
@@ -153,6 +170,55 @@ describe('HTTP API CORS configuration', () => {
         /\/x-amazon-apigateway-cors\/allowOrigins: expected the origins by name/.test(err.message) &&
         /\/x-amazon-apigateway-cors\/maxAge: expected an integer/.test(err.message),
     )
+  })
+
+  test('a $default route takes every OPTIONS request no other route does, as on AWS', async () => {
+    const gw = await startTestGateway(
+      openapi(
+        {
+          '/a': { get: lambdaOp('items') },
+          '/$default': { 'x-amazon-apigateway-any-method': { ...lambdaOp('items'), isDefaultRoute: true } },
+        },
+        {
+          'x-amazon-apigateway-importexport-version': '1.0',
+          'x-amazon-apigateway-cors': { allowOrigins: [APP], allowMethods: ['GET'] },
+        },
+      ),
+      { 'items.mjs': ITEMS },
+    )
+    try {
+      const res = await fetch(`${gw.url}/a`, {
+        method: 'OPTIONS',
+        headers: { origin: APP, 'access-control-request-method': 'GET' },
+      })
+      assert.equal(res.status, 200, 'the $default integration answered')
+      assert.equal(res.headers.get('x-total'), '3')
+      assert.equal(res.headers.get('access-control-allow-origin'), APP)
+      assert.equal(res.headers.get('access-control-allow-methods'), 'GET')
+    } finally {
+      await gw.close()
+    }
+  })
+
+  test('allowOrigins https://* allows every https origin, and only those', async () => {
+    const gw = await startTestGateway(
+      openapi(
+        { '/a': { get: lambdaOp('items') } },
+        {
+          'x-amazon-apigateway-importexport-version': '1.0',
+          'x-amazon-apigateway-cors': { allowOrigins: ['https://*'] },
+        },
+      ),
+      { 'items.mjs': ITEMS },
+    )
+    try {
+      const ok = await fetch(`${gw.url}/a`, { headers: { origin: 'https://one.example' } })
+      assert.equal(ok.headers.get('access-control-allow-origin'), 'https://one.example')
+      const plain = await fetch(`${gw.url}/a`, { headers: { origin: 'http://one.example' } })
+      assert.equal(plain.headers.get('access-control-allow-origin'), null)
+    } finally {
+      await gw.close()
+    }
   })
 
   test('with allowOrigins *, any origin is answered with *', async () => {

@@ -1,9 +1,9 @@
-import type { ConfigError } from '../../errors/config-error.ts'
 import type { ApiDialect } from '../../dialect/api-dialect.ts'
+import type { ConfigError } from '../../errors/config-error.ts'
 import type { GatewayResponses } from '../../errors/gateway-responses.ts'
 import type { MappedIntegrationSpec, RequestValidationSpec } from './mapping-integration-spec.ts'
-import type { SalesforceIntegrationSpec } from './read-salesforce-integration.ts'
 import type { CorsSpec } from './read-cors.ts'
+import type { SalesforceIntegrationSpec } from './read-salesforce-integration.ts'
 
 /** What an OpenAPI document with API Gateway's extensions describes, validated, before compiling. */
 export interface ApiDefinition {

@@ -23,8 +23,8 @@ function header(req: CorsRequest, name: string): string | undefined {
 }
 
 /**
- * HTTP API CORS, as API Gateway applies it: the gateway answers preflights itself (no route,
- * no authorizer, no integration), and adds the configured headers to the responses of CORS
+ * HTTP API CORS, as API Gateway applies it: the gateway answers the preflights no route takes
+ * (no authorizer, no integration), and adds the configured headers to the responses of CORS
  * requests, dropping any Access-Control-* header the integration returned. A request whose
  * origin, method or headers are not allowed gets no CORS headers, so the browser refuses it
  * [inferred: the preflight is still 204]. Lists are matched case-insensitively; `*` in
@@ -34,6 +34,7 @@ export class CorsPolicy {
   readonly #options: CorsOptions
   readonly #origins: ReadonlySet<string>
   readonly #anyOrigin: boolean
+  readonly #schemes: readonly string[]
   readonly #methods: ReadonlySet<string>
   readonly #headers: ReadonlySet<string>
 
@@ -41,6 +42,7 @@ export class CorsPolicy {
     this.#options = options
     this.#origins = new Set(options.allowOrigins.map((o) => o.toLowerCase()))
     this.#anyOrigin = this.#origins.has('*')
+    this.#schemes = [...this.#origins].filter((o) => o.endsWith('://*')).map((o) => o.slice(0, -1))
     this.#methods = new Set(options.allowMethods.map((m) => m.toUpperCase()))
     this.#headers = new Set(options.allowHeaders.map((h) => h.toLowerCase()))
   }
@@ -98,9 +100,17 @@ export class CorsPolicy {
     return out
   }
 
+  /**
+   * The CORS headers for a request an integration answers: a preflight's when it is one (an
+   * `OPTIONS` route of the API took it), else an actual response's.
+   */
+  headersFor(req: CorsRequest): Header[] {
+    return this.isPreflight(req) ? [...this.preflight(req).headers] : this.responseHeaders(req)
+  }
+
   /** A response with the integration's Access-Control-* headers replaced by the policy's. */
   apply(req: CorsRequest, response: BufferedResponse): BufferedResponse {
-    const added = this.responseHeaders(req)
+    const added = this.headersFor(req)
     const kept = response.headers.filter(([name]) => !name.toLowerCase().startsWith('access-control-'))
     if (added.length === 0 && kept.length === response.headers.length) return response
     return { ...response, headers: [...kept, ...added] }
@@ -108,7 +118,10 @@ export class CorsPolicy {
 
   #allowOrigin(origin: string | undefined): string | undefined {
     if (origin === undefined || origin === '') return undefined
-    if (this.#origins.has(origin.toLowerCase())) return origin
+    const lower = origin.toLowerCase()
+    if (this.#origins.has(lower)) return origin
+    // `https://*` and `http://*` allow every origin of that scheme, as AWS documents.
+    if (this.#schemes.some((scheme) => lower.startsWith(scheme))) return origin
     // With credentials every origin is named (the configuration refuses * with credentials).
     return this.#anyOrigin ? '*' : undefined
   }

@@ -3,8 +3,8 @@ import type { CorsPolicy } from './cors-policy.ts'
 
 /**
  * The gateway's own answer to CORS preflights of an HTTP API with `x-amazon-apigateway-cors`:
- * compiled as an `OPTIONS` route on every resource that has no `OPTIONS` operation, with no
- * authorizer, as API Gateway answers preflights before any route is authorized.
+ * compiled as an `OPTIONS` route, with no authorizer, where no route of the API takes `OPTIONS`
+ * requests (`preflight-paths.ts`).
  */
 export function createPreflightIntegration(policy: CorsPolicy): Integration {
   const answer = async (call: Pick<IntegrationCall, 'view'>): Promise<IntegrationResult> => ({

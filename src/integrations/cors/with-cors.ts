@@ -11,7 +11,7 @@ export function withCors(inner: Integration, policy: CorsPolicy): Integration {
     ...inner,
     async invoke(call: IntegrationCall): Promise<IntegrationResult> {
       const request = call.view.request
-      const added = policy.responseHeaders(request)
+      const added = policy.headersFor(request)
       const responseHeaders =
         added.length === 0 ? call.responseHeaders : { ...call.responseHeaders, ...Object.fromEntries(added) }
       const result = await inner.invoke(
