@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -32,7 +32,7 @@ export class FolderStore implements ObjectStore {
     try {
       // Opened first so a missing file is an answer, not a stream error later.
       const handle = await open(this.#path(key), 'r')
-      return createReadStream('', { fd: handle.fd, autoClose: true })
+      return handle.createReadStream()
     } catch (err) {
       if (isMissing(err)) return undefined
       throw err

@@ -121,7 +121,7 @@ describe('S3 failures', () => {
       assert.equal(await started.exit, 1)
       assert.match(
         started.output.stderr(),
-        /^forcegate archive: the S3 endpoint http:\/\/127\.0\.0\.1:\d+ cannot be reached \(ECONNREFUSED\) at s3:\/\/deals\/outage\//m,
+        /^forcegate archive: the S3 endpoint http:\/\/127\.0\.0\.1:\d+ cannot be reached \((ECONNREFUSED|ECONNRESET)\) at s3:\/\/deals\/outage\//m,
       )
       assert.match(
         started.output.stderr(),
