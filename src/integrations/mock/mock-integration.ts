@@ -16,7 +16,8 @@ export interface MockOptions {
 /**
  * `mock`: no backend. The request template renders `{"statusCode": 200}` (any template,
  * so it may choose the status from the request); that status is what selection patterns
- * match, and the integration response's template produces the body.
+ * match, and the integration response's template produces the body. Without a status the
+ * default integration response answers.
  */
 const MOCK_BACKEND: MappedBackend = {
   type: 'mock',
@@ -29,6 +30,10 @@ const MOCK_BACKEND: MappedBackend = {
     } catch {
       status = undefined
     }
+    // No request template (or one that names no status): the default integration response, as
+    // AWS's mock integration documentation describes.
+    if (status === undefined || status === null)
+      return { status: 200, headers: {}, body: '', selectionSubject: undefined }
     const n = typeof status === 'string' && /^\d{3}$/.test(status) ? Number(status) : status
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 100 || n > 599)
       throw new GatewayError('GW_MOCK_NO_STATUS', {

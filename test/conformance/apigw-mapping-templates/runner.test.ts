@@ -50,7 +50,8 @@ interface RequestTemplateVector {
 }
 interface ResponseSelectionVector {
   kind: 'response-selection'
-  integration: 'aws' | 'http'
+  /** `mock` without `statusCode`: a request template that names no status, or none at all. */
+  integration: 'aws' | 'http' | 'mock'
   responses: Record<string, { statusCode: number; responseTemplate?: string }>
   lambdaError?: { errorType: string; errorMessage: string } | string
   statusCode?: number
@@ -181,7 +182,7 @@ for (const file of files) {
         subject = error?.errorMessage
         body = JSON.stringify(error ?? v.lambdaResult)
       } else {
-        subject = String(v.statusCode)
+        subject = v.statusCode === undefined ? undefined : String(v.statusCode)
         body = JSON.stringify(v.lambdaResult ?? {})
       }
       const chosen = selector.select(subject).response
