@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test'
 import { type DevOrg, startDevOrg } from '../../devorg/index.ts'
 import { IdentityFactsResolver } from '../../src/auth/salesforce/identity-facts-resolver.ts'
 import { readIdentityRequirement } from '../../src/config/openapi/read-identity-requirement.ts'
+import { readSalesforceScheme } from '../../src/config/openapi/read-salesforce-scheme.ts'
+import { readSessionScheme } from '../../src/config/openapi/read-session-scheme.ts'
 import { testClock } from '../helpers/test-clock.ts'
 
 const JANE = { username: 'jane@forcegate.example.com', password: 'Jane-Developer-1' }
@@ -140,5 +142,35 @@ describe('require: configuration is checked once, every problem with its pointer
       'require/customPermissions: expected a list of names, or { anyOf: [...] } and/or { allOf: [...] }',
       'require/customAttributes/Department: expected a non-empty list of values',
     ])
+  })
+
+  test('problems point into the scheme, on bearer and session schemes alike', () => {
+    const pointer = '/components/securitySchemes/staff'
+    const bearer = {
+      name: 'staff',
+      pointer,
+      raw: { 'x-forcegate-salesforce': { org: 'devorg', require: { permissionSets: { anyOf: [] } } } },
+    }
+    assert.throws(
+      () => readSalesforceScheme('api.yaml', bearer, 'API', new Set(['devorg']), () => undefined),
+      (err: Error & { pointer?: string }) =>
+        err.pointer === `${pointer}/x-forcegate-salesforce/require/permissionSets/anyOf`,
+    )
+    const session = {
+      name: 'staff',
+      pointer,
+      raw: { 'x-forcegate-session': { require: { userTyp: ['STANDARD'] } } },
+    }
+    assert.throws(
+      () => readSessionScheme('api.yaml', session, () => undefined),
+      (err: Error & { pointer?: string }) => err.pointer === `${pointer}/x-forcegate-session/require/userTyp`,
+    )
+    const fine = readSessionScheme(
+      'api.yaml',
+      { name: 'staff', pointer, raw: { 'x-forcegate-session': { require: { userType: ['STANDARD'] } } } },
+      () => undefined,
+    )
+    assert.deepEqual(fine.require, { userType: ['STANDARD'] })
+    assert.equal(fine.cacheTtlSeconds, 300)
   })
 })
