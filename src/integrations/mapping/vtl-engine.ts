@@ -21,6 +21,14 @@ export const MAX_FOREACH_ITERATIONS = 1000
 
 type Ast = ReturnType<typeof parse>
 
+interface ForeachScope {
+  count: number
+  index: number
+  hasNext: boolean
+  first?: boolean
+  last?: boolean
+}
+
 interface RefAst {
   readonly id: string
   readonly prue?: boolean
@@ -150,10 +158,15 @@ class LimitedCompile extends Compile {
 
   override renderAstList(asts?: unknown, contextId?: string): string {
     if (contextId?.startsWith('foreach:') === true) {
-      const local = (this as unknown as { local: Record<string, { foreach?: { count: number } }> }).local
-      const count = local[contextId]?.foreach?.count ?? 0
-      if (count > MAX_FOREACH_ITERATIONS)
-        throw new TemplateRenderError(`#foreach ran more than ${MAX_FOREACH_ITERATIONS} iterations`)
+      const local = this.local as Record<string, { foreach?: ForeachScope }>
+      const scope = local[contextId]?.foreach
+      if (scope !== undefined) {
+        if (scope.count > MAX_FOREACH_ITERATIONS)
+          throw new TemplateRenderError(`#foreach ran more than ${MAX_FOREACH_ITERATIONS} iterations`)
+        // Velocity's $foreach also has first and last, which velocityjs leaves out.
+        scope.first = scope.index === 0
+        scope.last = !scope.hasNext
+      }
     }
     const list = (asts ?? this.asts) as readonly (string | { type: string; value?: string })[]
     if (contextId !== undefined && contextId !== '') {
