@@ -19,21 +19,37 @@ import { join, resolve } from 'node:path'
 import { startDevOrg } from '../devorg/index.ts'
 import { formatRouteTable } from '../src/cli/format-route-table.ts'
 import { guardProcess } from '../src/cli/guard-process.ts'
+import { listenFailure } from '../src/cli/listen-failure.ts'
 import { openRelay } from '../src/cli/relay-command.ts'
 import type { GatewayFile } from '../src/config/gateway-file-schema.ts'
+import { ConfigError, ConfigErrors } from '../src/errors/config-error.ts'
 import { startGateway } from '../src/gateway.ts'
 import { loadOrCreateEncryptionKey } from '../src/partners/encryption-key-file.ts'
+import { seedForGatewayPorts } from './seed-for-port.ts'
 
 const home = resolve(process.env.FORCEGATE_HOME ?? '.forcegate')
 mkdirSync(home, { recursive: true, mode: 0o700 })
 const storePath = join(home, 'partners.db')
 
-const org = await startDevOrg({
-  port: Number(process.env.FORCEGATE_DEVORG_PORT ?? 4400),
-  dataDir: join(home, 'devorg'),
-  pubsub: { port: Number(process.env.FORCEGATE_PUBSUB_PORT ?? 7443) },
-  log: () => {},
-})
+const port = portFrom('FORCEGATE_PORT', 8080)
+const blogPort = portFrom('FORCEGATE_BLOG_PORT', port === 0 ? 0 : 8081)
+const org = await listening('FORCEGATE_DEVORG_PORT', [], () =>
+  startDevOrg({
+    port: portFrom('FORCEGATE_DEVORG_PORT', 4400),
+    dataDir: join(home, 'devorg'),
+    // The seeded apps' callbacks name the gateways' ports: follow the ones in use. The folder
+    // takes this seed at each start, so moving a port back and forth keeps sign-in working.
+    seed: seedForGatewayPorts(
+      new Map([
+        [8080, port],
+        [8081, blogPort],
+      ]),
+    ),
+    reseed: true,
+    pubsub: { port: portFrom('FORCEGATE_PUBSUB_PORT', 7443) },
+    log: () => {},
+  }),
+)
 const pubsub = org.pubsub!
 const gatewayApp = org.seed.connectedApps.find((a) => a.introspectAll === true)
 if (gatewayApp === undefined) throw new Error('the dev org seed has no introspectAll app for the gateway')
@@ -70,7 +86,6 @@ writeFileSync(
   { mode: 0o600 },
 )
 
-const port = Number(process.env.FORCEGATE_PORT ?? 8080)
 const configFile = 'examples/order-status/forcegate.yaml'
 /** The example names the dev org's default addresses; follow the ones actually in use. */
 function followDevOrg(config: GatewayFile): void {
@@ -88,12 +103,14 @@ function followDevOrg(config: GatewayFile): void {
   if (relayOrg !== undefined) relayOrg.pubsub.endpoint = pubsub.endpoint
   config.relay.store = join(home, 'relay.db')
 }
-const gateway = await startGateway({
-  apiFile: 'examples/order-status/openapi.yaml',
-  configFile,
-  port,
-  configPatch: followDevOrg,
-})
+const gateway = await listening('FORCEGATE_PORT', [org], () =>
+  startGateway({
+    apiFile: 'examples/order-status/openapi.yaml',
+    configFile,
+    port,
+    configPatch: followDevOrg,
+  }),
+)
 // The relay, as `forcegate serve` runs it: route targets reach this gateway's listener.
 const relay = await openRelay({ configFile, gatewayUrl: gateway.url, configPatch: followDevOrg }).catch(
   async (error: unknown) => {
@@ -102,24 +119,28 @@ const relay = await openRelay({ configFile, gatewayUrl: gateway.url, configPatch
     throw error
   },
 )
-const blogPort = Number(process.env.FORCEGATE_BLOG_PORT ?? (port === 0 ? 0 : 8081))
-const blog = await startGateway({
-  apiFile: 'examples/employee-blog/openapi.yaml',
-  configFile: 'examples/employee-blog/forcegate.yaml',
-  port: blogPort,
-  configPatch(config) {
-    const devorg = config.salesforce.orgs.devorg
-    if (devorg !== undefined) Object.assign(devorg, { issuer: org.issuer, orgId: org.orgId })
-    if (config.partners !== undefined) {
-      config.partners.org.url = org.url
-      config.partners.store.path = join(home, 'blog-partners.db')
-    }
-    if (config.portal !== undefined) {
-      config.portal.sessions.path = join(home, 'blog-sessions.db')
-      if (blogPort !== 0) config.portal.publicOrigin = `http://127.0.0.1:${blogPort}`
-    }
-  },
-}).catch(async (error: unknown) => {
+const blog = await listening(
+  'FORCEGATE_BLOG_PORT',
+  [...(relay === undefined ? [] : [relay]), gateway, org],
+  () =>
+    startGateway({
+      apiFile: 'examples/employee-blog/openapi.yaml',
+      configFile: 'examples/employee-blog/forcegate.yaml',
+      port: blogPort,
+      configPatch(config) {
+        const devorg = config.salesforce.orgs.devorg
+        if (devorg !== undefined) Object.assign(devorg, { issuer: org.issuer, orgId: org.orgId })
+        if (config.partners !== undefined) {
+          config.partners.org.url = org.url
+          config.partners.store.path = join(home, 'blog-partners.db')
+        }
+        if (config.portal !== undefined) {
+          config.portal.sessions.path = join(home, 'blog-sessions.db')
+          if (blogPort !== 0) config.portal.publicOrigin = `http://127.0.0.1:${blogPort}`
+        }
+      },
+    }),
+).catch(async (error: unknown) => {
   await relay?.close()
   await gateway.close(0)
   await org.close()
@@ -188,4 +209,44 @@ function persistentToken(file: string): string {
   const token = randomBytes(24).toString('base64url')
   writeFileSync(file, `${token}\n`, { mode: 0o600 })
   return token
+}
+
+/** A port from its variable: an integer from 0 to 65535, or a one-line refusal. */
+function portFrom(variable: string, fallback: number): number {
+  const text = process.env[variable]
+  if (text === undefined || text === '') return fallback
+  const port = Number(text)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`${variable} expects an integer from 0 to 65535, found '${text}'`)
+  return port
+}
+
+/**
+ * Starts a listener. A port in use or a configuration error ends npm start with what to
+ * change (one line, or the list of problems), never Node's stack; `started` is closed first so
+ * nothing is left listening.
+ */
+async function listening<T>(
+  variable: string,
+  started: readonly { close(): Promise<void> }[],
+  start: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await start()
+  } catch (err) {
+    const why = listenFailure(err, variable)
+    const problem =
+      why ??
+      (err instanceof ConfigError || err instanceof ConfigErrors
+        ? `configuration error\n${err.message}`
+        : undefined)
+    if (problem === undefined) throw err
+    for (const listener of started) await listener.close().catch(() => undefined)
+    return fail(problem)
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`forcegate: ${message}\n`)
+  process.exit(1)
 }
