@@ -32,10 +32,7 @@ export class S3Store implements ObjectStore {
     this.#prefix = options.prefix === '' ? '' : `${options.prefix}/`
     this.#client =
       options.client ??
-      new S3Client({
-        region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint, forcePathStyle: true }),
-      })
+      new S3Client(options.endpoint === undefined ? {} : { endpoint: options.endpoint, forcePathStyle: true })
     this.#where = options.endpoint === undefined ? 'S3' : `the S3 endpoint ${options.endpoint}`
   }
 
@@ -103,6 +100,8 @@ export class S3Store implements ObjectStore {
       /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(network)
     )
       return new ArchiveError('S3_UNREACHABLE', `${this.#where} cannot be reached (${network}) at ${at}`)
+    if (/region is missing/i.test(e.message))
+      return new ArchiveError('S3_ERROR', 'no AWS region: set AWS_REGION, or a region in the AWS profile')
     if (e.name === 'TimeoutError')
       return new ArchiveError('S3_UNREACHABLE', `${this.#where} did not answer in time at ${at}`)
     return new ArchiveError('S3_ERROR', `S3 answered ${e.name}: ${e.message} at ${at}`)

@@ -33,9 +33,12 @@ export interface ArchiveFixture {
   /** The integration user's token, for reading the org directly. */
   readonly token: string
   /** Runs `forcegate archive …` to its end. */
-  run(args: readonly string[]): Promise<ArchiveRun>
+  run(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ArchiveRun>
   /** Starts `forcegate archive …` and hands back the process, for tests that stop it. */
-  start(args: readonly string[]): { child: ChildProcess; output: ProcessOutput; exit: Promise<number | null> }
+  start(
+    args: readonly string[],
+    env?: NodeJS.ProcessEnv,
+  ): { child: ChildProcess; output: ProcessOutput; exit: Promise<number | null> }
   /** The bytes of a ContentVersion, read from the org's VersionData. */
   versionBytes(versionId: string): Promise<Buffer>
   /** An object's bytes, read back from S3. */
@@ -76,10 +79,10 @@ export async function archiveFixture(): Promise<ArchiveFixture> {
   })
   if (created.status !== 201) throw new Error(`upload failed: ${created.status} ${await created.text()}`)
 
-  const start = (args: readonly string[]) => {
+  const start = (args: readonly string[], env: NodeJS.ProcessEnv = stopWithTestEnv()) => {
     const child = spawn(process.execPath, [BIN, 'archive', ...args, '--config', configFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: stopWithTestEnv(),
+      env,
       cwd: dir,
     })
     const output = watchOutput(child, 'forcegate archive')
@@ -93,8 +96,8 @@ export async function archiveFixture(): Promise<ArchiveFixture> {
     configFile,
     token,
     start,
-    async run(args) {
-      const { output, exit } = start(args)
+    async run(args, env) {
+      const { output, exit } = start(args, env)
       const code = await exit
       return { code, stdout: output.stdout(), stderr: output.stderr() }
     },

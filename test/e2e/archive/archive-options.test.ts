@@ -4,8 +4,9 @@
 
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { BIN } from '../../helpers/cli-process.ts'
+import { BIN, stopWithTestEnv } from '../../helpers/cli-process.ts'
 import { type ArchiveFixture, archiveFixture } from './archive-harness.ts'
 
 let f: ArchiveFixture
@@ -69,6 +70,22 @@ describe('archive options', () => {
     const run = await f.run([...toS3('bad'), '--where', 'StageName = '])
     assert.equal(run.code, 1)
     assert.match(run.stderr, /^forcegate archive: Salesforce answered 400 MALFORMED_QUERY: /m)
+  })
+
+  it('no AWS region anywhere: said so, exit 1', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...stopWithTestEnv(),
+      AWS_CONFIG_FILE: join(f.dir, 'no-aws-config'),
+      AWS_PROFILE: 'none',
+    }
+    delete env.AWS_REGION
+    delete env.AWS_DEFAULT_REGION
+    const run = await f.run(toS3('region'), env)
+    assert.equal(run.code, 1)
+    assert.match(
+      run.stderr,
+      /^forcegate archive: no AWS region: set AWS_REGION, or a region in the AWS profile$/m,
+    )
   })
 
   it('usage errors exit 2 and say what is wrong', async () => {
