@@ -60,8 +60,15 @@ function loadFailure(path: string, err: unknown): string {
     const because = pkg === undefined ? 'its package.json' : pkg
     return `${path} is CommonJS (it uses ${commonjs[1]}) but is loaded as an ES module because ${because} has "type": "module": rename it to ${basename(path, '.js')}.cjs, or put a package.json containing {"type": "commonjs"} in its folder`
   }
-  // Syntax errors of type-stripped files name the line at the top of the stack.
-  const where = /^(file:\/\/\S+:\d+)\n/.exec(err.stack ?? '')?.[1]
+  // Syntax errors name the line at the top of the stack; an error thrown at load, the frame
+  // in the module (its .ts line for compiled handlers).
+  const stack = err.stack ?? ''
+  const where =
+    /^(file:\/\/\S+:\d+)\n/.exec(stack)?.[1] ??
+    stack
+      .split('\n')
+      .map((line) => /\(?((?:file:\/\/)?\/[^\s()]+:\d+:\d+)\)?$/.exec(line.trim())?.[1])
+      .find((frame) => frame?.replace(/^file:\/\//, '').startsWith(`${path}:`))
   const at = where === undefined ? '' : ` (at ${where.replace(/^file:\/\//, '')})`
   const code = (err as { code?: unknown }).code
   const kind = typeof code === 'string' ? `${err.name} ${code}` : err.name

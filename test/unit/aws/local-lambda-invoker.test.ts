@@ -27,6 +27,7 @@ describe('local handler modules', () => {
       'missing-import.mjs': `import 'forcegate-no-such-package'\nexport const handler = async () => 1\n`,
       'throws-on-load.mjs': `throw new Error('no DATABASE_URL')\n`,
       'enum.ts': `enum Colour { Red }\nexport const handler = async () => Colour.Red\n`,
+      'ts-throws-on-load.ts': `const url: string | undefined = process.env.NO_SUCH_DATABASE_URL\nif (url === undefined) throw new Error('no DATABASE_URL')\nexport const handler = async () => 1\n`,
       'syntax.ts': `export const handler = async () => {\n  return { statusCode: 200,, body: 'x' }\n}\n`,
     }
     for (const [name, text] of Object.entries(files)) await writeFile(join(esm, name), text)
@@ -81,7 +82,14 @@ describe('local handler modules', () => {
       'missing-import',
       /missing-import\.mjs failed to load: Error ERR_MODULE_NOT_FOUND: Cannot find package 'forcegate-no-such-package'/,
     ],
-    ['throws-on-load', /throws-on-load\.mjs failed to load: Error: no DATABASE_URL/],
+    [
+      'throws-on-load',
+      /throws-on-load\.mjs failed to load: Error: no DATABASE_URL \(at \/.*throws-on-load\.mjs:1:7\)/,
+    ],
+    [
+      'ts-throws-on-load',
+      /ts-throws-on-load\.ts failed to load: Error: no DATABASE_URL \(at \/.*ts-throws-on-load\.ts:2:30\)/,
+    ],
     ['syntax', /syntax\.ts failed to compile: .*syntax\.ts:2:28: Expected identifier but found ","/],
   ] as const) {
     test(`a module that fails to load is a configuration error naming it and the cause (${name})`, async () => {
