@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Writable } from 'node:stream'
 import type { RequestView } from '../events/request-view.ts'
 
 import type { BufferedResponse } from '../lib/buffered-response.ts'
@@ -6,7 +7,7 @@ import type { CallerToken } from './salesforce/caller-token.ts'
 
 export type { BufferedResponse }
 
-/** Either a response to write, or a note that the integration already streamed it. */
+/** Either a response to write, or a note that it was streamed through the call's `respond`. */
 export type IntegrationResult =
   | { readonly kind: 'buffered'; readonly response: BufferedResponse }
   | { readonly kind: 'streamed' }
@@ -24,6 +25,17 @@ export interface IntegrationCall {
   /** Raw request and response, for integrations that stream. */
   readonly incoming: IncomingMessage
   readonly outgoing: ServerResponse
+  /** The respond stage's writer for a streamed answer: an integration never writes a head itself. */
+  readonly respond: StreamResponder
+}
+
+/**
+ * Writes a streamed answer's status and headers the way the respond stage writes every answer
+ * (the request id, the gateway's response headers, the API's answer to a header HTTP cannot
+ * carry) and returns where the body goes, so that it is piped without a copy.
+ */
+export interface StreamResponder {
+  head(call: IntegrationCall, status: number, headers: Readonly<Record<string, string | string[]>>): Writable
 }
 
 /** The answer as the respond stage writes it; a ServerResponse, or a recorder for `explain`. */

@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { Writable } from 'node:stream'
+import type { Dispatcher } from 'undici'
 import { GatewayError, isGatewayError } from '../../errors/gateway-error.ts'
 import { withoutGatewayCookies } from '../../http/gateway-cookies.ts'
 import { isGatewayOwnedHeader } from '../../http/gateway-owned-headers.ts'
@@ -26,10 +28,14 @@ const UPSTREAM_ERRORS_TIMEOUT = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ])
 
+const STREAMED: IntegrationResult = Object.freeze({ kind: 'streamed' })
+
 /**
  * `http_proxy`: streams the request to the upstream over a pooled keep-alive client and streams
- * the answer back. Both directions drop hop-by-hop headers; forwarding, AWS and `x-forcegate-*`
- * headers are the gateway's own, and its cookies stay with it. Redirects are never followed.
+ * the answer back: the upstream's status and headers go to the respond stage's stream writer,
+ * which writes the head and hands back the response the body is piped into. Both directions
+ * drop hop-by-hop headers; forwarding, AWS and `x-forcegate-*` headers are the gateway's own,
+ * and its cookies stay with it. Redirects are never followed.
  */
 export function createHttpProxyIntegration(options: HttpProxyOptions): Integration {
   const template: UriTemplate = compileUriTemplate(options.uri)
@@ -56,7 +62,7 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
       }
       call.outgoing.once('close', onClose)
       try {
-        await pool.stream(
+        await pool.stream<IntegrationCall>(
           {
             path,
             method,
@@ -66,23 +72,17 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
               : req.headers.has('content-length')
                 ? call.incoming
                 : limitBody(call.incoming, options.maxBodyBytes),
-            opaque: call.outgoing,
+            opaque: call,
             signal: call.outgoing,
           },
-          ({ statusCode, headers: upstream, opaque }) => {
-            const res = opaque as IntegrationCall['outgoing']
-            res.writeHead(statusCode, {
-              ...downstreamHeaders(upstream),
-              ...call.responseHeaders,
-              'x-amzn-requestid': req.requestId,
-            })
-            return res
-          },
+          downstream,
         )
       } catch (err) {
+        // respond answered a head HTTP cannot carry itself: that answer is complete.
+        if (call.outgoing.writableEnded) return STREAMED
         if (call.outgoing.headersSent || clientGone) {
           call.outgoing.destroy()
-          return { kind: 'streamed' }
+          return STREAMED
         }
         const limited = isGatewayError(err)
           ? err
@@ -104,9 +104,18 @@ export function createHttpProxyIntegration(options: HttpProxyOptions): Integrati
       } finally {
         call.outgoing.off('close', onClose)
       }
-      return { kind: 'streamed' }
+      return STREAMED
     },
   }
+}
+
+/** The upstream answered: respond writes the head; the body is piped into what it returns. */
+function downstream({
+  statusCode,
+  headers,
+  opaque,
+}: Dispatcher.StreamFactoryData<IntegrationCall>): Writable {
+  return opaque.respond.head(opaque, statusCode, downstreamHeaders(headers))
 }
 
 function upstreamHeaders(call: IntegrationCall, host: string, trusted: ReadonlySet<string>): string[] {

@@ -1,12 +1,33 @@
+import type { GatewayRequest } from '../../http/gateway-request.ts'
 import { readBody } from '../../http/read-body.ts'
 import type { RequestContext } from '../request-context.ts'
+import { streamResponder } from './respond.ts'
+
+/** A request framed without a body (no Content-Length, no Transfer-Encoding) has none to wait for. */
+const NO_BODY = Buffer.alloc(0)
 
 /** integrate: the route's integration (aws_proxy, http_proxy, mock, or a handler the gateway owns). */
-export async function integrateStage(ctx: RequestContext): Promise<void> {
+export function integrateStage(ctx: RequestContext): Promise<void> {
   const { integration } = ctx.route!
   const req = ctx.req!
-  if (integration.needsBody && req.body === undefined)
-    req.body = await readBody(ctx.incoming, ctx.table.limits.maxBodyBytes)
+  if (integration.needsBody && req.body === undefined) {
+    if (!framesBody(req)) req.body = NO_BODY
+    else return readThenInvoke(ctx)
+  }
+  return invoke(ctx)
+}
+
+function framesBody(req: GatewayRequest): boolean {
+  return req.headers.has('content-length') || req.headers.has('transfer-encoding')
+}
+
+async function readThenInvoke(ctx: RequestContext): Promise<void> {
+  ctx.req!.body = await readBody(ctx.incoming, ctx.table.limits.maxBodyBytes)
+  return invoke(ctx)
+}
+
+async function invoke(ctx: RequestContext): Promise<void> {
+  const { integration } = ctx.route!
   const outcome = ctx.outcome
   const started = ctx.clock()
   ctx.result = await integration.invoke({
@@ -17,6 +38,7 @@ export async function integrateStage(ctx: RequestContext): Promise<void> {
     callerToken: outcome?.callerToken,
     incoming: ctx.incoming,
     outgoing: ctx.res,
+    respond: streamResponder(ctx.table.dialect.invalidHeader),
   })
   ctx.integrationLatency = ctx.clock() - started
 }

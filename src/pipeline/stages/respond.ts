@@ -1,9 +1,10 @@
+import type { Writable } from 'node:stream'
 import type { InvalidHeaderAnswer } from '../../dialect/api-dialect.ts'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { renderError } from '../../errors/render-error.ts'
 import type { RequestView } from '../../events/request-view.ts'
 import { HOP_BY_HOP } from '../../http/hop-by-hop.ts'
-import type { ResponseSink } from '../../integrations/types.ts'
+import type { IntegrationCall, ResponseSink, StreamResponder } from '../../integrations/types.ts'
 import type { BufferedResponse } from '../../lib/buffered-response.ts'
 import type { RequestContext } from '../request-context.ts'
 import { templateScopeOf } from '../template-scope-of.ts'
@@ -11,7 +12,7 @@ import { templateScopeOf } from '../template-scope-of.ts'
 /** Headers the gateway frames itself; a function's copies travel as `x-amzn-Remapped-<name>`, as on AWS. */
 const FRAMED_BY_GATEWAY = new Set([...HOP_BY_HOP, 'content-length', 'date', 'server'])
 
-/** respond: the integration's buffered answer (a streamed one is already written). */
+/** respond: the integration's buffered answer (a streamed one went through `streamResponder`). */
 export function respondStage(ctx: RequestContext): undefined {
   const result = ctx.result
   if (result?.kind === 'buffered')
@@ -90,6 +91,44 @@ export function respond(
     return
   }
   res.end(noBody ? undefined : body)
+}
+
+const RESPONDERS = new Map<InvalidHeaderAnswer, StreamResponder>()
+
+/**
+ * respond, for a streamed answer: the integration hands over status and headers, respond
+ * writes the head as it writes every answer, and the body is piped into the response as it
+ * arrives (no copy). One responder per dialect, made once.
+ */
+export function streamResponder(invalidHeader: InvalidHeaderAnswer): StreamResponder {
+  let responder = RESPONDERS.get(invalidHeader)
+  if (responder === undefined) {
+    responder = { head: (call, status, headers) => writeStreamHead(call, status, headers, invalidHeader) }
+    RESPONDERS.set(invalidHeader, responder)
+  }
+  return responder
+}
+
+/** Thrown to stop a stream whose head HTTP cannot carry; the dialect's answer was sent instead. */
+class StreamHeadRefused extends Error {}
+
+function writeStreamHead(
+  call: IntegrationCall,
+  status: number,
+  headers: Readonly<Record<string, string | string[]>>,
+  invalidHeader: InvalidHeaderAnswer,
+): Writable {
+  const res = call.outgoing
+  const requestId = call.view.request.requestId
+  try {
+    res.writeHead(status, { ...headers, ...call.responseHeaders, 'x-amzn-requestid': requestId })
+  } catch {
+    // A header HTTP cannot carry (CR, LF, NUL): the dialect's answer, as for a buffered one.
+    res.writeHead(invalidHeader.status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId })
+    res.end(invalidHeader.body)
+    throw new StreamHeadRefused('the upstream answered with a header HTTP cannot carry')
+  }
+  return res
 }
 
 function withHeaders(

@@ -15,6 +15,7 @@ import { normalizeTarget } from '../../../src/http/normalize-path.ts'
 import { Router } from '../../../src/http/router.ts'
 import { createLambdaProxyIntegration } from '../../../src/integrations/lambda/lambda-proxy-integration.ts'
 import type { BufferedResponse } from '../../../src/integrations/types.ts'
+import { streamResponder } from '../../../src/pipeline/stages/respond.ts'
 import { resultOfShape } from '../apigw-lambda-authorizer/result-shapes.ts'
 
 /**
@@ -174,6 +175,7 @@ function call(view: RequestView, authorizer: Readonly<Record<string, unknown>> |
     responseHeaders: undefined,
     incoming,
     outgoing: new ServerResponse(incoming),
+    respond: streamResponder(REST_API.invalidHeader),
   }
 }
 
