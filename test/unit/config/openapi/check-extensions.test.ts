@@ -8,6 +8,9 @@ import { FieldReader, type JsonObject } from '../../../../src/config/field-reade
 import { checkExtensions } from '../../../../src/config/openapi/check-extensions.ts'
 import { readApiDocument } from '../../../../src/config/openapi/read-api-document.ts'
 import { parseSourceText } from '../../../../src/config/source-document.ts'
+import { ConfigErrors } from '../../../../src/errors/config-error.ts'
+import { lambdaOp } from '../../../helpers/temp-api.ts'
+import { openapi, startTestGateway } from '../../../helpers/test-gateway.ts'
 
 const FILE = 'api.yaml'
 
@@ -171,5 +174,22 @@ describe('strict documents: x-amazon-apigateway-* keys', () => {
       messages.some((m) => m.includes('/passthroughBehavior: expected')),
       messages.join('\n'),
     )
+  })
+
+  test('a start stops on them, all reported together with the other problems of the run', async () => {
+    const document = openapi(
+      { '/a': { get: lambdaOp('missing', { timeoutInMilis: 500 }) } },
+      { 'x-amazon-apigateway-foo': true },
+    )
+    await assert.rejects(startTestGateway(document), (err: unknown) => {
+      assert.ok(err instanceof ConfigErrors, String(err))
+      const text = err.message
+      assert.match(text, /\/x-amazon-apigateway-foo: is not an API Gateway extension/)
+      assert.match(
+        text,
+        /timeoutInMilis: is not a field of x-amazon-apigateway-integration \(did you mean `timeoutInMillis`\?\)/,
+      )
+      return true
+    })
   })
 })
