@@ -114,6 +114,11 @@ test('npm start on other ports: the README walkthrough, with the store found thr
       headers: { authorization: `Bearer ${loginOutput.stdout().trim()}` },
     })
     assert.equal(res.status, 200, await res.clone().text())
+    // The access log names the partner's client app beside the user.
+    const logged = await output.waitForLine(/^\{.*"path":"\/orders\/1001".*"status":200.*$/)
+    const line = JSON.parse(logged[0]) as { clientId: unknown; principal: unknown }
+    assert.equal(line.clientId, credentials.clientId)
+    assert.match(String(line.principal), /^005/)
   } finally {
     delete process.env.FORCEGATE_HOME
   }
