@@ -35,6 +35,22 @@ describe('non-proxy integrations as AWS documents them, over HTTP', () => {
             responses: { default: { statusCode: '200' } },
           }),
         },
+        '/catch-all': {
+          post: integration({
+            type: 'aws',
+            httpMethod: 'POST',
+            uri: lambdaUri('echo'),
+            responses: { default: { statusCode: '200' }, '.*': { statusCode: '400' } },
+          }),
+        },
+        '/errors-only': {
+          post: integration({
+            type: 'aws',
+            httpMethod: 'POST',
+            uri: lambdaUri('echo'),
+            responses: { default: { statusCode: '200' }, '.+': { statusCode: '400' } },
+          }),
+        },
         '/enrich': {
           post: integration({
             type: 'aws',
@@ -72,6 +88,15 @@ describe('non-proxy integrations as AWS documents them, over HTTP', () => {
     assert.equal(res.status, 400)
     const body = (await res.json()) as { message: string }
     assert.match(body.message, /^Could not parse request body into json/)
+  })
+
+  test("a Lambda success is matched as an empty error message: '.*' takes it, '.+' leaves it to default", async () => {
+    const all = await post('/catch-all', { a: 1 })
+    assert.equal(all.status, 400)
+    assert.deepEqual(await all.json(), { a: 1 })
+    const errorsOnly = await post('/errors-only', { a: 1 })
+    assert.equal(errorsOnly.status, 200)
+    assert.deepEqual(await errorsOnly.json(), { a: 1 })
   })
 
   test('a #set on what $input.path returned reaches the Lambda through $input.json', async () => {

@@ -50,7 +50,7 @@ export function createLambdaIntegration(options: LambdaIntegrationOptions): Mapp
       const requestId = call.view.request.requestId
       if (invocationType === 'Event') {
         invoker.invoke(fn, event, timeoutMs, { requestId }).catch(() => undefined)
-        return { status: 200, headers: JSON_HEADERS, body: '', selectionSubject: undefined }
+        return { status: 200, headers: JSON_HEADERS, body: '', selectionSubject: '' }
       }
       try {
         const result = await invoker.invoke(fn, event, timeoutMs, { requestId })
@@ -62,7 +62,9 @@ export function createLambdaIntegration(options: LambdaIntegrationOptions): Mapp
           headers: JSON_HEADERS,
           body: JSON.stringify(value),
           parsed: { value },
-          selectionSubject: undefined,
+          // No function error: patterns match an empty error message, so `.*` catches a success
+          // too and `.+` does not (AWS's selectionPattern reference).
+          selectionSubject: '',
         }
       } catch (err) {
         if (err instanceof Error && err.name === 'TimeoutError')

@@ -2,7 +2,8 @@
  * Which integration response applies: each `responses` key other than `default` is a Java
  * regular expression that must match the whole subject (Java's `Pattern.matches`, `.` not
  * matching a newline): the Lambda `errorMessage` for `aws` integrations, the status code for
- * `http` ones. A successful Lambda invocation has no error message and takes `default`. The
+ * `http` ones. A successful Lambda invocation is matched as an empty error message: `.*` takes
+ * it, `.+` does not, so it usually falls to `default`. The
  * patterns are compiled once, at start-up; a pattern RE2 cannot run fails start-up.
  */
 import { RE2JS } from 're2js'
@@ -13,7 +14,7 @@ export interface SelectableResponse {
 }
 
 export interface ResponseSelector<R extends SelectableResponse> {
-  /** `subject` undefined means a successful Lambda invocation: only `default` applies. */
+  /** `subject` undefined means there is nothing to match (a mock without a status): only `default` applies. */
   select(subject: string | undefined): { readonly response: R | undefined; readonly why: string }
 }
 
@@ -46,8 +47,10 @@ export function compileResponseSelector<R extends SelectableResponse>(
       }
       const why =
         subject === undefined
-          ? 'no error message: the default response applies'
-          : `no selection pattern matched ${JSON.stringify(subject)}`
+          ? 'nothing to match: the default response applies'
+          : subject === ''
+            ? 'no selection pattern matched the empty error message of a successful invocation'
+            : `no selection pattern matched ${JSON.stringify(subject)}`
       return {
         response: fallback,
         why: fallback === undefined ? `${why}, and there is no default response` : why,

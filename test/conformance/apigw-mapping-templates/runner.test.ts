@@ -179,7 +179,8 @@ for (const file of files) {
                   ? v.lambdaError
                   : new LambdaFunctionError(v.lambdaError.errorType, v.lambdaError.errorMessage),
               )
-        subject = error?.errorMessage
+        // A success is matched as an empty error message, as the Lambda integration does.
+        subject = error?.errorMessage ?? ''
         body = JSON.stringify(error ?? v.lambdaResult)
       } else {
         subject = v.statusCode === undefined ? undefined : String(v.statusCode)
