@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { runCli } from '../helpers/cli-process.ts'
+import { lambdaOp, lambdaUri, tempApi } from '../helpers/temp-api.ts'
 
 // Every verb answers --help on stdout with status 0 and writes nothing else.
 const HELP: readonly (readonly string[])[] = [
@@ -57,4 +58,54 @@ test('forcegate without a command: the usage on stderr, status 2; --help: on std
   assert.equal(help.code, 0)
   assert.equal(help.stderr, '')
   assert.match(help.stdout, /Usage: forcegate <command>/)
+})
+
+test('explain --json: stdout is the JSON alone, whatever the handlers write to the console', async () => {
+  const api = await tempApi(
+    {
+      openapi: '3.0.3',
+      info: { title: 't', version: '1' },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'apiKey',
+            name: 'Authorization',
+            in: 'header',
+            'x-amazon-apigateway-authorizer': {
+              type: 'token',
+              authorizerUri: lambdaUri('auth'),
+              authorizerResultTtlInSeconds: 0,
+            },
+          },
+        },
+      },
+      paths: { '/x': { get: { ...lambdaOp('ok'), security: [{ bearer: [] }] } } },
+    },
+    {
+      'auth.mjs': `console.log('loading the authorizer')
+export const handler = async () => {
+  console.log('authorizing')
+  return { principalId: 'u', policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*' }] } }
+}
+`,
+      'ok.mjs': `console.log('loading ok')\nexport const handler = async () => ({ statusCode: 200, body: 'ok' })\n`,
+    },
+  )
+  try {
+    const run = await runCli([
+      'explain',
+      '--api',
+      api.apiFile,
+      '--request',
+      'GET /x',
+      '-H',
+      'Authorization: Bearer t',
+      '--json',
+    ])
+    assert.equal(run.code, 0, run.stderr)
+    const [explained] = JSON.parse(run.stdout) as { status: number }[]
+    assert.equal(explained?.status, 200)
+  } finally {
+    await api.remove()
+  }
 })
