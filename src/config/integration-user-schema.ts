@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { SecretRefSchema } from './secret-ref.ts'
 
 /**
@@ -23,5 +23,3 @@ export const IntegrationUserSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-
-export type IntegrationUserConfig = Static<typeof IntegrationUserSchema>

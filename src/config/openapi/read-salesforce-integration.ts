@@ -3,7 +3,7 @@
  * Salesforce. It sits beside (instead of) `x-amazon-apigateway-integration`, so AWS's object
  * keeps exactly AWS's meaning and an exported document never carries a type AWS would refuse.
  */
-import { type FieldReader, isObject, type JsonObject } from '../field-reader.ts'
+import type { FieldReader, JsonObject } from '../field-reader.ts'
 import { childPointer } from '../source-document.ts'
 import type { LocatedText } from './mapping-integration-spec.ts'
 
@@ -130,14 +130,4 @@ function apiName(
   const raw = r.string(obj, key, pointer, required)
   if (raw === undefined || API_NAME.test(raw)) return raw
   return r.fail(childPointer(pointer, key), `expected a Salesforce API name, found '${raw}'`)
-}
-
-/** Whether an operation carries forcegate's Salesforce integration. */
-export function hasSalesforceIntegration(op: JsonObject): boolean {
-  return op[SALESFORCE_INTEGRATION] !== undefined
-}
-
-export function salesforceIntegrationObject(op: JsonObject): JsonObject | undefined {
-  const raw = op[SALESFORCE_INTEGRATION]
-  return isObject(raw) ? raw : undefined
 }
