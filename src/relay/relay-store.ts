@@ -65,7 +65,10 @@ export class RelayStore {
     preparePrivateFile(path)
     this.#db = new DatabaseSync(path)
     this.#db.exec('PRAGMA busy_timeout = 5000;')
-    if (path !== ':memory:') this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;')
+    // WAL with synchronous NORMAL: a commit survives the process dying (SIGKILL included) but
+    // is not fsynced one by one, which would cap the relay at one disk flush per event. A power
+    // loss may roll back the last commits: those events come again, with their keys.
+    if (path !== ':memory:') this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;')
     this.#db.exec(SCHEMA)
     this.#clock = clock
   }
