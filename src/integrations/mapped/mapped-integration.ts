@@ -149,6 +149,7 @@ function render(
 }
 
 const LOCATIONS = ['header', 'querystring', 'path'] as const
+const EMPTY = Buffer.alloc(0)
 
 function prepareRequest(
   mapping: CompiledMapping,
@@ -164,7 +165,7 @@ function prepareRequest(
       detail: `no request template for ${mediaTypeOf(contentType)} and passthroughBehavior ${mapping.passthroughBehavior}`,
     })
   const method = methodRequestOf(call)
-  const raw = req.body ?? Buffer.alloc(0)
+  const raw = req.body ?? EMPTY
   const binary = isBinaryPayload(mediaTypeOf(contentType), binaryMediaTypes)
   const text = templateText(raw, binary)
   const context = buildContextVariable(method.facts)

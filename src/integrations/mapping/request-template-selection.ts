@@ -17,9 +17,18 @@ export type TemplateChoice<T> =
 /** The media type without parameters, lower-cased: `Application/JSON; charset=utf-8` → `application/json`. */
 export function mediaTypeOf(contentType: string | undefined): string {
   if (contentType === undefined) return 'application/json'
-  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
-  return type === '' ? 'application/json' : type
+  // Clients repeat a handful of Content-Type and Accept values: each is parsed once.
+  const hit = MEDIA_TYPES.get(contentType)
+  if (hit !== undefined) return hit
+  const parsed = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
+  const type = parsed === '' ? 'application/json' : parsed
+  if (MEDIA_TYPES.size >= MAX_CACHED) MEDIA_TYPES.clear()
+  MEDIA_TYPES.set(contentType, type)
+  return type
 }
+
+const MAX_CACHED = 256
+const MEDIA_TYPES = new Map<string, string>()
 
 export function selectRequestTemplate<T>(
   templates: ReadonlyMap<string, T>,

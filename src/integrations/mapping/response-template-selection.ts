@@ -11,6 +11,11 @@ export function selectResponseTemplate<T>(
   accept: string | undefined,
 ): { readonly contentType: string; readonly template: T | undefined } {
   if (templates.size === 0) return { contentType: 'application/json', template: undefined }
+  // One template is the choice whatever Accept says: a match, or else the fallback.
+  if (templates.size === 1) {
+    const [contentType, template] = templates.entries().next().value as [string, T]
+    return { contentType, template }
+  }
   for (const part of (accept ?? '').split(',')) {
     const type = mediaTypeOf(part)
     const t = templates.get(type)
