@@ -120,7 +120,11 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const gatewayRoutes: GatewayRoute[] = healthRoutes(() => draining)
   const adminApi = partners?.adminApi
   if (adminApi !== undefined)
-    gatewayRoutes.push(...ownedPrefix('partners admin API', ADMIN_BASE_PATH, () => adminApi))
+    gatewayRoutes.push(
+      ...ownedPrefix('partners admin API', ADMIN_BASE_PATH, () => adminApi, {
+        maxBytes: adminApi.maxBodyBytes,
+      }),
+    )
   if (portal !== undefined) gatewayRoutes.push(...ownedPrefix('portal', '/portal', () => portalHandler!))
   const loadFunction = (name: string, arn: string, origin: string) =>
     invoker.load({ name, arn }, folders, origin)

@@ -48,6 +48,8 @@ export interface Integration {
   readonly description: string
   /** Whether the body must be read before `invoke` (buffering integrations). */
   readonly needsBody: boolean
+  /** A smaller body limit than the gateway's for this integration (413 past it). */
+  readonly maxBodyBytes?: number
   /** Pure (no call leaves the gateway, nothing is counted): `explain` may run it for real. */
   readonly sideEffectFree?: boolean
   /** Non-proxy integrations: one line per template set, printed under the route in the table. */

@@ -4,7 +4,7 @@ import {
   AdminHttpError,
   checkAdminToken,
   errorAnswer,
-  readJsonBody,
+  parseJsonBody,
   sendJson,
 } from './admin-http.ts'
 import type { PartnerService } from './partner-service.ts'
@@ -21,9 +21,16 @@ export interface PartnersAdminApiOptions {
   readonly onError?: (error: unknown) => void
 }
 
-export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
+/**
+ * Answers a request under the base path, given its body as the gateway read it; resolves false
+ * for any other path. `maxBodyBytes` is the cap the gateway reads the body with.
+ */
+export interface AdminHandler {
+  (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>
+  readonly maxBodyBytes: number
+}
 
-type Route = (req: IncomingMessage, params: readonly string[]) => Promise<AdminAnswer>
+type Route = (req: IncomingMessage, params: readonly string[], body: Buffer) => Promise<AdminAnswer>
 
 const ACTIONS = new Set(['rotate', 'suspend', 'resume'])
 
@@ -58,8 +65,8 @@ export function createPartnersAdminApi(options: PartnersAdminApiOptions): AdminH
 
   const routes: Record<string, Route> = {
     'GET /': async () => ({ status: 200, body: { partners: await service.list() } }),
-    'POST /': async (req) => {
-      const body = await readJsonBody(req, maxBodyBytes)
+    'POST /': async (req, _params, raw) => {
+      const body = parseJsonBody(req, raw, maxBodyBytes)
       // The service validates the shape and names the faulty field.
       return { status: 201, body: await service.register(body as RegistrationInput) }
     },
@@ -74,9 +81,9 @@ export function createPartnersAdminApi(options: PartnersAdminApiOptions): AdminH
       body: { partner: await service.suspend(id!) },
     }),
     'POST /:id/resume': async (_req, [id]) => ({ status: 200, body: { partner: await service.resume(id!) } }),
-    'POST /:id/contracts/:api/approve': async (req, [id, api]) => {
+    'POST /:id/contracts/:api/approve': async (req, [id, api], raw) => {
       // Optional body: {"usagePlan": "<plan>"}, the plan the contract is approved under.
-      const body = hasBody(req) ? await readJsonBody(req, maxBodyBytes) : {}
+      const body = hasBody(req) ? parseJsonBody(req, raw, maxBodyBytes) : {}
       const plan = (body as { usagePlan?: unknown } | null)?.usagePlan
       if (plan !== undefined && typeof plan !== 'string')
         throw new AdminHttpError(400, 'PARTNER_INVALID_INPUT', 'usagePlan: expected a string')
@@ -110,7 +117,7 @@ export function createPartnersAdminApi(options: PartnersAdminApiOptions): AdminH
     return { allow }
   }
 
-  return async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0]!
     if (path !== base && !path.startsWith(`${base}/`)) return false
     let answer: AdminAnswer
@@ -122,7 +129,7 @@ export function createPartnersAdminApi(options: PartnersAdminApiOptions): AdminH
         throw new AdminHttpError(405, 'ADMIN_METHOD_NOT_ALLOWED', 'method not allowed here', {
           allow: found.allow,
         })
-      answer = await found.route(req, found.params)
+      answer = await found.route(req, found.params, body)
     } catch (error) {
       answer = errorAnswer(error)
       if (answer.status >= 500) options.onError?.(error)
@@ -130,4 +137,5 @@ export function createPartnersAdminApi(options: PartnersAdminApiOptions): AdminH
     sendJson(res, answer)
     return true
   }
+  return Object.assign(handler, { maxBodyBytes })
 }

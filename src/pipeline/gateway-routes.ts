@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { IntegrationResult } from '../integrations/types.ts'
+import type { Integration, IntegrationCall, IntegrationResult } from '../integrations/types.ts'
 import type { CompiledRoute } from './types.ts'
 
 /** A route the gateway answers itself, in the same router and stages as the API's routes. */
@@ -10,19 +10,34 @@ export interface GatewayRoute extends CompiledRoute {
   owns(resourcePath: string): boolean
 }
 
-/** Writes its own answer; the gateway's handlers read the request as Node gives it. */
-export type OwnedHandler = (req: IncomingMessage, res: ServerResponse) => Promise<unknown>
+/**
+ * Writes its own answer. A handler that takes a body gets it as the integrate stage read it,
+ * with the gateway's one capped reader; the others read the request as Node gives it.
+ */
+export type OwnedHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<unknown>
+
+const NO_BODY = Buffer.alloc(0)
 
 const STREAMED: IntegrationResult = Object.freeze({ kind: 'streamed' })
 
-/** `ANY <prefix>` and `ANY <prefix>/{proxy+}`: everything under a prefix, for one handler. */
-export function ownedPrefix(owner: string, prefix: string, handler: () => OwnedHandler): GatewayRoute[] {
-  const integration = {
+/**
+ * `ANY <prefix>` and `ANY <prefix>/{proxy+}`: everything under a prefix, for one handler. With
+ * `body`, the integrate stage reads the request body (refusing more than `maxBytes`, 413) and
+ * hands it to the handler.
+ */
+export function ownedPrefix(
+  owner: string,
+  prefix: string,
+  handler: () => OwnedHandler,
+  body?: { readonly maxBytes: number },
+): GatewayRoute[] {
+  const integration: Integration = {
     type: 'gateway',
     description: owner,
-    needsBody: false,
-    async invoke(call: { incoming: IncomingMessage; outgoing: ServerResponse }): Promise<IntegrationResult> {
-      await handler()(call.incoming, call.outgoing)
+    needsBody: body !== undefined,
+    ...(body === undefined ? {} : { maxBodyBytes: body.maxBytes }),
+    async invoke(call: IntegrationCall): Promise<IntegrationResult> {
+      await handler()(call.incoming, call.outgoing, call.view.request.body ?? NO_BODY)
       return STREAMED
     },
   }

@@ -22,7 +22,9 @@ function framesBody(req: GatewayRequest): boolean {
 }
 
 async function readThenInvoke(ctx: RequestContext): Promise<void> {
-  ctx.req!.body = await readBody(ctx.incoming, ctx.table.limits.maxBodyBytes)
+  const own = ctx.route!.integration.maxBodyBytes
+  const limit = ctx.table.limits.maxBodyBytes
+  ctx.req!.body = await readBody(ctx.incoming, own === undefined ? limit : Math.min(own, limit))
   return invoke(ctx)
 }
 

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
+import { readBody } from '../../../src/http/read-body.ts'
 import { createPartnersAdminApi } from '../../../src/partners/admin-api.ts'
 import { DcrClient } from '../../../src/partners/dcr-client.ts'
 import { PartnerService } from '../../../src/partners/partner-service.ts'
@@ -27,7 +28,8 @@ before(async () => {
   })
   const admin = createPartnersAdminApi({ service, adminToken: TOKEN, maxBodyBytes: 4096 })
   server = createServer(async (req, res) => {
-    if (!(await admin(req, res))) res.writeHead(418).end('not admin')
+    // The gateway reads the body with its capped reader before the handler runs.
+    if (!(await admin(req, res, await readBody(req, 1_048_576)))) res.writeHead(418).end('not admin')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/_forcegate/partners`

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
 import { ConfigError } from '../../../src/errors/config-error.ts'
+import { readBody } from '../../../src/http/read-body.ts'
 import { openPartners } from '../../../src/partners/open-partners.ts'
 import { PARTNERS_DEFAULTS, type PartnersConfig } from '../../../src/partners/partners-config.ts'
 import { StoreError } from '../../../src/store/store-error.ts'
@@ -54,7 +55,7 @@ describe('openPartners', () => {
       assert.equal((await runtime.limiter.consume(credentials.clientId, plan)).allowed, false)
 
       const server = createServer(async (req, res) => {
-        if (!(await runtime.adminApi!(req, res))) res.writeHead(404).end()
+        if (!(await runtime.adminApi!(req, res, await readBody(req, 1_048_576)))) res.writeHead(404).end()
       })
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/_forcegate/partners`
