@@ -120,6 +120,7 @@ export async function archiveOpportunities(
     return { key: file.key, sha256, size: digest.byteCount, contentType: file.contentType }
   }
 
+  const saves: Promise<void>[] = []
   const archiveOne = async (doc: OpportunityDocument): Promise<void> => {
     const before = manifest.opportunities[doc.id]
     const jsonKey = opportunityKey(doc.id)
@@ -155,18 +156,23 @@ export async function archiveOpportunities(
       objects,
     }
     manifest.opportunities[doc.id] = entry
-    await writer.save()
-    counts.archived++
-    counts.objectsUploaded += mine.objects
-    counts.bytesUploaded += mine.bytes
-    deps.onProgress?.({
-      kind: 'opportunity',
-      id: doc.id,
-      name: doc.name,
-      status: 'archived',
-      uploaded: mine.objects,
-      bytes: mine.bytes,
+    // The next deal need not wait for the manifest: the deal counts (and is reported) as
+    // archived once a save that includes it is stored.
+    const saved = writer.save().then(() => {
+      counts.archived++
+      counts.objectsUploaded += mine.objects
+      counts.bytesUploaded += mine.bytes
+      deps.onProgress?.({
+        kind: 'opportunity',
+        id: doc.id,
+        name: doc.name,
+        status: 'archived',
+        uploaded: mine.objects,
+        bytes: mine.bytes,
+      })
     })
+    saved.catch(() => {})
+    saves.push(saved)
   }
 
   try {
@@ -186,16 +192,15 @@ export async function archiveOpportunities(
       ] as string[]
       const versions = await collect(reader, chunks(versionIds, IDS_PER_QUERY).map(versionsSoql))
       const versionById = new Map(versions.map((v) => [String(v.Id), v]))
+      const linksOf = Map.groupBy(links, (l) => String(l.LinkedEntityId))
       const docs = page.records.map((r) =>
-        opportunityDocument(
-          r,
-          links.filter((l) => l.LinkedEntityId === r.Id),
-          versionById,
-        ),
+        opportunityDocument(r, linksOf.get(String(r.Id)) ?? [], versionById),
       )
       await runPool(docs, options.concurrency, archiveOne)
     }
+    await Promise.all(saves)
   } catch (err) {
+    await Promise.allSettled(saves)
     throw new ArchiveRunError(err, { ...counts })
   }
   return { ...counts }
