@@ -35,6 +35,8 @@ export interface ApiDialect {
   readonly identitySyntax: 'rest' | 'http'
   /** Whether `isDefaultRoute` makes an operation the `$default` route. */
   readonly defaultRoute: boolean
+  /** Whether `x-amazon-apigateway-cors` exists (HTTP APIs; REST APIs answer preflights with an OPTIONS method). */
+  readonly corsExtension: boolean
 
   /** Integrations: the timeout ceiling, payload formats, and whether non-proxy (mapped) integrations exist. */
   readonly maxIntegrationTimeoutMs: number
@@ -85,6 +87,7 @@ export const REST_API: ApiDialect = Object.freeze({
   defaultStage: 'dev',
   identitySyntax: 'rest',
   defaultRoute: false,
+  corsExtension: false,
   maxIntegrationTimeoutMs: 29_000,
   defaultPayloadFormat: '1.0',
   payloadFormats: Object.freeze(['1.0'] as const),
@@ -115,6 +118,7 @@ export const HTTP_API: ApiDialect = Object.freeze({
   defaultStage: '$default',
   identitySyntax: 'http',
   defaultRoute: true,
+  corsExtension: true,
   maxIntegrationTimeoutMs: 30_000,
   defaultPayloadFormat: '2.0',
   payloadFormats: Object.freeze(['1.0', '2.0'] as const),

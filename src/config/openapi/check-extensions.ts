@@ -1,3 +1,4 @@
+import { type ApiDialect, dialectOfDocument } from '../../dialect/api-dialect.ts'
 import { type FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import { nearestKey } from '../nearest-key.ts'
 import { childPointer } from '../source-document.ts'
@@ -19,20 +20,19 @@ const ANY = 'x-amazon-apigateway-any-method'
  * does not serve yet is reported as such. Problems go to `r`, so one run shows them all.
  */
 export function checkExtensions(r: FieldReader, root: JsonObject): void {
-  const kind = root['x-amazon-apigateway-importexport-version'] === undefined ? 'rest' : 'http'
-  walk(r, root, '', kind)
+  walk(r, root, '', dialectOfDocument(root))
 }
 
-function walk(r: FieldReader, node: unknown, pointer: string, kind: 'rest' | 'http'): void {
+function walk(r: FieldReader, node: unknown, pointer: string, dialect: ApiDialect): void {
   if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) walk(r, node[i], childPointer(pointer, i), kind)
+    for (let i = 0; i < node.length; i++) walk(r, node[i], childPointer(pointer, i), dialect)
     return
   }
   if (!isObject(node)) return
   for (const [key, value] of Object.entries(node)) {
     const p = childPointer(pointer, key)
-    if (!key.startsWith(PREFIX)) walk(r, value, p, kind)
-    else if (checkExtension(r, key, value, p, kind) && key === ANY) walk(r, value, p, kind)
+    if (!key.startsWith(PREFIX)) walk(r, value, p, dialect)
+    else if (checkExtension(r, key, value, p, dialect) && key === ANY) walk(r, value, p, dialect)
   }
 }
 
@@ -42,14 +42,14 @@ function checkExtension(
   name: string,
   value: unknown,
   pointer: string,
-  kind: 'rest' | 'http',
+  dialect: ApiDialect,
 ): boolean {
   const spec = awsExtension(name)
   if (spec === undefined) {
     r.fail(pointer, `is not an API Gateway extension${hint(name, AWS_EXTENSION_NAMES, PREFIX)}`)
     return false
   }
-  if (name === 'x-amazon-apigateway-cors' && kind === 'rest') {
+  if (name === 'x-amazon-apigateway-cors' && !dialect.corsExtension) {
     r.fail(
       pointer,
       'belongs to HTTP APIs (documents with x-amazon-apigateway-importexport-version); a REST API answers preflights with an OPTIONS method: a mock integration whose response sets method.response.header.Access-Control-Allow-* parameters',
