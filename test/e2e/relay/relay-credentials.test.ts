@@ -14,6 +14,7 @@ import {
   relayFixture,
   relayInProcess,
   runRelay,
+  serveRelay,
   until,
 } from './relay-harness.ts'
 
@@ -136,6 +137,43 @@ describe('relay credentials: a token the org no longer accepts', () => {
       for (const u of [first!, ...later]) assert.equal(counts.get(u), 1, u)
     } finally {
       await r.close()
+    }
+  })
+})
+
+describe('relay credentials: its own org token presented to a route', () => {
+  let f: RelayFixture
+  before(async () => {
+    f = await relayFixture({
+      replay: 'earliest',
+      target: { route: { path: '/orders/secured', authorization: 'org' } },
+      retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 50 },
+    })
+  })
+  after(() => f.close())
+
+  it('the route admits the relay as the org; revoked mid-stream, the route refuses it and the relay renews it', async () => {
+    const gw = await serveRelay(f)
+    try {
+      const [first] = await f.publish(['SO-1'])
+      await until(() => f.effects.applied().includes(first!), 'the first event')
+      const [bearer] = f.effects.authorizations()
+      assert.match(bearer ?? '', /^Bearer 00D/)
+      const revoked = await fetch(`${f.org.url}/services/oauth2/revoke`, {
+        method: 'POST',
+        body: new URLSearchParams({ token: bearer!.slice('Bearer '.length) }),
+      })
+      assert.equal(revoked.status, 200)
+      // The subscription stays open; the gateway introspects the revoked token: 401.
+      const [second] = await f.publish(['SO-2'])
+      await until(() => f.effects.applied().includes(second!), 'the event after the revocation')
+      await gw.output.waitForLine(/"relay":"orders".*refused the org token \(401\).*relay delivery failed/)
+      const used = f.effects.authorizations()
+      assert.equal(used.length, 2, 'the refused attempt never reached the function')
+      assert.notEqual(used[1], bearer, 'a new token')
+      assert.deepEqual(countsOf(f.effects.invocations()), new Map([first, second].map((u) => [u, 1])))
+    } finally {
+      assert.equal(await gw.stop(), 0)
     }
   })
 })

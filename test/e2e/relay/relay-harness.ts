@@ -33,6 +33,7 @@ const dir = ${JSON.stringify(effects)}
 export const handler = async (event) => {
   const key = event.headers['idempotency-key']
   appendFileSync(join(dir, 'invocations.log'), key + '\\n')
+  appendFileSync(join(dir, 'authorization.log'), (event.headers.authorization ?? '-') + '\\n')
   if (existsSync(join(dir, 'failing'))) throw new Error('the order system is down')
   const body = JSON.parse(event.body)
   try {
@@ -102,6 +103,8 @@ export interface Effects {
   appliedBody(key: string): Record<string, unknown>
   /** Every invocation's key, in order (redeliveries included). */
   invocations(): string[]
+  /** The Authorization header of each route invocation, in order. */
+  authorizations(): string[]
   setFailing(on: boolean): Promise<void>
 }
 
@@ -135,8 +138,24 @@ export async function relayFixture(
   const api = await tempApi({
     openapi: '3.0.3',
     info: { title: 'orders', version: '1' },
+    components: {
+      securitySchemes: {
+        org: {
+          type: 'oauth2',
+          flows: { clientCredentials: { tokenUrl: 'http://127.0.0.1/token', scopes: { api: 'api' } } },
+          'x-forcegate-salesforce': {
+            org: 'devorg',
+            accept: ['opaque'],
+            contract: 'none',
+            cacheTtlSeconds: 0,
+          },
+        },
+      },
+    },
     paths: {
       '/orders/events': { post: lambdaOp('order-sink') },
+      // For the relay's own org token (authorization: org): every call introspected at the org.
+      '/orders/secured': { post: { ...lambdaOp('order-sink'), security: [{ org: ['api'] }] } },
       '/orders/mapped': {
         post: lambdaOp('mapped-sink', {
           type: 'aws',
@@ -202,6 +221,10 @@ export async function relayFixture(
         JSON.parse(readFileSync(join(effectsDir, 'applied', key), 'utf8')) as Record<string, unknown>,
       invocations: () => {
         const path = join(effectsDir, 'invocations.log')
+        return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : []
+      },
+      authorizations: () => {
+        const path = join(effectsDir, 'authorization.log')
         return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : []
       },
       setFailing: async (on) => {
