@@ -50,7 +50,8 @@ export function createInputVariable(
   preParsed?: { readonly value: unknown },
 ): object {
   let parsed: { value: unknown } | undefined = preParsed
-  // An empty payload reads as `{}` on API Gateway; a payload that is not JSON reads as null.
+  // An empty payload reads as `{}` on API Gateway; a payload that is not JSON (a form post,
+  // plain text) reads as its text, so `$input.path('$')` is the raw body a template can split.
   const root = (): unknown => {
     if (parsed === undefined) {
       if (body.trim() === '') parsed = { value: {} }
@@ -58,7 +59,7 @@ export function createInputVariable(
         try {
           parsed = { value: JSON.parse(body) }
         } catch {
-          parsed = { value: undefined }
+          parsed = { value: body }
         }
       }
     }
