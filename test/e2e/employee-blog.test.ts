@@ -156,6 +156,26 @@ browserSuite('the employee blog in Chromium', { timeout: 240_000 }, () => {
     assert.equal((await reader.locator('.author').textContent())?.trim(), JANE.username)
   })
 
+  test('an author edits their own post; another employee cannot through the author route', async () => {
+    assert.ok(janePost, 'the publishing test ran first')
+    const jane = await signedIn(JANE)
+    await jane.goto(`${janePost}/manage`)
+    await jane.fill('#body', 'Edited by its author.')
+    await jane.getByRole('button', { name: 'Save', exact: true }).click()
+    await jane.waitForURL(janePost)
+    assert.match((await jane.locator('article').textContent()) ?? '', /Edited by its author\./)
+    const newhire = await signedIn(NEWHIRE)
+    await newhire.goto(`${janePost}/manage`)
+    const csrf = await newhire.locator('input[name=csrf]').first().inputValue()
+    const refused = await newhire.context().request.post(`${janePost}/edit`, {
+      form: { csrf, title: 'Taken over', body: 'x' },
+      headers: { origin },
+    })
+    assert.equal(refused.status(), 403)
+    await jane.goto(janePost)
+    assert.doesNotMatch((await jane.locator('h1').textContent()) ?? '', /Taken over/)
+  })
+
   test('a partner user who signs in is refused publishing with a clear page', async () => {
     const page = await signedIn(PARTNER)
     const res = await page.goto(`${origin}/write`)
@@ -194,6 +214,7 @@ browserSuite('the employee blog in Chromium', { timeout: 240_000 }, () => {
     const log = (await moderator.locator('tbody').textContent()) ?? ''
     assert.match(log, new RegExp(`${JANE.username}\\s*publish`))
     assert.match(log, new RegExp(`${MODERATOR.username}\\s*delete`))
+    assert.match(log, new RegExp(`${JANE.username}\\s*edit`))
   })
 
   test('posts without the form token, or from another origin, are refused', async () => {
