@@ -13,7 +13,7 @@ import { type Gateway, startGateway } from '../../src/gateway.ts'
 import { createLogger } from '../../src/observability/logger.ts'
 import { browserSuite } from '../helpers/chromium.ts'
 import { freePort } from '../helpers/free-port.ts'
-import { launchChromium, newContext } from './portal/browser.ts'
+import { accessibilityViolations, launchChromium, newContext } from './portal/browser.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const EXAMPLE = join(ROOT, 'examples', 'employee-blog')
@@ -129,6 +129,7 @@ browserSuite('the employee blog in Chromium', { timeout: 240_000 }, () => {
     assert.doesNotMatch(csp, /unsafe-inline/)
     assert.equal(await page.locator('script').count(), 0)
     assert.equal(await page.getByRole('link', { name: 'Employees: sign in' }).count(), 1)
+    assert.deepEqual(await accessibilityViolations(page), [])
   })
 
   test('an employee publishes; the author comes from the session even when the form is tampered with', async () => {
@@ -148,6 +149,7 @@ browserSuite('the employee blog in Chromium', { timeout: 240_000 }, () => {
     janePost = page.url()
     assert.equal((await page.locator('.author').textContent())?.trim(), JANE.username)
     assert.equal(await page.locator('h1').textContent(), 'Why we <b>test</b> in browsers')
+    assert.deepEqual(await accessibilityViolations(page), [], 'the post page')
     assert.equal(await page.locator('script').count(), 0, 'posted markup is text, never markup')
     const reader = await visitor()
     await reader.goto(`${origin}/`)
@@ -181,6 +183,7 @@ browserSuite('the employee blog in Chromium', { timeout: 240_000 }, () => {
     const res = await page.goto(`${origin}/write`)
     assert.equal(res?.status(), 403)
     assert.match((await page.locator('#refusal').textContent()) ?? '', /publishing is for Acme employees/)
+    assert.deepEqual(await accessibilityViolations(page), [], 'the refusal page')
     const direct = await page.context().request.post(`${origin}/posts`, {
       form: { title: 'Partner post', body: 'x' },
       headers: { origin },
