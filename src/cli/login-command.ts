@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
 import * as oidc from 'openid-client'
+import { orgUrl } from './org-url.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
 const DEFAULT_REDIRECT = 'http://127.0.0.1:8765/callback'
@@ -44,7 +45,7 @@ export async function loginCommand(argv: readonly string[], io: CliIo): Promise<
   if (redirect.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(redirect.hostname)) {
     throw new UsageError('--redirect-uri must be a loopback http:// URL that this command can listen on')
   }
-  const issuer = new URL(org)
+  const issuer = orgUrl(org, values.org === undefined ? 'FORCEGATE_ORG_URL' : '--org')
   const config = await oidc.discovery(issuer, clientId, clientSecret, undefined, {
     ...(issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
   })

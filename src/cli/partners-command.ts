@@ -11,6 +11,7 @@ import { PARTNERS_DEFAULTS } from '../partners/partners-config.ts'
 import { SecretBox } from '../store/secret-box.ts'
 import { SqlitePartnerStore } from '../store/sqlite-partner-store.ts'
 import { isStoreError } from '../store/store-error.ts'
+import { orgUrl as checkOrgUrl } from './org-url.ts'
 
 export interface PartnersIo {
   out(text: string): void
@@ -115,6 +116,16 @@ async function run(
   const print = (value: unknown, text: string) =>
     io.out(json ? `${terminalSafeJson(JSON.stringify(value, null, 2))}\n` : text)
 
+  const orgUrl = values.org ?? env.FORCEGATE_ORG_URL
+  if (['register', 'rotate', 'delete'].includes(verb) && orgUrl === undefined)
+    throw new UsageProblem(`${verb} needs --org <url> or FORCEGATE_ORG_URL`)
+  if (orgUrl !== undefined) {
+    try {
+      checkOrgUrl(orgUrl, values.org === undefined ? 'FORCEGATE_ORG_URL' : '--org')
+    } catch (err) {
+      throw new UsageProblem((err as Error).message)
+    }
+  }
   // npm start keeps the store in FORCEGATE_HOME: the CLI finds it there by default too.
   const storePath =
     values.store ??
@@ -129,9 +140,6 @@ async function run(
     )
   if (loaded.warning !== undefined) io.err(`warning: ${loaded.warning}\n`)
 
-  const orgUrl = values.org ?? env.FORCEGATE_ORG_URL
-  if (['register', 'rotate', 'delete'].includes(verb) && orgUrl === undefined)
-    throw new UsageProblem(`${verb} needs --org <url> or FORCEGATE_ORG_URL`)
   const store = new SqlitePartnerStore({ path: storePath, secretBox: SecretBox.fromBase64(loaded.key) })
   try {
     // The plans the gateway serving this store knows: the CLI refuses what it would refuse.

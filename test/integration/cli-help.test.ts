@@ -109,3 +109,18 @@ export const handler = async () => {
     await api.remove()
   }
 })
+
+test('an org on plain http off loopback is refused before any secret is sent (login, partners)', async () => {
+  for (const args of [
+    ['login', '--org', 'http://acme.example.com', '--client-id', 'app'],
+    ['partners', 'list', '--org', 'http://acme.example.com', '--store', ':memory:'],
+  ]) {
+    const run = await runCli(args)
+    assert.equal(run.code, 2, run.stderr)
+    assert.equal(run.stdout, '')
+    assert.match(
+      run.stderr,
+      /--org must use https \(plain http only on a loopback host such as 127\.0\.0\.1\), found 'http:\/\/acme\.example\.com'/,
+    )
+  }
+})
