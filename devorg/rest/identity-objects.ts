@@ -3,12 +3,62 @@
 // (`IsOwnedByProfile`) that every user of the profile is assigned, so one query on
 // PermissionSetAssignment tells a user's profile, permission sets and groups.
 
+import { createHash } from 'node:crypto'
 import type { DevOrgSeed } from '../seed/seed-types.ts'
 import { userIdentity } from '../seed/user-identity.ts'
+import { formatDateTime } from './field-values.ts'
 import { insertData, type WriteContext } from './record-writer.ts'
 
+const IDENTITY_SEED = 'identity_seed'
+const IDENTITY_OBJECT_NAMES = [
+  'PermissionSetAssignment',
+  'PermissionSet',
+  'PermissionSetGroup',
+  'UserRole',
+  'Profile',
+]
+
+/**
+ * Makes the identity records those of this seed: unlike records clients change, they are the
+ * org's setup, so a data folder started with a changed seed gets the new profiles, sets and
+ * assignments (the old ones are deleted). Nothing is written when the seed's part is unchanged.
+ */
+export function syncIdentityRecords(
+  ctx: WriteContext,
+  seed: DevOrgSeed,
+  userIds: ReadonlyMap<string, string>,
+): number {
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify([
+        seed.profiles ?? [],
+        seed.permissionSets ?? [],
+        seed.permissionSetGroups ?? [],
+        seed.users.map((u) => [
+          userIds.get(u.username.toLowerCase()),
+          u.userType,
+          u.profile,
+          u.role,
+          u.permissionSets,
+          u.permissionSetGroups,
+        ]),
+      ]),
+    )
+    .digest('hex')
+  if (ctx.store.getMeta(IDENTITY_SEED) === fingerprint) return 0
+  let count = 0
+  ctx.store.transaction(() => {
+    const at = formatDateTime(ctx.now())
+    for (const name of IDENTITY_OBJECT_NAMES)
+      for (const record of ctx.store.list(name, false)) ctx.store.markDeleted(record.id, at)
+    count = loadIdentityRecords(ctx, seed, userIds)
+    ctx.store.setMeta(IDENTITY_SEED, fingerprint)
+  })
+  return count
+}
+
 /** Inserts the seed's profiles, roles, permission sets, groups and every user's assignments. */
-export function loadIdentityRecords(
+function loadIdentityRecords(
   ctx: WriteContext,
   seed: DevOrgSeed,
   userIds: ReadonlyMap<string, string>,

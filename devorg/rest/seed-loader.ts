@@ -6,7 +6,7 @@
 import type { DevOrgSeed, SeedRecord } from '../seed/seed-types.ts'
 import { createContentVersion, decodeBase64, splitVersionData } from './content-version.ts'
 import { coerceValue } from './field-values.ts'
-import { loadIdentityRecords } from './identity-objects.ts'
+import { syncIdentityRecords } from './identity-objects.ts'
 import { normalizeId } from './record-id.ts'
 import type { RecordData } from './record-store.ts'
 import { insertData, type WriteContext } from './record-writer.ts'
@@ -53,13 +53,16 @@ function withUserIds(
   return out
 }
 
-/** Loads `seed.records` unless this store was seeded before; returns how many were loaded. */
+/**
+ * Loads `seed.records` unless this store was seeded before; returns how many were loaded. Who
+ * users are (profiles, permission sets and their assignments) follows the seed at every start.
+ */
 export function loadSeedRecords(
   ctx: WriteContext,
   seed: DevOrgSeed,
   userIds: ReadonlyMap<string, string> = new Map(),
 ): number {
-  if (ctx.store.getMeta(SEEDED) !== undefined) return 0
+  if (ctx.store.getMeta(SEEDED) !== undefined) return syncIdentityRecords(ctx, seed, userIds)
   let count = 0
   ctx.store.transaction(() => {
     if (ctx.store.isEmpty()) {
@@ -81,9 +84,8 @@ export function loadSeedRecords(
           count++
         }
       }
-      count += loadIdentityRecords(ctx, seed, userIds)
     }
     ctx.store.setMeta(SEEDED, new Date().toISOString())
   })
-  return count
+  return count + syncIdentityRecords(ctx, seed, userIds)
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import * as client from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../../devorg/index.ts'
@@ -193,5 +196,49 @@ describe('who a user is: user type, custom attributes and permissions, permissio
       () => validateSeed({ ...base, users: [{ ...user, userType: 'partner' }] }, 'seed.json'),
       /\/users\/0\/userType/,
     )
+  })
+
+  it("a data folder started with a changed seed gets that seed's assignments", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'devorg-identity-'))
+    const seed = JSON.parse(
+      await readFile(
+        join(import.meta.dirname, '..', '..', '..', 'devorg', 'seed', 'default-seed.json'),
+        'utf8',
+      ),
+    )
+    const sets = async (o: DevOrg) => {
+      const app = o.seed.connectedApps.find((a) => a.name === BLOG)!
+      const t = (await (
+        await fetch(`${o.url}/services/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'password',
+            client_id: app.clientId,
+            client_secret: app.clientSecret,
+            ...NEWHIRE,
+          }),
+        })
+      ).json()) as { access_token: string; id: string }
+      const q = `SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${t.id.split('/').at(-1)}' AND PermissionSet.IsOwnedByProfile = false`
+      const res = await fetch(`${o.url}/services/data/v66.0/query?q=${encodeURIComponent(q)}`, {
+        headers: { authorization: `Bearer ${t.access_token}` },
+      })
+      const body = (await res.json()) as { records: { PermissionSet: { Name: string } }[] }
+      return body.records.map((r) => r.PermissionSet.Name)
+    }
+    try {
+      const first = await startDevOrg({ port: 0, dataDir, seed })
+      assert.deepEqual(await sets(first), [])
+      await first.close()
+      seed.users.find((u: { username: string }) => u.username === NEWHIRE.username).permissionSets = [
+        'Blog_Moderator',
+      ]
+      const second = await startDevOrg({ port: 0, dataDir, seed, reseed: true })
+      assert.deepEqual(await sets(second), ['Blog_Moderator'])
+      await second.close()
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
