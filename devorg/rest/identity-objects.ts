@@ -1,5 +1,5 @@
 // The records of the setup objects that say who a user is (identity-object-defs.ts), derived
-// from the seed's users when the org is first seeded. A profile owns a permission set
+// from the seed's users, kept in step with the seed at every start. A profile owns a permission set
 // (`IsOwnedByProfile`) that every user of the profile is assigned, so one query on
 // PermissionSetAssignment tells a user's profile, permission sets and groups.
 
