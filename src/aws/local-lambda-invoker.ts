@@ -118,8 +118,9 @@ export class LocalLambdaInvoker implements LambdaInvoker {
       try {
         compiled = await compileHandler(path)
       } catch (err) {
-        const why = compileFailure(err, path)
-        if (why === undefined) throw err
+        // esbuild's own errors name file:line; anything else (the cache folder not writable) is
+        // still a start-up error naming the file, never a stack.
+        const why = compileFailure(err, path) ?? (err instanceof Error ? err.message : String(err))
         throw new ConfigError(origin, '', `Lambda function '${fn.name}': ${path} failed to compile: ${why}`)
       }
     }

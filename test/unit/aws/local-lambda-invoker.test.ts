@@ -50,6 +50,24 @@ describe('local handler modules', () => {
     assert.equal(await invoker.invoke(fn('enum'), {}, 1000), 0)
   })
 
+  test('a compiled handler whose cache folder cannot be written is a start-up error naming it', async () => {
+    const project = join(dir, 'read-only-cache')
+    await mkdir(join(project, 'functions'), { recursive: true })
+    await writeFile(join(project, 'package.json'), '{}\n')
+    // A file where the cache folder would go: no folder can be made there, whoever runs the test.
+    await writeFile(join(project, '.forcegate'), '')
+    await writeFile(join(project, 'functions', 'cached.ts'), 'export const handler = async () => 1\n')
+    await assert.rejects(
+      new LocalLambdaInvoker().load(fn('cached'), [join(project, 'functions')], 'api.yaml'),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError, String(err))
+        assert.match(err.message, /cached\.ts failed to compile: .*\.forcegate/)
+        assert.doesNotMatch(err.message, /\n\s+at /)
+        return true
+      },
+    )
+  })
+
   test('.js is preferred to .cjs; .cjs comes last', async () => {
     assert.equal(await resolveFunctionModule('order', [esm], 'o'), join(esm, 'order.js'))
     await assert.rejects(
