@@ -76,12 +76,19 @@ export class PubSubClient {
   readonly #client: InstanceType<ServiceClientConstructor>
   readonly #unaryTimeoutMs: number
 
-  constructor(endpoint: string, credentials: ChannelCredentials, unaryTimeoutMs = 10_000) {
+  /** `serverName`: the TLS name to send instead of the endpoint's host (an IP literal is no name). */
+  constructor(
+    endpoint: string,
+    credentials: ChannelCredentials,
+    unaryTimeoutMs = 10_000,
+    serverName?: string,
+  ) {
     const Service = pubSubService()
     this.#client = new Service(endpoint, credentials, {
       // Salesforce closes idle HTTP/2 connections; pings keep a quiet subscription's channel honest.
       'grpc.keepalive_time_ms': 60_000,
       'grpc.max_receive_message_length': 16 * 1024 * 1024,
+      ...(serverName === undefined ? {} : { 'grpc.ssl_target_name_override': serverName }),
     })
     this.#unaryTimeoutMs = unaryTimeoutMs
   }

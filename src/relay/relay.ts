@@ -2,6 +2,7 @@
 // one Lambda invoker. Started by `forcegate relay` alone or by `forcegate serve` beside the
 // listener, where route targets reach the gateway's own loopback URL.
 
+import { isIP } from 'node:net'
 import { type ChannelCredentials, credentials } from '@grpc/grpc-js'
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import { ConfigError } from '../errors/config-error.ts'
@@ -44,6 +45,17 @@ function loopbackUrl(url: string): string {
   if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1'
   if (u.hostname === '[::]') u.hostname = '[::1]'
   return u.origin
+}
+
+/**
+ * An unverified loopback endpoint written as an IP literal is reached as `localhost`: TLS
+ * names no IP address (RFC 6066), and Node warns on every connection that tries.
+ */
+export function serverNameFor(org: OrgPlan): string | undefined {
+  const [host] = org.endpoint.split(/:(?=\d+$)/)
+  return org.insecure && host !== undefined && isIP(host.replace(/^\[|\]$/g, '')) !== 0
+    ? 'localhost'
+    : undefined
 }
 
 export function channelCredentials(org: OrgPlan): ChannelCredentials {
@@ -108,7 +120,10 @@ export function startRelay(plan: RelayPlan, deps: RelayDeps): Relay {
   const orgOf = (o: OrgPlan) => {
     let org = clients.get(o.name)
     if (org === undefined) {
-      org = { client: new PubSubClient(o.endpoint, channelCredentials(o)), session: orgSessionFor(o, deps) }
+      org = {
+        client: new PubSubClient(o.endpoint, channelCredentials(o), undefined, serverNameFor(o)),
+        session: orgSessionFor(o, deps),
+      }
       clients.set(o.name, org)
     }
     return org
