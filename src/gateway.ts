@@ -14,7 +14,7 @@ import { ConfigErrors } from './errors/config-error.ts'
 import { createHttpServer } from './http/server.ts'
 import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
-import { openPartners, type PartnersRuntime } from './partners/open-partners.ts'
+import { openSharedPartners, type PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
 import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
 import { compileRoutes } from './pipeline/compile-routes.ts'
@@ -80,7 +80,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const partners =
     config.partners === undefined
       ? undefined
-      : openPartners(
+      : await openSharedPartners(
           {
             ...config.partners,
             store: {
@@ -101,6 +101,10 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
                     'usage store (Redis) failing: answering per onStoreError',
                   )
                 : log.info({ onStoreError: mode }, 'usage store (Redis) answering again'),
+            onPartnerStoreEvent: (event) =>
+              event.kind === 'listening'
+                ? log.info('partner store (PostgreSQL): following changes')
+                : log.warn({ error: event.error }, `partner store (PostgreSQL): ${event.kind}`),
           },
         )
   const salesforceOrgs = resolveSalesforceOrgs(config.salesforce.orgs, configFile)

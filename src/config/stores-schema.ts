@@ -26,16 +26,39 @@ const RedisStoreSchema = Type.Object(
   { additionalProperties: false },
 )
 
+const PostgresStoreSchema = Type.Object(
+  {
+    url: SecretRefSchema,
+    queryTimeoutMs: Type.Integer({
+      minimum: 50,
+      maximum: 30_000,
+      default: 2000,
+      description: 'Longest wait for a connection or a query; past it the request is refused.',
+    }),
+    maxConnections: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+    changePollMs: Type.Integer({
+      minimum: 100,
+      maximum: 300_000,
+      default: 5000,
+      description:
+        'The backstop of change notifications: how often each instance asks which partners changed. A suspension, rotation or deletion reaches every instance within this bound.',
+    }),
+  },
+  { additionalProperties: false },
+)
+
 /**
  * Shared stores for running several gateway instances. Absent, each instance keeps its own
- * usage counters in memory (the embedded default).
+ * usage counters in memory and its partners in SQLite (the embedded defaults).
  */
 export const StoresSchema = Type.Object(
   {
     redis: Type.Optional(RedisStoreSchema),
+    postgres: Type.Optional(PostgresStoreSchema),
   },
   { additionalProperties: false, default: {} },
 )
 
 export type StoresConfig = Static<typeof StoresSchema>
 export type RedisStoreConfig = NonNullable<StoresConfig['redis']>
+export type PostgresStoreConfig = NonNullable<StoresConfig['postgres']>

@@ -151,6 +151,8 @@ export const ERRORS = {
   GW_IDP_UNAVAILABLE: { status: 503, responseType: 'DEFAULT_5XX', message: 'Service Unavailable' },
   /** The shared usage store (Redis) did not answer in time and `onStoreError` is `closed`. */
   GW_USAGE_STORE_UNAVAILABLE: { status: 503, responseType: 'DEFAULT_5XX', message: 'Service Unavailable' },
+  /** The shared partner store (PostgreSQL) did not answer in time: the contract cannot be checked. */
+  GW_PARTNER_STORE_UNAVAILABLE: { status: 503, responseType: 'DEFAULT_5XX', message: 'Service Unavailable' },
   GW_THROTTLED: { status: 429, responseType: 'THROTTLED', message: 'Too Many Requests' },
   GW_QUOTA_EXCEEDED: { status: 429, responseType: 'QUOTA_EXCEEDED', message: 'Limit Exceeded' },
   GW_INTEGRATION_FAILURE: {

@@ -1,5 +1,6 @@
 import { SingleFlight } from '../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../cache/ttl-lru.ts'
+import { GatewayError } from '../errors/gateway-error.ts'
 import type { ClientStatus, Contract, PartnerStatus, PartnerStore } from '../store/partner-store.ts'
 
 /** What the enforcer needs to know about one client and one API. */
@@ -36,11 +37,19 @@ export function usageKeyOf(partnerId: string, api: string): string {
 /**
  * Answers `contractFor` from memory. One entry per client (known or not, so unknown client ids
  * also cost one store read per TTL), loaded once for concurrent callers, dropped whenever this
- * process changes the client; the TTL bounds staleness when another instance changes it.
+ * process changes the client. Changes made by another instance arrive through a shared store's
+ * change feed as `dropPartner` (or `clear` when changes may have been missed); without one, the
+ * TTL bounds staleness.
  */
 export class ContractCache {
   readonly #store: PartnerStore
-  readonly #entries: TtlLru<ClientEntry>
+  #entries: TtlLru<ClientEntry>
+  readonly #maxEntries: number
+  readonly #clock: Clock | undefined
+  // Which cached clients each partner owns, and the cached unknown ids (a new client of any
+  // partner may be one of them), so a partner's change drops exactly what it could affect.
+  #byPartner = new Map<string, Set<string>>()
+  #unknown = new Set<string>()
   readonly #loads = new SingleFlight<ClientEntry>()
   readonly #ttlMs: number
   // Bumped on every invalidation: a load that started before it must not be cached.
@@ -49,6 +58,8 @@ export class ContractCache {
   constructor(store: PartnerStore, options: { ttlMs: number; maxEntries: number; clock?: Clock }) {
     this.#store = store
     this.#ttlMs = options.ttlMs
+    this.#maxEntries = options.maxEntries
+    this.#clock = options.clock
     this.#entries = new TtlLru(options.maxEntries, options.clock)
   }
 
@@ -70,21 +81,69 @@ export class ContractCache {
     this.#entries.delete(clientId)
   }
 
+  /** Another instance changed this partner, its clients or their contracts. */
+  dropPartner(partnerId: string): void {
+    this.#generation++
+    for (const clientId of this.#byPartner.get(partnerId) ?? []) this.#entries.delete(clientId)
+    for (const clientId of this.#unknown) this.#entries.delete(clientId)
+    this.#byPartner.delete(partnerId)
+    this.#unknown.clear()
+  }
+
+  /** Changes may have been missed (the feed reconnected, or could not poll): forget everything. */
+  clear(): void {
+    this.#generation++
+    this.#entries = new TtlLru(this.#maxEntries, this.#clock)
+    this.#byPartner = new Map()
+    this.#unknown = new Set()
+  }
+
+  #index(clientId: string, partnerId: string | undefined): void {
+    if (partnerId === undefined) {
+      // Entries beyond the bound were evicted from the LRU anyway; forgetting their ids only
+      // means a new client may be refused until its entry expires.
+      if (this.#unknown.size >= this.#maxEntries) this.#unknown.clear()
+      this.#unknown.add(clientId)
+      return
+    }
+    let clients = this.#byPartner.get(partnerId)
+    if (clients === undefined) {
+      clients = new Set()
+      this.#byPartner.set(partnerId, clients)
+    }
+    clients.add(clientId)
+  }
+
   #load(clientId: string): Promise<ClientEntry> {
     const generation = this.#generation
     // Keyed by generation too, so a caller after an invalidation never joins a stale load.
     return this.#loads.run(`${generation}\u0000${clientId}`, async () => {
-      const client = await this.#store.getClient(clientId)
-      const contracts = client === undefined ? [] : await this.#store.listContracts(clientId)
-      // A client whose partner cannot be read is refused, never let through.
-      const partner = client === undefined ? undefined : await this.#store.getPartner(client.partnerId)
+      let client: Awaited<ReturnType<PartnerStore['getClient']>>
+      let contracts: readonly Contract[]
+      let partner: Awaited<ReturnType<PartnerStore['getPartner']>>
+      try {
+        client = await this.#store.getClient(clientId)
+        contracts = client === undefined ? [] : await this.#store.listContracts(clientId)
+        // A client whose partner cannot be read is refused, never let through.
+        partner = client === undefined ? undefined : await this.#store.getPartner(client.partnerId)
+      } catch (error) {
+        // The store did not answer: refused with a retryable status, never let through.
+        throw new GatewayError('GW_PARTNER_STORE_UNAVAILABLE', {
+          reason: 'partner_store.unavailable',
+          detail: (error as Error).message,
+          headers: { 'Retry-After': '1' },
+        })
+      }
       const entry: ClientEntry = {
         status: client?.status,
         partnerId: client?.partnerId,
         partnerStatus: partner?.status,
         contracts: new Map(contracts.map((c) => [c.api, c])),
       }
-      if (generation === this.#generation) this.#entries.set(clientId, entry, this.#ttlMs)
+      if (generation === this.#generation) {
+        this.#entries.set(clientId, entry, this.#ttlMs)
+        this.#index(clientId, entry.partnerId)
+      }
       return entry
     })
   }

@@ -3,11 +3,14 @@ import { resolveSecret } from '../config/secret-ref.ts'
 import type { StoresConfig } from '../config/stores-schema.ts'
 import { ConfigError } from '../errors/config-error.ts'
 import type { PartnerStore } from '../store/partner-store.ts'
+import { PostgresPartnerStore } from '../store/postgres-partner-store.ts'
 import { SecretBox } from '../store/secret-box.ts'
 import { SqlitePartnerStore } from '../store/sqlite-partner-store.ts'
 import { type AdminHandler, createPartnersAdminApi } from './admin-api.ts'
+import { ContractCache } from './contract-cache.ts'
 import { DcrClient, type FetchLike } from './dcr-client.ts'
 import { openUsageLimiter } from './open-usage-limiter.ts'
+import { PartnerChangeFeed, type PartnerFeedEvent } from './partner-change-feed.ts'
 import { PartnerService } from './partner-service.ts'
 import type { PartnersConfig } from './partners-config.ts'
 import type { StoreErrorEvent } from './redis-usage-limiter.ts'
@@ -21,6 +24,8 @@ export interface PartnersRuntime {
   readonly limiter: UsageLimiter
   /** Present when `admin.token` is configured. */
   readonly adminApi: AdminHandler | undefined
+  /** Decisions cached in this process; shared stores' change feeds drop entries of it. */
+  readonly contractCache: ContractCache
   close(): Promise<void>
 }
 
@@ -37,15 +42,21 @@ export interface OpenPartnersOptions {
   readonly stores?: StoresConfig
   /** A shared store failing or recovering, for the log. */
   readonly onStoreEvent?: (event: StoreErrorEvent) => void
+  /** The PostgreSQL partner store's change feed losing or regaining its connection, for the log. */
+  readonly onPartnerStoreEvent?: (event: PartnerFeedEvent) => void
 }
 
-/**
- * Builds the partners service from its configuration section: resolves the secret references,
- * opens the store (failing at start-up on a wrong encryption key), compiles the usage plans.
- * The initial access token is resolved at each registration, so the gateway starts without it
- * and picks up a regenerated one.
- */
-export function openPartners(config: PartnersConfig, options: OpenPartnersOptions): PartnersRuntime {
+/** Secrets and plans resolved from the configuration before any store opens. */
+interface ResolvedPartners {
+  readonly env: NodeJS.ProcessEnv
+  readonly at: string
+  readonly secret: (ref: Parameters<typeof resolveSecret>[0], pointer: string) => string
+  readonly plans: ReadonlyMap<string, UsagePlan>
+  readonly box: SecretBox
+  readonly adminToken: string | undefined
+}
+
+function resolvePartners(config: PartnersConfig, options: OpenPartnersOptions): ResolvedPartners {
   const env = options.env ?? process.env
   const at = options.pointer ?? '/partners'
   const secret = (ref: Parameters<typeof resolveSecret>[0], pointer: string) =>
@@ -75,13 +86,86 @@ export function openPartners(config: PartnersConfig, options: OpenPartnersOption
       `${at}/admin/token`,
       'the admin token must have at least 16 characters',
     )
+  return { env, at, secret, plans, box, adminToken }
+}
+
+/**
+ * Builds the partners service from its configuration section: resolves the secret references,
+ * opens the embedded store (failing at start-up on a wrong encryption key), compiles the usage
+ * plans. The initial access token is resolved at each registration, so the gateway starts
+ * without it and picks up a regenerated one. `openSharedPartners` also opens PostgreSQL.
+ */
+export function openPartners(config: PartnersConfig, options: OpenPartnersOptions): PartnersRuntime {
+  if (options.stores?.postgres !== undefined)
+    throw new ConfigError(
+      options.file,
+      '/stores/postgres',
+      'the PostgreSQL partner store opens asynchronously',
+    )
+  const resolved = resolvePartners(config, options)
   const store = new SqlitePartnerStore({
     path: config.store.path,
-    secretBox: box,
+    secretBox: resolved.box,
     // Recorded so the partners CLI, sharing the store, refuses the plan names this gateway would.
-    usagePlans: [...plans.keys()],
+    usagePlans: [...resolved.plans.keys()],
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   })
+  return buildRuntime(config, options, resolved, store, () => store.close())
+}
+
+/**
+ * The partners service on the store the configuration selects: PostgreSQL when
+ * `stores.postgres` is set (migrated at start-up, other instances' changes followed through
+ * its change feed), else the embedded SQLite file.
+ */
+export async function openSharedPartners(
+  config: PartnersConfig,
+  options: OpenPartnersOptions,
+): Promise<PartnersRuntime> {
+  const postgres = options.stores?.postgres
+  if (postgres === undefined) return openPartners(config, options)
+  const resolved = resolvePartners(config, options)
+  const url = resolveSecret(postgres.url, options.file, '/stores/postgres/url', resolved.env)
+  const store = await PostgresPartnerStore.open({
+    url,
+    secretBox: resolved.box,
+    usagePlans: [...resolved.plans.keys()],
+    queryTimeoutMs: postgres.queryTimeoutMs,
+    maxConnections: postgres.maxConnections,
+    onError: (error) => options.onPartnerStoreEvent?.({ kind: 'lost', error: error.message }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  })
+  let feed: PartnerChangeFeed | undefined
+  const closeStore = async () => {
+    await feed?.close()
+    await store.close()
+  }
+  let runtime: PartnersRuntime
+  try {
+    runtime = buildRuntime(config, options, resolved, store, closeStore)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  feed = new PartnerChangeFeed({
+    url,
+    source: store,
+    sink: runtime.contractCache,
+    pollMs: postgres.changePollMs,
+    connectTimeoutMs: postgres.queryTimeoutMs,
+    ...(options.onPartnerStoreEvent === undefined ? {} : { onEvent: options.onPartnerStoreEvent }),
+  })
+  await feed.start()
+  return runtime
+}
+
+function buildRuntime(
+  config: PartnersConfig,
+  options: OpenPartnersOptions,
+  { env, secret, plans, adminToken }: ResolvedPartners,
+  store: PartnerStore,
+  closeStore: () => Promise<void>,
+): PartnersRuntime {
   const registrar = new DcrClient({
     orgUrl: config.org.url,
     initialAccessToken: () => {
@@ -99,8 +183,14 @@ export function openPartners(config: PartnersConfig, options: OpenPartnersOption
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   })
+  const contractCache = new ContractCache(store, {
+    ttlMs: config.contractCacheTtlSeconds * 1000,
+    maxEntries: config.contractCacheMaxEntries,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  })
   const service = new PartnerService({
     store,
+    contractCache,
     registrar,
     usagePlanNames: new Set(plans.keys()),
     defaultScopes: config.registration.defaultScopes,
@@ -128,12 +218,12 @@ export function openPartners(config: PartnersConfig, options: OpenPartnersOption
       ...(options.onStoreEvent === undefined ? {} : { onStoreEvent: options.onStoreEvent }),
     })
   } catch (error) {
-    void store.close()
+    void closeStore()
     throw error
   }
   const close = async () => {
     await usage.close()
-    await store.close()
+    await closeStore()
   }
-  return { service, store, plans, limiter: usage.limiter, adminApi, close }
+  return { service, store, plans, limiter: usage.limiter, adminApi, contractCache, close }
 }

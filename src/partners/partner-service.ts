@@ -50,6 +50,8 @@ export interface PartnerServiceOptions {
   readonly contractApproval?: 'auto' | 'manual'
   readonly contractCacheTtlMs?: number
   readonly contractCacheMaxEntries?: number
+  /** A cache built by the caller, which shared stores also drop entries of; else one of the options above. */
+  readonly contractCache?: ContractCache
 }
 
 export interface RegisterOptions {
@@ -74,11 +76,13 @@ export class PartnerService {
     this.#registrar = options.registrar
     this.#clock = options.clock ?? Date.now
     this.#options = options
-    this.#cache = new ContractCache(options.store, {
-      ttlMs: options.contractCacheTtlMs ?? 30_000,
-      maxEntries: options.contractCacheMaxEntries ?? 10_000,
-      clock: this.#clock,
-    })
+    this.#cache =
+      options.contractCache ??
+      new ContractCache(options.store, {
+        ttlMs: options.contractCacheTtlMs ?? 30_000,
+        maxEntries: options.contractCacheMaxEntries ?? 10_000,
+        clock: this.#clock,
+      })
   }
 
   /**
