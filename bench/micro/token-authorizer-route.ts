@@ -7,10 +7,11 @@
  * evaluation, the proxy event, the function's answer mapped and written. Prints requests per
  * second of wall time and per second of the process's CPU time (steadier on a shared machine).
  *
- *   node bench/micro/token-authorizer-route.ts [ms=5000] [concurrency=32] [root=../..]
+ *   node bench/micro/token-authorizer-route.ts [ms=5000] [concurrency=32] [roots=../..] [rounds=1]
  *
- * `root` is the checkout whose src/ is measured, so one run can compare two revisions of the
- * gateway on the same machine (an older checkout extracted beside this one).
+ * `roots` are the checkouts whose src/ is measured, comma-separated (an older revision
+ * extracted beside this one): they take turns in `rounds` slices within one process, so a
+ * comparison shares the machine's conditions.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,8 +20,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const ms = Number(process.argv[2] ?? 5000)
 const concurrency = Number(process.argv[3] ?? 32)
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), process.argv[4] ?? '../..')
-const from = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(root, path)).href)) as T
+const here = fileURLToPath(new URL('.', import.meta.url))
+const roots = (process.argv[4] ?? '../..').split(',').map((r) => resolve(here, r))
+const rounds = Number(process.argv[5] ?? 1)
 
 const uri = (name: string): string =>
   `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${name}/invocations`
@@ -69,7 +71,9 @@ interface Modules {
   createLogger: (level: string) => unknown
 }
 
-async function load(): Promise<Modules> {
+async function load(root: string): Promise<Modules> {
+  const from = async <T>(path: string): Promise<T> =>
+    (await import(pathToFileURL(join(root, path)).href)) as T
   return {
     ...(await from<Pick<Modules, 'compileRoutes'>>('src/pipeline/compile-routes.ts')),
     ...(await from<Pick<Modules, 'createRouteAuthCompiler'>>('src/pipeline/compile-route-auth.ts')),
@@ -125,8 +129,14 @@ function response(done: (status: number) => void): unknown {
   return res
 }
 
-async function main(): Promise<void> {
-  const m = await load()
+interface Runner {
+  readonly root: string
+  /** Drives the runner for `ms`; the requests answered and the CPU seconds spent. */
+  measure(ms: number): Promise<{ readonly requests: number; readonly cpuSeconds: number }>
+}
+
+async function setup(root: string): Promise<Runner> {
+  const m = await load(root)
   const invoker = new m.LocalLambdaInvoker()
   invoker.register('micro-token-auth', async (event) => {
     const [prefix, stage] = String((event as { methodArn: string }).methodArn).split('/')
@@ -182,19 +192,41 @@ async function main(): Promise<void> {
   }
   // Warm-up: fill the authorizer cache and let the JIT settle.
   for (let i = 0; i < 2000; i++) await one()
-  completed = 0
-  const started = performance.now()
-  const cpuBefore = process.cpuUsage()
-  deadline = started + ms
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  const seconds = (performance.now() - started) / 1000
-  const cpu = process.cpuUsage(cpuBefore)
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   rmSync(dir, { recursive: true, force: true })
-  if (failed > 0) throw new Error(`${failed} requests did not answer 200`)
-  process.stdout.write(
-    `${JSON.stringify({ root, requests: completed, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(completed / seconds), perCpuSecond: Math.round(completed / cpuSeconds) })}\n`,
-  )
+  return {
+    root,
+    async measure(slice) {
+      completed = 0
+      const cpuBefore = process.cpuUsage()
+      deadline = performance.now() + slice
+      await Promise.all(Array.from({ length: concurrency }, worker))
+      const cpu = process.cpuUsage(cpuBefore)
+      if (failed > 0) throw new Error(`${failed} requests did not answer 200`)
+      return { requests: completed, cpuSeconds: (cpu.user + cpu.system) / 1e6 }
+    },
+  }
+}
+
+/** Several checkouts in one process take turns, so that they share the machine's conditions. */
+async function main(): Promise<void> {
+  const runners: Runner[] = []
+  for (const root of roots) runners.push(await setup(root))
+  const totals = runners.map(() => ({ requests: 0, cpuSeconds: 0, ms: 0 }))
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < runners.length; i++) {
+      const started = performance.now()
+      const { requests, cpuSeconds } = await runners[i]!.measure(ms / rounds)
+      totals[i]!.requests += requests
+      totals[i]!.cpuSeconds += cpuSeconds
+      totals[i]!.ms += performance.now() - started
+    }
+  }
+  for (let i = 0; i < runners.length; i++) {
+    const t = totals[i]!
+    process.stdout.write(
+      `${JSON.stringify({ root: runners[i]!.root, requests: t.requests, seconds: Number((t.ms / 1000).toFixed(2)), perSecond: Math.round(t.requests / (t.ms / 1000)), perCpuSecond: Math.round(t.requests / t.cpuSeconds) })}\n`,
+    )
+  }
 }
 
 await main()
