@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test'
 import { loadSeed } from '../../../devorg/seed/load-seed.ts'
 import {
   countsOf,
+  forcegate,
   type RelayFixture,
   relayFixture,
   relayInProcess,
@@ -92,6 +93,34 @@ describe('relay credentials: JWT bearer', () => {
     } finally {
       assert.equal(await relay.stop(), 0)
     }
+  })
+})
+
+describe('relay credentials: JWT bearer configuration refused at start', () => {
+  let f: RelayFixture
+  before(async () => {
+    f = await relayFixture(LAMBDA, {
+      relayOrg: {
+        clientId: JWT_APP,
+        clientSecret: { env: 'RELAY_TEST_ORG_SECRET' },
+        jwtBearer: { username: INTEGRATION_USER, privateKey: { file: 'relay-key.pem' } },
+      },
+    })
+    await writeFile(join(f.api.dir, 'relay-key.pem'), pemPair().publicKey)
+  })
+  after(() => f.close())
+
+  it('a file that is no private key, and a client secret beside jwtBearer: both named, with their lines', async () => {
+    const run = await forcegate(['relay', '--config', f.configFile, '--functions', f.api.functionsDir])
+    assert.equal(run.code, 1)
+    assert.match(
+      run.stderr,
+      /forcegate\.yaml:\d+: \/relay\/orgs\/devorg\/jwtBearer\/privateKey: must be a PEM private key/,
+    )
+    assert.match(
+      run.stderr,
+      /forcegate\.yaml:\d+: \/relay\/orgs\/devorg\/clientSecret: is not used with jwtBearer/,
+    )
   })
 })
 
