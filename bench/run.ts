@@ -75,7 +75,9 @@ import { undiciProxy } from './scenarios/undici-proxy.ts'
 
 const USAGE = `usage: npm run bench [-- [--quick] [--rounds N] [--duration S] [--warmup S]
                           [--connections 1,100] [--loadgen wrk|autocannon] [--no-pin]
-                          [--no-install] [--no-readme] [--port-base N] [scenario|section ...]]`
+                          [--no-install] [--no-readme] [--port-base N] [scenario|section ...]]
+The relay (platform events, publish to Lambda, beside a bare subscriber) has its own script:
+  node bench/relay.ts [--live N] [--events N] [--concurrency C] [--target lambda|route]`
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
