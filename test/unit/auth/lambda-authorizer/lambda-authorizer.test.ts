@@ -70,6 +70,21 @@ test('the cached policy is re-evaluated against the next path: a narrow policy d
   assert.equal(fake.calls.length, 1)
 })
 
+test('on the request path a cached decision is a value, not a promise; a refusal from the cache is thrown at once', async () => {
+  const fake = fakeInvoker((event) => allowFor(event.methodArn as string))
+  const authorizer = createLambdaAuthorizer(tokenConfig, { invoke: fake.invoke, clock: fakeClock().clock })
+  const first = authorizer.decide(bearer('/orders/42'), undefined)
+  assert.ok(first instanceof Promise, 'a miss invokes the function')
+  assert.equal((await first).fromCache, false)
+  const hit = authorizer.decide(bearer('/orders/42'), undefined)
+  assert.ok(!(hit instanceof Promise), 'a hit is decided without a promise')
+  assert.equal(hit.principalId, 'user|a1')
+  assert.equal(hit.fromCache, true)
+  assert.equal(hit.integrationLatency, 0)
+  assert.throws(() => authorizer.decide(bearer('/orders/43'), undefined), code('GW_ACCESS_DENIED'))
+  assert.equal(fake.calls.length, 1)
+})
+
 test('a cached result expires with its TTL', async () => {
   const { clock, advance } = fakeClock()
   const fake = fakeInvoker(allowFor('*'))
