@@ -151,6 +151,15 @@ async function opportunities(values: ReturnType<typeof parse>['values'], io: Cli
   const tty = process.stdout.isTTY === true
   const view = progressView(tty)
   const where = describeTarget(target)
+  // Ctrl-C (or SIGTERM) stops starting deals and abandons the transfers in flight, aborting
+  // multipart uploads; a second one exits at once.
+  const interrupt = new AbortController()
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(130)
+    interrupt.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
     const summary = await archiveOpportunities(
       {
@@ -159,13 +168,26 @@ async function opportunities(values: ReturnType<typeof parse>['values'], io: Cli
         ...(values.since === undefined ? {} : { since: values.since }),
         ...(values.where === undefined ? {} : { where: values.where }),
       },
-      { reader, store, now: () => new Date(), onProgress: (e) => io.out(view.onEvent(e)) },
+      {
+        reader,
+        store,
+        now: () => new Date(),
+        signal: interrupt.signal,
+        onProgress: (e) => io.out(view.onEvent(e)),
+      },
     )
     io.out(view.finish())
     io.out(summaryLine(summary, where))
     return 0
   } catch (err) {
     io.out(view.finish())
+    if (err instanceof ArchiveRunError && interrupt.signal.aborted) {
+      io.err(
+        `forcegate archive: interrupted after archiving ${err.summary.archived} opportunities ` +
+          `(${err.summary.objectsUploaded} objects) to ${where}; run the same command again to resume\n`,
+      )
+      return 130
+    }
     if (!(err instanceof ArchiveRunError) || !(err.cause instanceof ArchiveError)) throw err
     if (err.cause.code === 'ARCHIVE_USAGE') throw new UsageError(err.cause.message)
     const s = err.summary
@@ -175,6 +197,9 @@ async function opportunities(values: ReturnType<typeof parse>['values'], io: Cli
         'run the same command again to resume\n',
     )
     return 1
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
 }
 

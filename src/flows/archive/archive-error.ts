@@ -14,6 +14,7 @@ export type ArchiveErrorCode =
   | 'SALESFORCE_ERROR'
   | 'FILE_CHECKSUM_MISMATCH'
   | 'MANIFEST_INVALID'
+  | 'INTERRUPTED'
 
 export class ArchiveError extends Error {
   override name = 'ArchiveError'

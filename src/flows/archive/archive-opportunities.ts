@@ -32,6 +32,8 @@ export interface ArchiveRunDeps {
   readonly reader: OrgReader
   readonly store: ObjectStore
   readonly now: () => Date
+  /** Aborted: no new deal starts and the transfers in flight are abandoned. */
+  readonly signal?: AbortSignal
   readonly onProgress?: (event: ArchiveProgress) => void
 }
 
@@ -97,10 +99,13 @@ export async function archiveOpportunities(
   ): Promise<ManifestObject> => {
     const data = await reader.versionData(file.versionId)
     const digest = new DigestStream()
+    // The store reads the digest and sees its errors; once the store has given up, nobody
+    // listens, and an error (the source torn down below) must not end the process.
+    digest.on('error', () => {})
     data.body.on('error', (err) => digest.destroy(err))
     data.body.pipe(digest)
     try {
-      await store.put(file.key, digest, file.contentType)
+      await store.put(file.key, digest, file.contentType, deps.signal)
     } catch (err) {
       data.body.destroy()
       throw err
@@ -122,6 +127,7 @@ export async function archiveOpportunities(
 
   const saves: Promise<void>[] = []
   const archiveOne = async (doc: OpportunityDocument): Promise<void> => {
+    if (deps.signal?.aborted === true) throw new ArchiveError('INTERRUPTED', 'interrupted')
     const before = manifest.opportunities[doc.id]
     const jsonKey = opportunityKey(doc.id)
     const keys = [...doc.files.map((f) => f.key), jsonKey]
@@ -144,7 +150,7 @@ export async function archiveOpportunities(
     for (const file of doc.files) objects.push(known.get(file.key) ?? (await putFile(file, mine)))
     const sha256 = sha256Hex(doc.json)
     if (known.get(jsonKey)?.sha256 !== sha256) {
-      await store.put(jsonKey, doc.json, 'application/json')
+      await store.put(jsonKey, doc.json, 'application/json', deps.signal)
       mine.objects++
       mine.bytes += doc.json.length
     }
@@ -178,6 +184,7 @@ export async function archiveOpportunities(
   try {
     let announced = false
     for await (const page of reader.query(soql)) {
+      if (deps.signal?.aborted === true) throw new ArchiveError('INTERRUPTED', 'interrupted')
       if (!announced) deps.onProgress?.({ kind: 'total', total: page.totalSize })
       announced = true
       counts.selected += page.records.length

@@ -39,12 +39,14 @@ export class FolderStore implements ObjectStore {
     }
   }
 
-  async put(key: string, body: Readable | Buffer, _contentType: string): Promise<void> {
+  async put(key: string, body: Readable | Buffer, _contentType: string, signal?: AbortSignal): Promise<void> {
     const path = this.#path(key)
     await mkdir(dirname(path), { recursive: true })
     const partial = `${path}.partial-${process.pid}`
     try {
-      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(partial))
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(partial), {
+        ...(signal === undefined ? {} : { signal }),
+      })
       await rename(partial, path)
     } catch (err) {
       await rm(partial, { force: true })

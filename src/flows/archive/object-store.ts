@@ -9,6 +9,6 @@ export interface ObjectStore {
   readText(key: string): Promise<string | undefined>
   /** The object's bytes as a stream, or undefined when there is none at that key. */
   openRead(key: string): Promise<Readable | undefined>
-  /** Writes the object whole: a reader never sees part of it. */
-  put(key: string, body: Readable | Buffer, contentType: string): Promise<void>
+  /** Writes the object whole: a reader never sees part of it. An abort leaves nothing behind. */
+  put(key: string, body: Readable | Buffer, contentType: string, signal?: AbortSignal): Promise<void>
 }

@@ -58,11 +58,15 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  async put(key: string, body: Readable | Buffer, contentType: string): Promise<void> {
+  async put(key: string, body: Readable | Buffer, contentType: string, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted === true) throw new ArchiveError('INTERRUPTED', 'interrupted')
     const params = { Bucket: this.#bucket, Key: this.#key(key), Body: body, ContentType: contentType }
     try {
       if (Buffer.isBuffer(body)) {
-        await this.#client.send(new PutObjectCommand(params))
+        await this.#client.send(
+          new PutObjectCommand(params),
+          signal === undefined ? {} : { abortSignal: signal },
+        )
         return
       }
       const upload = new Upload({
@@ -72,7 +76,14 @@ export class S3Store implements ObjectStore {
         queueSize: PARTS_IN_FLIGHT,
         leavePartsOnError: false,
       })
-      await upload.done()
+      // Aborting a multipart upload asks S3 to drop the parts sent so far.
+      const abort = () => void upload.abort().catch(() => {})
+      signal?.addEventListener('abort', abort, { once: true })
+      try {
+        await upload.done()
+      } finally {
+        signal?.removeEventListener('abort', abort)
+      }
     } catch (err) {
       if (!Buffer.isBuffer(body)) body.destroy()
       throw this.#failure(err, key)
@@ -82,6 +93,7 @@ export class S3Store implements ObjectStore {
   /** The SDK's error as the user needs it: which bucket, and what to do. */
   #failure(err: unknown, key: string): Error {
     if (err instanceof ArchiveError) return err
+    if ((err as Error).name === 'AbortError') return new ArchiveError('INTERRUPTED', 'interrupted')
     const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number } }
     const at = `s3://${this.#bucket}/${this.#key(key)}`
     if (e.name === 'NoSuchBucket')

@@ -185,6 +185,29 @@ describe('archive into S3', () => {
     assert.match(verify.stdout, /^verified 9 objects of 4 opportunities/m)
   })
 
+  it('Ctrl-C mid-run: exit 130, says how far it got; the same command finishes the archive', async () => {
+    f.org.faults.slowMs = 150
+    let first: ReturnType<ArchiveFixture['start']>
+    try {
+      first = f.start([...s3Args('sigint'), '--concurrency', '1'])
+      await first.output.waitForLine(/^archived /)
+      first.child.kill('SIGINT')
+      assert.equal(await first.exit, 130, first.output.text())
+    } finally {
+      f.org.faults.slowMs = 0
+    }
+    assert.match(
+      first.output.stderr(),
+      /^forcegate archive: interrupted after archiving [1-4] opportunities \(\d+ objects\) to s3:\/\/acme-archive\/sigint\/; run the same command again to resume$/m,
+    )
+    const second = await f.run(s3Args('sigint'))
+    assert.equal(second.code, 0, second.stderr)
+    assert.match(second.stdout, /\([1-4] unchanged\)/)
+    const verify = await f.run(['verify', '--to', 's3://acme-archive/sigint', '--s3-endpoint', f.s3.endpoint])
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr)
+    assert.match(verify.stdout, /^verified 9 objects of 4 opportunities/m)
+  })
+
   it('into a local folder with the same layout, verified the same way', async () => {
     const run = await f.run(['opportunities', '--org', 'devorg', '--to', 'local-archive'])
     assert.equal(run.code, 0, run.stderr)
