@@ -368,6 +368,27 @@ export class PostgresPartnerStore implements PartnerStore {
     )
   }
 
+  /** Copies a partner as it is elsewhere (status, times); false when it is already here. */
+  async importPartner(partner: Partner): Promise<boolean> {
+    const { rowCount } = await this.#live().query(
+      `INSERT INTO partners (partner_id, status, created_at, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (partner_id) DO NOTHING`,
+      [partner.partnerId, partner.status, partner.createdAt, partner.updatedAt],
+    )
+    return rowCount === 1
+  }
+
+  /** Copies an audit event unless the same one is already here, so an import can run again. */
+  async importEvent(event: PartnerEvent): Promise<boolean> {
+    const { rowCount } = await this.#live().query(
+      `INSERT INTO partner_events (at, client_id, kind, detail)
+       SELECT $1, $2, $3, $4 WHERE NOT EXISTS (
+         SELECT 1 FROM partner_events WHERE at = $1 AND client_id = $2 AND kind = $3 AND detail IS NOT DISTINCT FROM $4)`,
+      [event.at, event.clientId, event.kind, event.detail ?? null],
+    )
+    return rowCount === 1
+  }
+
   async reseal(): Promise<number> {
     const ids = (
       await this.#rows('SELECT client_id FROM partner_clients WHERE secret_key_id <> $1', [
