@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import { ARCHIVE_USAGE, archiveCommand } from './archive-command.ts'
 import { explainCommand } from './explain-command.ts'
+import { exportCommand } from './export-command.ts'
 import { loginCommand } from './login-command.ts'
 import { partnersCommand } from './partners-command.ts'
 import { RELAY_USAGE, relayCommand } from './relay-command.ts'
@@ -60,6 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     if (command === 'relay') return await relayCommand(rest, io)
     if (command === 'sync') return await syncCommand(rest, io)
     if (command === 'archive') return await archiveCommand(rest, io)
+    if (command === 'export') return await exportCommand(rest, io)
     io.err(`forcegate: unknown command '${command}'\n\n${usage()}`)
     return 2
   } catch (err) {

@@ -1,0 +1,98 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { readApiDocument } from '../config/openapi/read-api-document.ts'
+import { readGatewayFile } from '../config/read-gateway-file.ts'
+import { loadSourceDocument } from '../config/source-document.ts'
+import { ConfigErrors } from '../errors/config-error.ts'
+import { ExportRefused, exportOpenApi } from '../export/export-openapi.ts'
+import { type CliIo, UsageError } from './run-cli.ts'
+
+export const EXPORT_USAGE = `forcegate export aws --api <file> [--config <forcegate.yaml>] --out <dir> [--check]
+  Writes what API Gateway deploys: openapi.json (OpenAPI 3.0.1, AWS's extensions only; each
+  x-forcegate-salesforce scheme becomes a REQUEST Lambda authorizer, security on every operation).
+  What AWS cannot run (a browser session, the portal, the admin API, a Salesforce integration)
+  is refused by name.
+  --api <file>              the API document (required)
+  --config <file>           forcegate.yaml
+  --out <dir>               the folder to write (required unless --check)
+  --check                   validate only; write nothing
+  --exclude-unexportable    leave out what AWS cannot run, and list it, instead of refusing
+  --help                    show this help
+`
+
+export async function exportCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(argv)
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  const { values, positionals } = parsed
+  if (values.help === true) {
+    io.out(EXPORT_USAGE)
+    return 0
+  }
+  if (positionals[0] !== 'aws' || positionals.length !== 1)
+    throw new UsageError(`export needs a target: 'forcegate export aws', found '${positionals.join(' ')}'`)
+  if (values.api === undefined) throw new UsageError('export aws needs --api <openapi file>')
+  const check = values.check === true
+  if (!check && values.out === undefined) throw new UsageError('export aws needs --out <dir> (or --check)')
+
+  const configDoc = values.config === undefined ? undefined : await loadSourceDocument(values.config)
+  const config = readGatewayFile(configDoc)
+  const apiDoc = await loadSourceDocument(values.api)
+  // Only a document forcegate itself accepts is exported: the same rules, the same messages.
+  const api = readApiDocument(apiDoc)
+  if (api.problems.length > 0) throw new ConfigErrors(api.problems)
+
+  let result: ReturnType<typeof exportOpenApi>
+  try {
+    result = exportOpenApi(apiDoc.data, {
+      portal: config.portal !== undefined,
+      partnersAdmin: config.partners?.admin !== undefined,
+      excludeUnexportable: values['exclude-unexportable'] === true,
+    })
+  } catch (err) {
+    if (!(err instanceof ExportRefused)) throw err
+    const lines = err.items.map(
+      (i) => `  ${i.what}${i.pointer === '' ? '' : ` at ${i.pointer}`}: ${i.reason}`,
+    )
+    io.err(
+      `forcegate: cannot export to AWS\n${lines.join('\n')}\n` +
+        `(--exclude-unexportable leaves out what AWS cannot run, and lists it)\n`,
+    )
+    return 1
+  }
+  const report = [
+    ...result.excluded.map((i) => `excluded ${i.what}: ${i.reason}`),
+    ...result.adjusted.map((a) => `adjusted ${a}`),
+    ...result.authorizers.map((a) => `authorizer ${a.functionName} (scheme ${a.scheme})`),
+    ...result.functions.map((f) => `function ${f}`),
+  ]
+  if (check) {
+    io.out(`${report.map((l) => `${l}\n`).join('')}export aws: the API can be exported\n`)
+    return 0
+  }
+  const out = values.out as string
+  await mkdir(out, { recursive: true })
+  await writeFile(join(out, 'openapi.json'), `${JSON.stringify(result.document, null, 2)}\n`)
+  io.out(`${report.map((l) => `${l}\n`).join('')}wrote ${join(out, 'openapi.json')}\n`)
+  return 0
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      api: { type: 'string' },
+      config: { type: 'string' },
+      out: { type: 'string' },
+      check: { type: 'boolean' },
+      'exclude-unexportable': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}
