@@ -39,10 +39,12 @@ export interface AuthorizerDecision extends AuthorizedIdentity {
   readonly principalId: string | undefined
   readonly usageIdentifierKey: string | undefined
   readonly fromCache: boolean
-  readonly decidedBy: { readonly statementIndex: number } | undefined
+  /** The policy statement that allowed (none for a simple response). */
+  readonly statementIndex: number | undefined
 }
 
 export interface AuthorizeResult extends AuthorizerDecision {
+  readonly decidedBy: { readonly statementIndex: number } | undefined
   readonly trail: AuthorizerTrail
 }
 
@@ -137,7 +139,7 @@ export function createLambdaAuthorizer(
         integrationLatency: fromCache ? 0 : latencyMs,
         usageIdentifierKey: undefined,
         fromCache,
-        decidedBy: undefined,
+        statementIndex: undefined,
       }
     }
     const onCondition =
@@ -155,7 +157,7 @@ export function createLambdaAuthorizer(
       integrationLatency: fromCache ? 0 : latencyMs,
       usageIdentifierKey: output.usageIdentifierKey,
       fromCache,
-      decidedBy: { statementIndex: decision.statementIndex },
+      statementIndex: decision.statementIndex,
     }
   }
 
@@ -233,7 +235,12 @@ export function createLambdaAuthorizer(
       try {
         const decision = await decide(view, trail)
         trail.outcome = 'allow'
-        return { ...decision, trail }
+        const { statementIndex } = decision
+        return {
+          ...decision,
+          decidedBy: statementIndex === undefined ? undefined : { statementIndex },
+          trail,
+        }
       } catch (err) {
         if (err instanceof GatewayError) {
           trail.outcome = err.status === 401 ? 'unauthorized' : err.status === 403 ? 'deny' : 'error'

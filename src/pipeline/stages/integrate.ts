@@ -5,6 +5,7 @@ import { streamResponder } from './respond.ts'
 
 /** A request framed without a body (no Content-Length, no Transfer-Encoding) has none to wait for. */
 const NO_BODY = Buffer.alloc(0)
+const NO_HEADERS: readonly (readonly [string, string])[] = Object.freeze([])
 
 /** integrate: the route's integration (aws_proxy, http_proxy, mock, or a handler the gateway owns). */
 export function integrateStage(ctx: RequestContext): Promise<void> {
@@ -35,7 +36,7 @@ async function invoke(ctx: RequestContext): Promise<void> {
   ctx.result = await integration.invoke({
     view: ctx.view!,
     authorizer: outcome?.authorizerContext,
-    identityHeaders: outcome?.identityHeaders ?? [],
+    identityHeaders: outcome?.identityHeaders ?? NO_HEADERS,
     responseHeaders: outcome?.responseHeaders,
     callerToken: outcome?.callerToken,
     incoming: ctx.incoming,
