@@ -1,6 +1,10 @@
 import type { Faults } from './faults.ts'
 
-export type FaultAnswer = { status: number; body: unknown; delayMs: number }
+/** `body` is sent as JSON; a string `raw` is sent as it is (the garbage fault). */
+export type FaultAnswer = { status: number; body: unknown; delayMs: number; raw?: string }
+
+/** Half a maintenance page, cut off: neither JSON nor a form a client could mistake for one. */
+export const GARBAGE_BODY = '<html><head><title>Maintenance</title></head><body>\u0000{"access_token":'
 
 const UNAVAILABLE = [{ message: 'Server temporarily unavailable', errorCode: 'SERVER_UNAVAILABLE' }]
 
@@ -20,6 +24,8 @@ export function decideFault(
   if (pathname.startsWith('/__devorg/') || isRest(pathname)) return { delayMs: 0, answer: null }
   const delayMs = faults.slowMs
   if (faults.unavailable) return { delayMs, answer: { status: 503, body: UNAVAILABLE, delayMs } }
+  if (faults.garbage === true)
+    return { delayMs, answer: { status: 200, body: null, delayMs, raw: GARBAGE_BODY } }
   if (faults.introspectionDown && pathname === '/services/oauth2/introspect') {
     return { delayMs, answer: { status: 503, body: UNAVAILABLE, delayMs } }
   }

@@ -17,6 +17,11 @@ export type Faults = {
   requestLimitExceededNext?: number
   /** The next N REST calls answer 503 SERVER_UNAVAILABLE; counts down likewise. */
   unavailableNext?: number
+  /**
+   * The OAuth endpoints answer 200 with a body that is not JSON: an org behind a broken proxy or
+   * maintenance page, which a client must refuse rather than read as an answer.
+   */
+  garbage?: boolean
 }
 
 export const defaultFaults: Readonly<Faults> = Object.freeze({
@@ -26,6 +31,7 @@ export const defaultFaults: Readonly<Faults> = Object.freeze({
   introspectionDown: false,
   requestLimitExceededNext: 0,
   unavailableNext: 0,
+  garbage: false,
 })
 
 /** Validates a partial update (from JSON or the CLI); returns an error message or the update. */
@@ -43,11 +49,16 @@ export function parseFaultsPatch(input: unknown): Partial<Faults> | string {
         return `/${key}: expected an integer from 0 to 1000000`
       }
       patch[key] = value
-    } else if (key === 'unavailable' || key === 'requestLimitExceeded' || key === 'introspectionDown') {
+    } else if (
+      key === 'unavailable' ||
+      key === 'requestLimitExceeded' ||
+      key === 'introspectionDown' ||
+      key === 'garbage'
+    ) {
       if (typeof value !== 'boolean') return `/${key}: expected a boolean`
       patch[key] = value
     } else {
-      return `/${key}: unknown fault (expected slowMs, unavailable, requestLimitExceeded, introspectionDown, requestLimitExceededNext, unavailableNext)`
+      return `/${key}: unknown fault (expected slowMs, unavailable, requestLimitExceeded, introspectionDown, requestLimitExceededNext, unavailableNext, garbage)`
     }
   }
   return patch

@@ -49,6 +49,10 @@ export function createRouter(d: RouterDeps): (req: IncomingMessage, res: ServerR
 
     const fault = decideFault(d.faults, path)
     if (fault.delayMs > 0) await sleep(fault.delayMs)
+    if (fault.answer?.raw !== undefined) {
+      res.writeHead(fault.answer.status, { 'content-type': 'application/json;charset=UTF-8' })
+      return void res.end(fault.answer.raw)
+    }
     if (fault.answer) return sendJson(res, fault.answer.status, fault.answer.body)
 
     if (path.startsWith('/__devorg/')) return handleAdmin(d.faults, req, res, path)

@@ -56,6 +56,31 @@ describe('fault switches', () => {
     await setFaults({ requestLimitExceeded: false })
   })
 
+  it('garbage: the OAuth endpoints answer 200 with a body that is not JSON, the admin endpoint still answers', async () => {
+    await setFaults({ garbage: true })
+    const gw = app(org, 'forcegate Gateway')
+    const token = await postForm(org, '/services/oauth2/token', {
+      grant_type: 'client_credentials',
+      client_id: gw.clientId,
+      client_secret: gw.clientSecret,
+    })
+    assert.equal(token.status, 200)
+    assert.throws(() => JSON.parse(token.text))
+    const discovery = await fetch(`${org.url}/.well-known/openid-configuration`)
+    assert.equal(discovery.status, 200)
+    await assert.rejects(discovery.json())
+    assert.equal((await introspect(org, 'forcegate Gateway', 'x')).status, 200)
+    assert.equal((await setFaults({ garbage: false })).body.garbage, false)
+    assert.equal((await fetch(`${org.url}/.well-known/openid-configuration`)).status, 200)
+    assert.equal(
+      typeof (
+        (await (await fetch(`${org.url}/.well-known/openid-configuration`)).json()) as { issuer: string }
+      ).issuer,
+      'string',
+    )
+    assert.equal((await setFaults({ garbage: 'yes' })).status, 400)
+  })
+
   it('slows responses down by slowMs', async () => {
     await setFaults({ slowMs: 150 })
     const started = performance.now()
