@@ -96,6 +96,7 @@ export function openPortal(
         gatewayUrl: portal.publicOrigin,
         apis: portal.apis,
         usagePlans: partners.plans,
+        routes: table.routes.map((r) => ({ method: r.method, path: r.resourcePath })),
         explain: (input) => explainRequest(table, input, clock),
         clock,
         log,

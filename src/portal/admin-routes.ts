@@ -44,8 +44,12 @@ export async function adminActionRoute(
       const api = who.form.get('api') ?? ''
       // Empty: the admin chose no plan; absent (older form): keep the contract's.
       const plan = who.form.get('plan') ?? undefined
+      const before = (await ctx.deps.partners.show(clientId)).contracts.find((c) => c.api === api)
       const partner = await ctx.deps.partners.approveContract(clientId, api, plan === '' ? undefined : plan)
-      done = `Approved ${api} for ${partner.name}${plan ? ` under plan ${plan}` : ''}.`
+      done =
+        before?.status === 'active'
+          ? `The plan of ${api} for ${partner.name} is now ${plan || 'unchanged'}.`
+          : `Approved ${api} for ${partner.name}${plan ? ` under plan ${plan}` : ''}.`
     } else {
       const partner = await (action === 'suspend'
         ? ctx.deps.partners.suspend(clientId)

@@ -1,5 +1,6 @@
 import { isDcrError } from '../partners/dcr-error.ts'
 import { isPartnerError } from '../partners/partner-error.ts'
+import type { PartnerCredentials } from '../partners/partner-results.ts'
 import type { PartnerView } from '../partners/partner-service.ts'
 import { selfServiceContracts } from '../partners/self-service.ts'
 import { sendHtml, sendRedirect } from './http-io.ts'
@@ -7,6 +8,7 @@ import {
   appPage,
   appsPage,
   type ContractRow,
+  confirmDeletePage,
   EMPTY_REGISTER_FORM,
   type RegisterForm,
   registerPage,
@@ -68,18 +70,70 @@ export async function showAppRoute(ctx: PortalContext, r: PortalRequest): Promis
       usage: await ctx.deps.usage?.(app.clientId, contract.api).catch(() => undefined),
     })),
   )
-  sendHtml(r.res, 200, appPage(who.viewer, app, rows), ctx.headers)
+  const notice =
+    r.url.searchParams.get('secret') === 'shown'
+      ? 'The client secret was shown once and is not kept: rotate it if it was not saved.'
+      : undefined
+  sendHtml(r.res, 200, appPage(who.viewer, app, rows, notice), ctx.headers)
 }
 
 export async function newAppRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
   const who = await signedIn(ctx, r)
   if (who === undefined) return
-  sendHtml(
+  const offers = ctx.deps.apis ?? []
+  // With a single API on offer there is nothing to choose: it is ticked.
+  const form = offers.length === 1 ? { ...EMPTY_REGISTER_FORM, apis: [offers[0]!.name] } : EMPTY_REGISTER_FORM
+  sendHtml(r.res, 200, registerPage(who.viewer, form, offers, ctx.tryCallback), ctx.headers)
+}
+
+/**
+ * Post/redirect/get for the one page that shows a secret: the credentials wait (sealed, with the
+ * session) for the next GET of `/portal/apps/{id}/secret`, which shows them once and forgets
+ * them. Reloading that page cannot register or rotate again.
+ */
+async function showSecretNext(
+  ctx: PortalContext,
+  r: PortalRequest,
+  who: SignedIn,
+  credentials: PartnerCredentials,
+  replaced?: { readonly clientId: string; readonly removed: boolean },
+): Promise<void> {
+  const shown: ShownSecret = { clientId: credentials.clientId, secret: credentials.clientSecret, replaced }
+  await ctx.login.saveData(who.session, { ...who.session.data, [SECRET_KEY]: JSON.stringify(shown) })
+  sendRedirect(
     r.res,
-    200,
-    registerPage(who.viewer, EMPTY_REGISTER_FORM, ctx.deps.apis ?? [], ctx.tryCallback),
+    { location: `/portal/apps/${encodeURIComponent(credentials.clientId)}/secret`, cookies: [] },
     ctx.headers,
   )
+}
+
+const SECRET_KEY = 'secretOnce'
+
+interface ShownSecret {
+  readonly clientId: string
+  readonly secret: string | undefined
+  readonly replaced: { readonly clientId: string; readonly removed: boolean } | undefined
+}
+
+/** The secret right after registration or rotation, once; afterwards the app's own page. */
+export async function secretOnceRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
+  const who = await signedIn(ctx, r)
+  if (who === undefined) return
+  const app = await ownApp(ctx, r, who, r.params[0])
+  if (app === undefined) return
+  const { [SECRET_KEY]: stashed, ...rest } = who.session.data
+  const shown = stashed === undefined ? undefined : (JSON.parse(stashed) as ShownSecret)
+  if (shown?.clientId !== app.clientId) {
+    const location = `/portal/apps/${encodeURIComponent(app.clientId)}?secret=shown`
+    return sendRedirect(r.res, { location, cookies: [] }, ctx.headers)
+  }
+  await ctx.login.saveData(who.session, rest)
+  const credentials = {
+    clientId: shown.clientId,
+    clientSecret: shown.secret,
+    clientSecretExpiresAt: undefined,
+  }
+  sendHtml(r.res, 200, secretOncePage(who.viewer, app, credentials, shown.replaced), ctx.headers)
 }
 
 function lines(value: string | null): string[] {
@@ -109,6 +163,8 @@ export async function registerAppRoute(ctx: PortalContext, r: PortalRequest): Pr
   const redirectUris = [...new Set([...lines(form.redirectUris), ...(form.tryIt ? [ctx.tryCallback] : [])])]
   const again = (error: string, status = 400) =>
     sendHtml(r.res, status, registerPage(who.viewer, form, offers, ctx.tryCallback, error), ctx.headers)
+  const taken = (await myApps(ctx, who)).some((a) => a.name.toLowerCase() === form.name.toLowerCase())
+  if (taken) return again(`You already have an app named "${form.name}": choose another name.`, 409)
   try {
     const result = await ctx.deps.partners.register(
       {
@@ -120,7 +176,7 @@ export async function registerAppRoute(ctx: PortalContext, r: PortalRequest): Pr
       },
       { selfService: offers },
     )
-    sendHtml(r.res, 201, secretOncePage(who.viewer, result.partner, result.credentials), ctx.headers)
+    await showSecretNext(ctx, r, who, result.credentials)
   } catch (err) {
     if (isPartnerError(err) && err.code === 'PARTNER_INVALID_INPUT')
       return again(`Please check the form: ${err.message}`)
@@ -143,15 +199,10 @@ export async function rotateAppRoute(ctx: PortalContext, r: PortalRequest): Prom
   if (app.partnerStatus === 'suspended') return fail(ctx, r, 'forbidden', who.viewer)
   try {
     const result = await ctx.deps.partners.rotate(app.clientId)
-    sendHtml(
-      r.res,
-      200,
-      secretOncePage(who.viewer, result.partner, result.credentials, {
-        clientId: result.previousClientId,
-        removed: result.previousClientRemoved,
-      }),
-      ctx.headers,
-    )
+    await showSecretNext(ctx, r, who, result.credentials, {
+      clientId: result.previousClientId,
+      removed: result.previousClientRemoved,
+    })
   } catch (err) {
     if (isPartnerError(err) && err.code === 'PARTNER_SUSPENDED') return fail(ctx, r, 'forbidden', who.viewer)
     if (isDcrError(err) && err.code === 'DCR_ORG_UNAVAILABLE')
@@ -160,11 +211,23 @@ export async function rotateAppRoute(ctx: PortalContext, r: PortalRequest): Prom
   }
 }
 
+/** Asks before deleting: the app's client and its contracts go for good. */
+export async function confirmDeleteRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
+  const who = await signedIn(ctx, r)
+  if (who === undefined) return
+  const app = await ownApp(ctx, r, who, r.params[0])
+  if (app === undefined) return
+  sendHtml(r.res, 200, confirmDeletePage(who.viewer, app), ctx.headers)
+}
+
 export async function deleteAppRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
   const who = await signedInForm(ctx, r)
   if (who === undefined) return
   const app = await ownApp(ctx, r, who, r.params[0])
   if (app === undefined) return
+  // A post without the confirmation (an old page, a stray button) only asks.
+  if (who.form.get('confirm') !== app.clientId)
+    return sendHtml(r.res, 400, confirmDeletePage(who.viewer, app), ctx.headers)
   try {
     await ctx.deps.partners.delete(app.clientId)
   } catch (err) {

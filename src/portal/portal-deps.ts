@@ -52,6 +52,8 @@ export interface PortalDeps {
   /** Usage plans by name, to show what a contract's plan allows. */
   readonly usagePlans?: ReadonlyMap<string, UsagePlan>
   readonly usage?: (clientId: string, api: string) => Promise<UsageFigures | undefined>
+  /** The API's routes from its document (method and resource path), listed in "try it". */
+  readonly routes?: readonly { readonly method: string; readonly path: string }[]
   /** The gateway's decision trail for a request, shown in "try it". */
   readonly explain?: (request: {
     readonly method: string

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { adminActionRoute, adminRoute } from './admin-routes.ts'
 import {
+  confirmDeleteRoute,
   deleteAppRoute,
   listAppsRoute,
   newAppRoute,
   registerAppRoute,
   rotateAppRoute,
+  secretOnceRoute,
   showAppRoute,
 } from './app-routes.ts'
 import { BrowserLogin } from './browser-login.ts'
@@ -44,6 +46,8 @@ const ROUTES: readonly (readonly [string, RegExp, Handler])[] = [
   ['GET', /^\/portal\/apps\/new$/, newAppRoute],
   ['GET', new RegExp(`^/portal/apps/${ID}$`), showAppRoute],
   ['POST', new RegExp(`^/portal/apps/${ID}/rotate$`), rotateAppRoute],
+  ['GET', new RegExp(`^/portal/apps/${ID}/secret$`), secretOnceRoute],
+  ['GET', new RegExp(`^/portal/apps/${ID}/delete$`), confirmDeleteRoute],
   ['POST', new RegExp(`^/portal/apps/${ID}/delete$`), deleteAppRoute],
   ['GET', /^\/portal\/try$/, tryRoute],
   ['POST', /^\/portal\/try\/authorize$/, tryAuthorizeRoute],

@@ -4,12 +4,13 @@ import { LoginError } from './org-client.ts'
 import { type TryResult, tryPage, tryResultPage } from './pages/try-pages.ts'
 import { fail, type PortalContext, type PortalRequest, signedIn, signedInForm } from './portal-context.ts'
 import { pathAndQuery } from './same-origin-url.ts'
+import { carriesBody, prettyBody, type TryRoute, tryMethod } from './try-request.ts'
 import { tryTarget } from './try-target.ts'
 
 /**
  * "Try it": the portal runs the authorization code flow for one of the user's own apps (so
  * the token is exactly what that app would get), keeps the token with the session, and sends a
- * GET to the gateway with it, showing the request, the response and the gateway's decisions.
+ * request (a route of the API's document, a JSON body for methods that carry one) with it, showing the request, the response and the gateway's decisions.
  * The app's secret is asked for because the portal never keeps one; it lives in the login
  * transaction (single use, minutes) only until the code is exchanged. The token only ever goes
  * to the configured gateway origin (`tryTarget`), whatever path a form or a link brings.
@@ -38,7 +39,20 @@ export async function tryRoute(ctx: PortalContext, r: PortalRequest): Promise<vo
     tryTarget(offered, ctx.gatewayOrigin)
   const path = target === undefined ? '/' : pathAndQuery(target)
   const hasToken = app !== undefined && tokenFor(who.session.data, app.clientId, ctx.clock()) !== undefined
-  sendHtml(r.res, 200, tryPage(who.viewer, apps, { app, hasToken, path }), ctx.headers)
+  const method = tryMethod(r.url.searchParams.get('method'))
+  sendHtml(
+    r.res,
+    200,
+    tryPage(who.viewer, apps, { app, hasToken, path, method, routes: apiRoutes(ctx) }),
+    ctx.headers,
+  )
+}
+
+/** The API's own routes, as its document declares them (the gateway's own paths are not the API). */
+function apiRoutes(ctx: PortalContext): readonly TryRoute[] {
+  return (ctx.deps.routes ?? []).filter(
+    (r) => r.method !== 'OPTIONS' && !r.path.startsWith('/portal') && !r.path.startsWith('/_forcegate'),
+  )
 }
 
 export async function tryAuthorizeRoute(ctx: PortalContext, r: PortalRequest): Promise<void> {
@@ -124,6 +138,9 @@ export async function tryCallRoute(ctx: PortalContext, r: PortalRequest): Promis
   // Only the configured gateway is ever called: the path is resolved against it first, and the
   // resolved URL must still be the gateway's origin.
   const target = tryTarget(who.form.get('path') ?? undefined, ctx.gatewayOrigin)
+  const method = tryMethod(who.form.get('method'))
+  const rawBody = who.form.get('body') ?? ''
+  const body = carriesBody(method) && rawBody.trim() !== '' ? rawBody : undefined
   if (target === undefined || token === undefined) {
     if (target === undefined) ctx.deps.log?.({ reason: 'try.path_refused' }, 'try-it call refused')
     const apps = await myApps(ctx, who)
@@ -135,24 +152,29 @@ export async function tryCallRoute(ctx: PortalContext, r: PortalRequest): Promis
       app,
       hasToken: token !== undefined,
       path: target === undefined ? '/' : pathAndQuery(target),
+      method,
+      body: rawBody,
+      routes: apiRoutes(ctx),
       error,
     }
     return sendHtml(r.res, 400, tryPage(who.viewer, apps, state), ctx.headers)
   }
   const path = pathAndQuery(target)
-  const sent: [string, string][] = [
+  const common: [string, string][] = [
     ['accept', 'application/json'],
-    ['authorization', `Bearer ${token}`],
+    ...(body === undefined ? [] : ([['content-type', 'application/json']] as [string, string][])),
   ]
-  const shown: [string, string][] = [
-    ['accept', 'application/json'],
-    ['authorization', `Bearer ${redact(token)}`],
-  ]
+  const sent: [string, string][] = [...common, ['authorization', `Bearer ${token}`]]
+  const shown: [string, string][] = [...common, ['authorization', `Bearer ${redact(token)}`]]
+  // Explained before the call: the call may use the last request of a quota the explanation
+  // would then report as exhausted.
+  const trail = await ctx.deps.explain?.({ method, target: path, headers: sent }).catch(() => undefined)
   let response: TryResult['response']
   try {
     const answer = await (ctx.deps.fetch ?? fetch)(target.href, {
-      method: 'GET',
+      method,
       headers: sent,
+      ...(body === undefined ? {} : { body }),
       redirect: 'manual',
       signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
     })
@@ -160,18 +182,23 @@ export async function tryCallRoute(ctx: PortalContext, r: PortalRequest): Promis
     response = {
       status: answer.status,
       headers: [...answer.headers.entries()],
-      body: text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT)}\n… (truncated)` : text,
+      body:
+        text.length > BODY_LIMIT
+          ? `${text.slice(0, BODY_LIMIT)}\n… (truncated)`
+          : prettyBody(text, answer.headers.get('content-type') ?? undefined),
     }
   } catch {
     response = { error: `The gateway at ${ctx.gatewayOrigin} could not be reached.` }
   }
-  const trail = await ctx.deps
-    .explain?.({ method: 'GET', target: path, headers: sent })
-    .catch(() => undefined)
   const result: TryResult = {
-    request: { method: 'GET', url: target.href, headers: shown },
+    request: {
+      method,
+      url: target.href,
+      headers: shown,
+      ...(body === undefined ? {} : { body: prettyBody(body, 'application/json') }),
+    },
     response,
     trail,
   }
-  sendHtml(r.res, 200, tryResultPage(who.viewer, app, path, result), ctx.headers)
+  sendHtml(r.res, 200, tryResultPage(who.viewer, app, { path, method }, result), ctx.headers)
 }

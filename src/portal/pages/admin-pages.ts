@@ -17,6 +17,22 @@ function planChoice(viewer: Viewer, c: Contract, plans: readonly string[]): Html
 }
 
 /**
+ * What an administrator can do with one contract: approve a pending one under a plan, move an
+ * active one to another plan (the same approval, which keeps it active).
+ */
+function contractAction(viewer: Viewer, id: string, c: Contract, plans: readonly string[]): Html {
+  if (c.status === 'pending')
+    return html`<form method="post" action="/portal/admin/partners/${id}/approve">${planChoice(viewer, c, plans)}
+      <input type="hidden" name="api" value="${c.api}">
+      <button type="submit">Approve ${c.api}</button></form>`
+  if (c.status === 'active' && plans.length > 0)
+    return html`<form method="post" action="/portal/admin/partners/${id}/approve">${planChoice(viewer, c, plans)}
+      <input type="hidden" name="api" value="${c.api}">
+      <button type="submit" class="secondary">Change the plan of ${c.api}</button></form>`
+  return html`<span class="muted">${c.status === 'active' ? 'no usage plans to choose from' : 'none'}</span>`
+}
+
+/**
  * Every partner app, with the admin powers: approve pending contracts under a usage plan, and
  * suspend or resume a partner (all of its apps).
  */
@@ -41,12 +57,7 @@ export function adminPage(
           (c) => html`<tr><td data-label="API">${c.api}</td><td data-label="Scopes">${c.scopes.join(' ')}</td>
             <td data-label="Plan">${c.usagePlan ?? 'default'}</td>
             <td data-label="Status"><span class="status ${c.status}">${c.status}</span></td>
-            <td data-label="Action">${
-              c.status === 'pending' &&
-              html`<form method="post" action="/portal/admin/partners/${id}/approve">${planChoice(viewer, c, plans)}
-                <input type="hidden" name="api" value="${c.api}">
-                <button type="submit">Approve ${c.api}</button></form>`
-            }</td></tr>`,
+            <td data-label="Action">${contractAction(viewer, id, c, plans)}</td></tr>`,
         )}</tbody></table>
         <div class="actions">${
           p.partnerStatus === 'active'

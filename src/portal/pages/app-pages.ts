@@ -49,11 +49,17 @@ export interface ContractRow {
   readonly usage: UsageFigures | undefined
 }
 
-export function appPage(viewer: Viewer, app: PartnerView, contracts: readonly ContractRow[]): Html {
+export function appPage(
+  viewer: Viewer,
+  app: PartnerView,
+  contracts: readonly ContractRow[],
+  notice?: string,
+): Html {
   const id = encodeURIComponent(app.clientId)
   return page(
     app.name,
     html`<h1>${app.name}</h1>
+    ${notice !== undefined && html`<p class="notice" role="status">${notice}</p>`}
     <div class="card">
       <p>Status: ${status(app.status)}${app.partnerStatus === 'suspended' && html` <span class="muted">(your partner account is suspended: every app of yours is refused)</span>`}</p>
       <p>Client id: <code>${app.clientId}</code></p>
@@ -85,8 +91,7 @@ export function appPage(viewer: Viewer, app: PartnerView, contracts: readonly Co
       <a class="button secondary" href="/portal/try?app=${id}">Try it</a>
       <form method="post" action="/portal/apps/${id}/rotate">${csrfField(viewer)}
         <button type="submit" class="secondary">Rotate the secret</button></form>
-      <form method="post" action="/portal/apps/${id}/delete">${csrfField(viewer)}
-        <button type="submit" class="danger">Delete this app</button></form>
+      <a class="button danger" href="/portal/apps/${id}/delete">Delete this app…</a>
     </div>
     <p class="muted">Rotating registers a new client with the same settings and removes the old one at the org: both the client id and the secret change, and tokens of the old client stop working.</p>`,
     viewer,
@@ -177,6 +182,24 @@ export function secretOncePage(
       }
     </div>
     <div class="actions"><a class="button" href="/portal/apps/${id}">I have saved it: go to the app</a></div>`,
+    viewer,
+  )
+}
+
+/** Deleting is for good: the page says what goes and asks for a second, deliberate click. */
+export function confirmDeletePage(viewer: Viewer, app: PartnerView): Html {
+  const id = encodeURIComponent(app.clientId)
+  return page(
+    `Delete ${app.name}?`,
+    html`<h1>Delete ${app.name}?</h1>
+    <div class="alert" role="alert"><p>The client <code>${app.clientId}</code> is removed at the org and its
+    contracts (${app.contracts.map((c) => c.api).join(', ') || 'none'}) end: tokens of this app stop working. This cannot be undone.</p></div>
+    <div class="actions">
+      <form method="post" action="/portal/apps/${id}/delete">${csrfField(viewer)}
+        <input type="hidden" name="confirm" value="${app.clientId}">
+        <button type="submit" class="danger">Yes, delete ${app.name}</button></form>
+      <a class="button secondary" href="/portal/apps/${id}">No, keep it</a>
+    </div>`,
     viewer,
   )
 }

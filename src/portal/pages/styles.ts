@@ -31,7 +31,7 @@ legend { font-weight: 600; }
 .check input { margin-top: 5px; }
 button, .button { display: inline-block; min-height: 44px; padding: 10px 16px; font: inherit; font-weight: 600; border-radius: 6px; border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); cursor: pointer; text-decoration: none; }
 button.secondary, .button.secondary { background: #fff; color: var(--brand); }
-button.danger { background: var(--danger); border-color: var(--danger); }
+button.danger, .button.danger { background: var(--danger); border-color: var(--danger); color: var(--brand-ink); }
 header.top button { background: transparent; border-color: #fff; color: #fff; min-height: 36px; padding: 4px 12px; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 12px; }
 .actions form { margin: 0; }
@@ -44,12 +44,24 @@ th, td { text-align: left; padding: 8px; border-bottom: 1px solid var(--line); v
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 code { word-break: break-all; }
 pre { background: #0d1117; color: #e6edf3; padding: 12px; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
-ol.trail li { margin: 4px 0; }
+textarea.code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; min-height: 8rem; }
+.request-line { display: flex; gap: 12px; align-items: flex-end; } .request-line .grow { flex: 1; min-width: 0; }
+ul.routes { list-style: none; padding: 0; margin: 0; display: grid; gap: 4px; }
+ul.routes a { display: block; padding: 6px 8px; border-radius: 6px; } ul.routes a:hover { background: var(--bg); }
+.method { display: inline-block; min-width: 4.5em; font-weight: 700; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--ink); }
+table.trail th[scope=row] { font-weight: 600; white-space: nowrap; }
+table.trail tr.result { background: var(--bg); font-weight: 600; }
+dl.details { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; }
+dl.details dt { color: var(--muted); } dl.details dd { margin: 0; min-width: 0; }
+summary { cursor: pointer; font-weight: 600; }
 @media (max-width: 600px) {
   main { padding: 12px; } h1 { font-size: 1.35rem; }
   table, thead, tbody, tr, th, td { display: block; } thead { display: none; }
   tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: 8px; background: var(--card); }
   td { border: none; } td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
   .actions { flex-direction: column; } .actions button, .actions .button { width: 100%; }
+  .request-line { flex-direction: column; align-items: stretch; }
+  table.trail th[scope=row] { white-space: normal; } td[data-label="Details"]::before, th[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  dl.details { grid-template-columns: 1fr; } dl.details dd { margin-bottom: 4px; }
 }
 `

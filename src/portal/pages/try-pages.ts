@@ -1,6 +1,8 @@
 import type { PartnerView } from '../../partners/partner-service.ts'
 import { type Html, html } from '../html.ts'
 import type { DecisionTrail } from '../portal-deps.ts'
+import { trailTable } from '../trail-table.ts'
+import { TRY_METHODS, type TryMethod, type TryRoute } from '../try-request.ts'
 import { csrfField, page, type Viewer } from './layout.ts'
 
 export interface TryState {
@@ -8,7 +10,23 @@ export interface TryState {
   /** True when a token for `app` is held for this session. */
   readonly hasToken: boolean
   readonly path: string
+  readonly method?: TryMethod
+  readonly body?: string
+  /** The API's routes (from its document), to pick from instead of guessing paths. */
+  readonly routes?: readonly TryRoute[]
   readonly error?: string
+}
+
+function routeList(app: PartnerView, routes: readonly TryRoute[]): Html {
+  if (routes.length === 0) return html``
+  const id = encodeURIComponent(app.clientId)
+  return html`<details class="card routes" open><summary>Routes of the API (${routes.length})</summary>
+    <p class="hint">Choose one to fill in the method and path; replace <code>{parameters}</code> with values.</p>
+    <ul class="routes">${routes.map((r) => {
+      const method = TRY_METHODS.find((m) => m === r.method) ?? 'GET'
+      const href = `/portal/try?app=${id}&method=${method}&path=${encodeURIComponent(r.path)}`
+      return html`<li><a href="${href}"><span class="method">${r.method}</span> <code>${r.path}</code></a></li>`
+    })}</ul></details>`
 }
 
 export function tryPage(viewer: Viewer, apps: readonly PartnerView[], state: TryState): Html {
@@ -51,11 +69,21 @@ export function tryPage(viewer: Viewer, apps: readonly PartnerView[], state: Try
       <div class="actions"><button type="submit" class="${state.hasToken ? 'secondary' : ''}">${state.hasToken ? 'Get a new token' : 'Get a token'}</button></div>
     </form>
     <h2>2. Call the API</h2>
+    ${routeList(app, state.routes ?? [])}
     <form method="post" action="/portal/try/call" class="card">${csrfField(viewer)}
       <input type="hidden" name="app" value="${id}">
-      <label for="path">Path on the gateway</label>
-      <input type="text" id="path" name="path" value="${state.path}" required pattern="/.*">
-      <div class="actions"><button type="submit" ${!state.hasToken && 'disabled'}>Send GET</button></div>
+      <div class="request-line">
+        <div><label for="method">Method</label>
+        <select id="method" name="method">${TRY_METHODS.map(
+          (m) => html`<option value="${m}" ${m === (state.method ?? 'GET') && 'selected'}>${m}</option>`,
+        )}</select></div>
+        <div class="grow"><label for="path">Path on the gateway</label>
+        <input type="text" id="path" name="path" value="${state.path}" required pattern="/.*"></div>
+      </div>
+      <label for="body">Request body (JSON)</label>
+      <p class="hint" id="body-hint">Sent as <code>application/json</code> with POST, PUT and PATCH; ignored with GET and DELETE.</p>
+      <textarea id="body" name="body" class="code" aria-describedby="body-hint" spellcheck="false">${state.body ?? ''}</textarea>
+      <div class="actions"><button type="submit" ${!state.hasToken && 'disabled'}>Send the request</button></div>
     </form>`,
     viewer,
   )
@@ -66,6 +94,7 @@ export interface TryResult {
     readonly method: string
     readonly url: string
     readonly headers: readonly (readonly [string, string])[]
+    readonly body?: string
   }
   readonly response:
     | {
@@ -80,13 +109,41 @@ export interface TryResult {
 const headerLines = (headers: readonly (readonly [string, string])[]) =>
   headers.map(([k, v]) => `${k}: ${v}`).join('\n')
 
-export function tryResultPage(viewer: Viewer, app: PartnerView, path: string, result: TryResult): Html {
+function trailSection(trail: DecisionTrail | undefined, realStatus: number | undefined): Html {
+  if (trail === undefined)
+    return html`<p class="muted">The gateway did not report its decisions for this request.</p>`
+  const table = trailTable(trail, realStatus)
+  return html`<table class="trail" data-testid="try-trail"><caption class="muted">What the gateway decided, stage by stage</caption>
+    <thead><tr><th scope="col">Step</th><th scope="col">Decision</th><th scope="col">Details</th></tr></thead>
+    <tbody>${table.rows.map(
+      (
+        row,
+      ) => html`<tr><th scope="row" data-label="Step">${row.step}</th><td data-label="Decision">${row.decision}</td>
+        <td data-label="Details">${
+          row.details.length === 0
+            ? ''
+            : html`<dl class="details">${row.details.map(([k, v]) => html`<dt>${k}</dt><dd><code>${v}</code></dd>`)}</dl>`
+        }</td></tr>`,
+    )}
+    <tr class="result"><th scope="row" data-label="Step">result</th><td data-label="Decision" data-testid="try-trail-status">${table.result.status}</td>
+      <td data-label="Details">${table.result.text}</td></tr></tbody></table>`
+}
+
+export function tryResultPage(
+  viewer: Viewer,
+  app: PartnerView,
+  again: { readonly path: string; readonly method: TryMethod },
+  result: TryResult,
+): Html {
   const r = result.response
+  const back = `/portal/try?app=${encodeURIComponent(app.clientId)}&method=${again.method}&path=${encodeURIComponent(again.path)}`
   return page(
     'Try it: result',
     html`<h1>Try it with ${app.name}: result</h1>
     <h2>Request</h2>
-    <pre data-testid="try-request">${result.request.method} ${result.request.url}\n${headerLines(result.request.headers)}</pre>
+    <pre data-testid="try-request">${result.request.method} ${result.request.url}\n${headerLines(result.request.headers)}${
+      result.request.body !== undefined && `\n\n${result.request.body}`
+    }</pre>
     <h2>Response</h2>
     ${
       'error' in r
@@ -94,14 +151,8 @@ export function tryResultPage(viewer: Viewer, app: PartnerView, path: string, re
         : html`<pre data-testid="try-response">HTTP ${r.status}\n${headerLines(r.headers)}\n\n${r.body}</pre>`
     }
     <h2>Decision trail</h2>
-    ${
-      result.trail === undefined
-        ? html`<p class="muted">The gateway did not report its decisions for this request.</p>`
-        : html`<ol class="trail" data-testid="try-trail">${result.trail.steps.map(
-            (s) => html`<li><strong>${s.step}</strong> <code>${JSON.stringify(s.detail)}</code></li>`,
-          )}<li><strong>result</strong> ${result.trail.status}: ${result.trail.outcome}</li></ol>`
-    }
-    <div class="actions"><a class="button secondary" href="/portal/try?app=${encodeURIComponent(app.clientId)}&amp;path=${encodeURIComponent(path)}">Back to try it</a></div>`,
+    ${trailSection(result.trail, 'error' in r ? undefined : r.status)}
+    <div class="actions"><a class="button secondary" href="${back}">Back to try it</a></div>`,
     viewer,
   )
 }
