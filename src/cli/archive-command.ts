@@ -47,6 +47,7 @@ function parse(argv: readonly string[]) {
         's3-endpoint': { type: 'string' },
         config: { type: 'string', default: 'forcegate.yaml' },
         concurrency: { type: 'string', default: '4' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     })
   } catch (err) {
@@ -226,6 +227,10 @@ async function verify(values: ReturnType<typeof parse>['values'], io: CliIo): Pr
 
 export async function archiveCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv)
+  if (values.help) {
+    io.out(ARCHIVE_USAGE)
+    return 0
+  }
   const [sub, ...extra] = positionals
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`)
   try {

@@ -26,13 +26,16 @@ const toS3 = (prefix: string) => [
   f.s3.endpoint,
 ]
 
-/** Runs the command with a pseudo-terminal as its stdout (util-linux `script`). */
+/** util-linux `script`: runs a command with a pseudo-terminal as its stdout. */
+const SCRIPT = '/usr/bin/script'
+
+/** Runs the command with a pseudo-terminal as its stdout. */
 function onTerminal(args: readonly string[]): Promise<{ code: number | null; text: string }> {
   const quoted = [process.execPath, BIN, 'archive', ...args, '--config', f.configFile]
     .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
     .join(' ')
   return new Promise((resolve) => {
-    const child = spawn('script', ['-qec', quoted, '/dev/null'], {
+    const child = spawn(SCRIPT, ['-qec', quoted, '/dev/null'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Not stopWithTestEnv(): that stops forcegate when its parent is not this process, and
       // here its parent is `script`; the command ends by itself.
