@@ -1,21 +1,25 @@
 import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { resolveFunctionModule } from '../aws/local-lambda-invoker.ts'
 import { readApiDocument } from '../config/openapi/read-api-document.ts'
 import { readGatewayFile } from '../config/read-gateway-file.ts'
 import { loadSourceDocument } from '../config/source-document.ts'
 import { ConfigErrors } from '../errors/config-error.ts'
 import { ExportRefused, exportOpenApi } from '../export/export-openapi.ts'
+import { packageFunction } from '../export/function-package.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
-export const EXPORT_USAGE = `forcegate export aws --api <file> [--config <forcegate.yaml>] --out <dir> [--check]
+export const EXPORT_USAGE = `forcegate export aws --api <file> [--config <forcegate.yaml>] [--functions <dir>]… --out <dir> [--check]
   Writes what API Gateway deploys: openapi.json (OpenAPI 3.0.1, AWS's extensions only; each
-  x-forcegate-salesforce scheme becomes a REQUEST Lambda authorizer, security on every operation).
+  x-forcegate-salesforce scheme becomes a REQUEST Lambda authorizer, security on every operation)
+  and <function>.zip per Lambda function of the integrations (index.mjs bundled by esbuild).
   What AWS cannot run (a browser session, the portal, the admin API, a Salesforce integration)
   is refused by name.
   --api <file>              the API document (required)
   --config <file>           forcegate.yaml
   --out <dir>               the folder to write (required unless --check)
+  --functions <dir>         folder of Lambda handler modules; repeatable (as for serve)
   --check                   validate only; write nothing
   --exclude-unexportable    leave out what AWS cannot run, and list it, instead of refusing
   --help                    show this help
@@ -70,14 +74,28 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
     ...result.authorizers.map((a) => `authorizer ${a.functionName} (scheme ${a.scheme})`),
     ...result.functions.map((f) => `function ${f}`),
   ]
+  // The same folders serve searches, so what is packaged is what the gateway runs.
+  const folders = [
+    ...(values.functions ?? []),
+    ...config.functions.map((f) => (configDoc === undefined ? f : join(dirname(configDoc.file), f))),
+  ]
+  if (folders.length === 0) folders.push(join(dirname(values.api), 'functions'))
+  const packages = new Map<string, Buffer>()
+  for (const name of result.functions)
+    packages.set(name, await packageFunction(await resolveFunctionModule(name, folders, apiDoc.file)))
   if (check) {
     io.out(`${report.map((l) => `${l}\n`).join('')}export aws: the API can be exported\n`)
     return 0
   }
   const out = values.out as string
   await mkdir(out, { recursive: true })
-  await writeFile(join(out, 'openapi.json'), `${JSON.stringify(result.document, null, 2)}\n`)
-  io.out(`${report.map((l) => `${l}\n`).join('')}wrote ${join(out, 'openapi.json')}\n`)
+  const written = [join(out, 'openapi.json')]
+  await writeFile(written[0]!, `${JSON.stringify(result.document, null, 2)}\n`)
+  for (const [name, zip] of packages) {
+    written.push(join(out, `${name}.zip`))
+    await writeFile(join(out, `${name}.zip`), zip)
+  }
+  io.out(`${report.map((l) => `${l}\n`).join('')}${written.map((w) => `wrote ${w}\n`).join('')}`)
   return 0
 }
 
@@ -90,6 +108,7 @@ function parse(argv: readonly string[]) {
       api: { type: 'string' },
       config: { type: 'string' },
       out: { type: 'string' },
+      functions: { type: 'string', multiple: true },
       check: { type: 'boolean' },
       'exclude-unexportable': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
