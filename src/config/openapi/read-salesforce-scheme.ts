@@ -89,7 +89,10 @@ export function readSalesforceScheme(
   const org =
     typeof o.org === 'string'
       ? o.org
-      : fail('org', 'expected the name of an org under salesforce.orgs in forcegate.yaml')
+      : fail(
+          'org',
+          `expected the name of an org under salesforce.orgs in forcegate.yaml${o.org === undefined ? '' : `, found ${describe(o.org)}`}`,
+        )
   if (org !== undefined && !knownOrgs.has(org)) {
     fail(
       'org',
@@ -114,7 +117,7 @@ export function readSalesforceScheme(
   const seconds = (key: string, fallback: number, max: number): number => {
     const v = o[key] ?? fallback
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-      fail(key, `expected an integer from 0 to ${max}`)
+      fail(key, `expected an integer from 0 to ${max}, found ${describe(v)}`)
       return fallback
     }
     return v

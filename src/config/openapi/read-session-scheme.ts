@@ -45,7 +45,7 @@ export function readSessionScheme(
   }
   const ttl = ext.cacheTtlSeconds ?? 300
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > 3600)
-    fail(['cacheTtlSeconds'], 'expected an integer from 0 to 3600')
+    fail(['cacheTtlSeconds'], `expected an integer from 0 to 3600, found ${describe(ttl)}`)
   const require = readIdentityRequirement(ext.require, fail)
   if (errors.length === 1) throw errors[0]
   if (errors.length > 1) throw new ConfigErrors(errors)
