@@ -14,7 +14,14 @@ export interface TrailTable {
 }
 
 /** The field of a step that says what it decided, when it has one. */
-const DECISION_KEYS = ['decision', 'result', 'outcome', 'effect', 'cache', 'status', 'matched']
+const DECISION_KEYS = ['decision', 'result', 'outcome', 'effect', 'cache', 'status', 'matched', 'match', 'ok']
+
+/** A yes/no check reads as what it means for the request. */
+function decisionOf(key: string, value: unknown): string {
+  if (typeof value !== 'boolean') return show(value)
+  if (key === 'matched' || key === 'match') return value ? 'matched' : 'no match'
+  return value ? 'passed' : 'failed'
+}
 
 function show(value: unknown): string {
   if (typeof value === 'string') return value
@@ -35,7 +42,7 @@ export function trailTable(trail: DecisionTrail, realStatus: number | undefined)
     const details = Object.entries(detail)
       .filter(([k, v]) => k !== key && v !== undefined)
       .map(([k, v]) => [k, show(v)] as const)
-    return { step, decision: key === undefined ? '' : show(detail[key]), details }
+    return { step, decision: key === undefined ? '' : decisionOf(key, detail[key]), details }
   })
   const allowed = trail.outcome.startsWith('allowed')
   const reached = /would reach (\S+)/.exec(trail.outcome)?.[1]

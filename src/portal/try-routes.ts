@@ -34,10 +34,12 @@ export async function tryRoute(ctx: PortalContext, r: PortalRequest): Promise<vo
   const app = apps.find((a) => a.clientId === wanted)
   const offered = ctx.deps.apis?.find((o) => app?.contracts.some((c) => c.api === o.name))?.tryPath
   // A link may pre-fill the path; one that would leave the gateway is replaced, never shown.
-  const target =
-    tryTarget(r.url.searchParams.get('path') ?? undefined, ctx.gatewayOrigin) ??
-    tryTarget(offered, ctx.gatewayOrigin)
-  const path = target === undefined ? '/' : pathAndQuery(target)
+  const asked = r.url.searchParams.get('path') ?? undefined
+  const target = tryTarget(asked, ctx.gatewayOrigin)
+  // A route's template (`/orders/{orderId}`) is shown as written for the user to fill in; the
+  // call checks the path again whatever the form brings.
+  const path =
+    target !== undefined && asked !== undefined ? asked : pathOf(tryTarget(offered, ctx.gatewayOrigin))
   const hasToken = app !== undefined && tokenFor(who.session.data, app.clientId, ctx.clock()) !== undefined
   const method = tryMethod(r.url.searchParams.get('method'))
   sendHtml(
@@ -46,6 +48,10 @@ export async function tryRoute(ctx: PortalContext, r: PortalRequest): Promise<vo
     tryPage(who.viewer, apps, { app, hasToken, path, method, routes: apiRoutes(ctx) }),
     ctx.headers,
   )
+}
+
+function pathOf(target: URL | undefined): string {
+  return target === undefined ? '/' : pathAndQuery(target)
 }
 
 /** The API's own routes, as its document declares them (the gateway's own paths are not the API). */

@@ -118,6 +118,7 @@ export async function startPortalEnv(overrides: Partial<PortalDeps> = {}): Promi
       gatewayUrl: gateway.url,
       apis: [{ name: 'order-status', title: 'Order Status API', scopes: ['api'], tryPath: '/orders' }],
       usagePlans: partners.plans,
+      routes: gateway.table.routes.map((r) => ({ method: r.method, path: r.resourcePath })),
       explain: (input) => explainRequest(gateway.table, input, Date.now),
       ...overrides,
     })

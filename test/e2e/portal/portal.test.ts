@@ -51,24 +51,40 @@ browserSuite('developer portal in Chromium', { timeout: 180_000 }, () => {
   let clientId = ''
   let secret = ''
 
-  it('registers an app and shows its secret once', async () => {
+  it('registers an app and shows its secret once; a reload registers nothing', async () => {
     await page.getByRole('link', { name: 'Register an app' }).first().click()
+    // The only API offered is ticked already.
+    assert.equal(await page.isChecked('input[name=api][value=order-status]'), true)
     await page.fill('#name', 'Acme <Orders> Sync')
     await page.fill('#redirect-uris', 'https://partner.example.com/callback')
-    await page.check('input[name=api][value=order-status]')
     await shot(page, '03-register')
     await page.getByRole('button', { name: 'Register' }).click()
-    await page.waitForURL(`${env.origin}/portal/apps`)
+    await page.waitForURL(/\/portal\/apps\/[^/]+\/secret$/)
     assert.match(await text(page.locator('h1')), /App registered: Acme <Orders> Sync/)
     clientId = await page.inputValue('#client-id')
     secret = (await text(page.getByTestId('client-secret'))).trim()
     assert.match(secret, /^[A-Za-z0-9]{20,}$/)
     await shot(page, '04-secret-once')
-    await page.getByRole('link', { name: /go to the app/ }).click()
-    await page.waitForURL(`${env.origin}/portal/apps/${clientId}`)
+    // Reloading "App registered" shows the app, not a second registration nor the secret again.
+    await page.reload()
+    await page.waitForURL(`${env.origin}/portal/apps/${clientId}?secret=shown`)
     assert.doesNotMatch(await page.content(), new RegExp(secret))
+    assert.equal((await env.partners.list()).length, 1)
     assert.match(await text(page.locator('main')), /order-status[\s\S]*pending/)
     await shot(page, '05-app')
+  })
+
+  it('refuses a second app of the same name, keeping what was entered', async () => {
+    await page.goto(`${env.origin}/portal/apps/new`)
+    await page.fill('#name', 'acme <orders> sync')
+    await page.fill('#redirect-uris', 'https://partner.example.com/other')
+    await page.getByRole('button', { name: 'Register' }).click()
+    assert.match(await text(page.getByRole('alert')), /already have an app named/)
+    assert.equal(await page.inputValue('#name'), 'acme <orders> sync')
+    assert.equal(await page.inputValue('#redirect-uris'), 'https://partner.example.com/other')
+    assert.equal(await page.isChecked('input[name=api][value=order-status]'), true)
+    await shot(page, '05-register-duplicate-name')
+    assert.equal((await env.partners.list()).length, 1)
   })
 
   it('gets a token through the code flow and calls the API from "try it": 403 until the contract is approved', async () => {
@@ -80,13 +96,18 @@ browserSuite('developer portal in Chromium', { timeout: 180_000 }, () => {
     await page.waitForURL(new RegExp(`/portal/try\\?app=${clientId}`))
     assert.match(await text(page.getByRole('status')), /token for this app is ready/)
     assert.equal(await page.inputValue('#path'), '/orders')
-    await page.getByRole('button', { name: 'Send GET' }).click()
+    // The API's routes, from its document, to pick from.
+    const routes = await text(page.locator('ul.routes'))
+    assert.match(routes, /GET \/orders\/\{orderId\}/)
+    assert.match(routes, /POST \/orders\/events/)
+    await page.getByRole('button', { name: 'Send the request' }).click()
     await page.waitForURL(`${env.origin}/portal/try/call`)
     const request = await text(page.getByTestId('try-request'))
     assert.match(request, new RegExp(`GET ${env.gateway.url}/orders`))
     assert.match(request, /authorization: Bearer .{6}…\(redacted\)/)
     assert.match(await text(page.getByTestId('try-response')), /^HTTP 403/)
     assert.match(await text(page.getByTestId('try-trail')), /contract/)
+    assert.equal(await text(page.getByTestId('try-trail-status')), '403')
     await shot(page, '07-try-refused-pending-contract')
   })
 
@@ -96,18 +117,53 @@ browserSuite('developer portal in Chromium', { timeout: 180_000 }, () => {
     await page.waitForURL(/\/portal\/admin\?done=/)
     assert.match(await text(page.getByRole('status')), /Approved order-status/)
     await shot(page, '08-admin')
+    // Every contract row has an action: an active one can move to another plan.
+    assert.equal(await page.getByRole('button', { name: 'Change the plan of order-status' }).count(), 1)
     await page.goto(`${env.origin}/portal/try?app=${clientId}`)
-    await page.getByRole('button', { name: 'Send GET' }).click()
+    await page.getByRole('button', { name: 'Send the request' }).click()
     await page.waitForURL(`${env.origin}/portal/try/call`)
     assert.match(await text(page.getByTestId('try-response')), /^HTTP 200/)
-    assert.match(await text(page.getByTestId('try-response')), /"orderId":"1001"/)
+    assert.match(await text(page.getByTestId('try-response')), /"orderId": "1001"/) // pretty-printed
+    assert.equal(await text(page.getByTestId('try-trail-status')), '200')
     await shot(page, '09-try-result')
+  })
+
+  it('picks a route from the list; the trail agrees with the real status of a 404 from the function', async () => {
+    await page.goto(`${env.origin}/portal/try?app=${clientId}`)
+    await page.getByRole('link', { name: 'GET /orders/{orderId}' }).first().click()
+    assert.equal(await page.inputValue('#path'), '/orders/{orderId}')
+    assert.equal(await page.inputValue('#method'), 'GET')
+    await page.fill('#path', '/orders/9999')
+    await page.getByRole('button', { name: 'Send the request' }).click()
+    await page.waitForURL(`${env.origin}/portal/try/call`)
+    assert.match(await text(page.getByTestId('try-response')), /^HTTP 404/)
+    assert.equal(await text(page.getByTestId('try-trail-status')), '404')
+    const trail = await text(page.getByTestId('try-trail'))
+    assert.match(trail, /allowed by the gateway: aws_proxy answered 404/)
+    assert.doesNotMatch(trail, /would reach/)
+    await shot(page, '09-try-not-found')
+  })
+
+  it('sends a POST with a JSON body from the editor', async () => {
+    await page.goto(`${env.origin}/portal/try?app=${clientId}`)
+    await page.selectOption('#method', 'POST')
+    await page.fill('#path', '/orders')
+    await page.fill('#body', '{"orderId":"1002"}')
+    await shot(page, '09-try-post')
+    await page.getByRole('button', { name: 'Send the request' }).click()
+    await page.waitForURL(`${env.origin}/portal/try/call`)
+    const request = await text(page.getByTestId('try-request'))
+    assert.match(request, new RegExp(`POST ${env.gateway.url}/orders`))
+    assert.match(request, /content-type: application\/json/)
+    assert.match(request, /"orderId": "1002"/)
+    const status = await text(page.getByTestId('try-trail-status'))
+    assert.match(await text(page.getByTestId('try-response')), new RegExp(`^HTTP ${status}`))
   })
 
   it('rotates the secret: a new client and secret, shown once', async () => {
     await page.goto(`${env.origin}/portal/apps/${clientId}`)
     await page.getByRole('button', { name: 'Rotate the secret' }).click()
-    await page.waitForURL(`${env.origin}/portal/apps/${clientId}/rotate`)
+    await page.waitForURL(/\/portal\/apps\/[^/]+\/secret$/)
     const newId = await page.inputValue('#client-id')
     const newSecret = (await text(page.getByTestId('client-secret'))).trim()
     assert.notEqual(newId, clientId)
@@ -115,22 +171,50 @@ browserSuite('developer portal in Chromium', { timeout: 180_000 }, () => {
     assert.match(await text(page.locator('main')), /previous client .* was removed at the org/)
     await shot(page, '10-rotated')
     clientId = newId
+    secret = newSecret
   })
 
-  it('is usable on a phone', async () => {
-    const phone = await context
-      .browser()!
-      .newContext({ viewport: { width: 390, height: 844 }, isMobile: true })
+  it('is usable on a phone: app, try it and its result fit the screen', async () => {
+    const phone = await newContext(context.browser()!, true)
     try {
       await phone.addCookies(await context.cookies(env.origin))
       const small = await phone.newPage()
+      const fits = async (name: string) => {
+        const width = await small.evaluate('document.documentElement.scrollWidth')
+        assert.ok(
+          typeof width === 'number' && width <= 390,
+          `${name}: no horizontal scrolling (scrollWidth ${width})`,
+        )
+        await shot(small, name)
+      }
       await small.goto(`${env.origin}/portal/apps/${clientId}`)
-      const width = await small.evaluate('document.documentElement.scrollWidth')
-      assert.ok(typeof width === 'number' && width <= 390, `no horizontal scrolling (scrollWidth ${width})`)
-      await shot(small, '11-app-phone')
+      await fits('11-app-phone')
+      await small.goto(`${env.origin}/portal/try?app=${clientId}`)
+      await fits('11-try-phone')
+      // The rotated client needs a token of its own, got on the desktop: the portal session is shared.
+      await page.goto(`${env.origin}/portal/try?app=${clientId}`)
+      await page.fill('#client-secret', secret)
+      await page.getByRole('button', { name: 'Get a token' }).click()
+      await salesforceLogin(page)
+      await page.waitForURL(new RegExp(`/portal/try\\?app=${clientId}`))
+      await small.reload()
+      await small.getByRole('button', { name: 'Send the request' }).click()
+      await small.waitForURL(`${env.origin}/portal/try/call`)
+      await fits('11-try-result-phone')
     } finally {
       await phone.close()
     }
+  })
+
+  it('asks before deleting an app; "No, keep it" keeps it', async () => {
+    await page.goto(`${env.origin}/portal/apps/${clientId}`)
+    await page.getByRole('link', { name: 'Delete this app…' }).click()
+    await page.waitForURL(`${env.origin}/portal/apps/${clientId}/delete`)
+    assert.match(await text(page.getByRole('alert')), /cannot be undone/)
+    await shot(page, '11-delete-confirm')
+    await page.getByRole('link', { name: 'No, keep it' }).click()
+    await page.waitForURL(`${env.origin}/portal/apps/${clientId}`)
+    assert.equal((await env.partners.list()).length, 1)
   })
 
   it('refuses a state-changing form without the CSRF token', async () => {
