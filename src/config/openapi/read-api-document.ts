@@ -1,6 +1,6 @@
 import { type ApiDialect, dialectOfDocument } from '../../dialect/api-dialect.ts'
 import { ConfigError } from '../../errors/config-error.ts'
-import { FieldReader, isObject, type JsonObject } from '../field-reader.ts'
+import { describe, FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec, SecuritySchemeSpec } from './api-definition.ts'
 import { checkExtensions } from './check-extensions.ts'
@@ -46,7 +46,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
   for (const [path, item] of Object.entries(paths)) {
     const p = childPointer('/paths', path)
     if (!checkPath(r, path, p) || !isObject(item)) {
-      if (!isObject(item)) r.fail(p, 'expected a path item object')
+      if (!isObject(item)) r.fail(p, `expected a path item object, found ${describe(item)}`)
       continue
     }
     for (const key of [...METHODS, ANY] as const) {
@@ -54,7 +54,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
       if (op === undefined) continue
       const opPointer = childPointer(p, key)
       if (!isObject(op)) {
-        r.fail(opPointer, 'expected an operation object')
+        r.fail(opPointer, `expected an operation object, found ${describe(op)}`)
         continue
       }
       const integration = readOperationIntegration(r, op, opPointer, dialect, components)
@@ -119,12 +119,13 @@ function readOperationIntegration(
     const sp = childPointer(pointer, SALESFORCE_INTEGRATION)
     if (raw !== undefined)
       return r.fail(sp, `expected either ${INTEGRATION} or ${SALESFORCE_INTEGRATION}, not both`)
-    if (!isObject(salesforce)) return r.fail(sp, 'expected an integration object')
+    if (!isObject(salesforce))
+      return r.fail(sp, `expected an integration object, found ${describe(salesforce)}`)
     return readSalesforceIntegration(r, salesforce, sp)
   }
   if (raw === undefined)
     return r.fail(p, 'every operation needs an integration (x-amazon-apigateway-integration)')
-  if (!isObject(raw)) return r.fail(p, 'expected an integration object')
+  if (!isObject(raw)) return r.fail(p, `expected an integration object, found ${describe(raw)}`)
   const ref = raw.$ref
   if (typeof ref === 'string') {
     const name = /^#\/components\/x-amazon-apigateway-integrations\/([^/]+)$/.exec(ref)?.[1]
@@ -147,7 +148,7 @@ function readSecuritySchemes(r: FieldReader, components: JsonObject): Map<string
   const schemes = r.object(components, 'securitySchemes', '/components', false) ?? {}
   for (const [name, value] of Object.entries(schemes)) {
     const pointer = childPointer('/components/securitySchemes', name)
-    if (!isObject(value)) r.fail(pointer, 'expected a security scheme object')
+    if (!isObject(value)) r.fail(pointer, `expected a security scheme object, found ${describe(value)}`)
     else out.set(name, { name, pointer, raw: value })
   }
   return out

@@ -1,6 +1,6 @@
 import { parseFunctionRef } from '../../aws/function-ref.ts'
 import type { ApiDialect, PayloadFormat } from '../../dialect/api-dialect.ts'
-import { type FieldReader, isObject, type JsonObject } from '../field-reader.ts'
+import { describe, type FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer } from '../source-document.ts'
 import type { IntegrationSpec } from './api-definition.ts'
 import type {
@@ -53,7 +53,10 @@ export function readIntegration(
     const uri = r.string(obj, 'uri', pointer, true)
     if (uri === undefined) return undefined
     if (!/^https?:\/\/[^/?#\s]+/i.test(uri))
-      return r.fail(childPointer(pointer, 'uri'), `expected an http:// or https:// URL, found ${uri}`)
+      return r.fail(
+        childPointer(pointer, 'uri'),
+        `expected an http:// or https:// URL, found ${withoutCredentials(uri)}`,
+      )
     const httpMethod = r.string(obj, 'httpMethod', pointer, false)?.toUpperCase()
     return { type: 'http_proxy', uri, httpMethod, timeoutMs, pointer }
   }
@@ -136,7 +139,10 @@ function readMapped(
     if (httpMethod !== undefined && !HTTP_METHODS.includes(httpMethod))
       r.fail(childPointer(pointer, 'httpMethod'), `expected one of ${HTTP_METHODS.join(', ')}`)
     if (uri !== undefined && !/^https?:\/\/[^/?#\s]+/i.test(uri))
-      r.fail(childPointer(pointer, 'uri'), `expected an http:// or https:// URL, found ${uri}`)
+      r.fail(
+        childPointer(pointer, 'uri'),
+        `expected an http:// or https:// URL, found ${withoutCredentials(uri)}`,
+      )
     if (uri === undefined || httpMethod === undefined || r.errors.length > before) return undefined
     return { type: 'http', uri, httpMethod, ...base }
   }
@@ -173,7 +179,7 @@ function readResponses(r: FieldReader, obj: JsonObject, pointer: string): Integr
   for (const [pattern, value] of Object.entries(raw)) {
     const p = childPointer(base, pattern)
     if (!isObject(value)) {
-      r.fail(p, 'expected an integration response object')
+      r.fail(p, `expected an integration response object, found ${describe(value)}`)
       continue
     }
     const statusCode = r.integer(value, 'statusCode', p, 100, 599)
@@ -199,4 +205,9 @@ function readResponses(r: FieldReader, obj: JsonObject, pointer: string): Integr
     })
   }
   return out
+}
+
+/** A user name and password written into a URL are a secret: the message shows neither. */
+function withoutCredentials(uri: string): string {
+  return uri.replace(/^([^:/?#\s]+:\/\/)[^/?#@\s]*@/, '$1…@')
 }

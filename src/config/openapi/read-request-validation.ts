@@ -1,4 +1,4 @@
-import { type FieldReader, isObject, type JsonObject } from '../field-reader.ts'
+import { describe, type FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import { childPointer } from '../source-document.ts'
 import type { RequestValidationSpec } from './mapping-integration-spec.ts'
 
@@ -19,6 +19,8 @@ export class RequestValidatorReader {
   readonly #root: JsonObject
   readonly #validators = new Map<string, ValidatorSettings>()
   readonly #default: { name: string; pointer: string } | undefined
+  #defaultReported = false
+  readonly #pathParameters = new Map<string, { path: string[]; querystring: string[]; header: string[] }>()
 
   constructor(r: FieldReader, root: JsonObject) {
     this.#r = r
@@ -55,17 +57,30 @@ export class RequestValidatorReader {
       own === undefined ? this.#default : { name: own, pointer: childPointer(opPointer, VALIDATOR) }
     if (chosen === undefined) return undefined
     const settings = this.#validators.get(chosen.name)
-    if (settings === undefined)
+    if (settings === undefined) {
+      // The document's default applies to many operations; its name is wrong in one place.
+      if (chosen === this.#default) {
+        if (this.#defaultReported) return undefined
+        this.#defaultReported = true
+      }
       return r.fail(
         chosen.pointer,
         `expected the name of a validator in ${VALIDATORS}; '${chosen.name}' is not defined`,
       )
-    const required = { path: [] as string[], querystring: [] as string[], header: [] as string[] }
-    for (const [holder, p] of [
-      [pathItem, pathPointer],
-      [op, opPointer],
-    ] as const)
-      this.#readParameters(holder, p, required)
+    }
+    // A path item's parameters are read once, so that its mistakes are reported once, not per operation.
+    let shared = this.#pathParameters.get(pathPointer)
+    if (shared === undefined) {
+      shared = { path: [], querystring: [], header: [] }
+      this.#readParameters(pathItem, pathPointer, shared)
+      this.#pathParameters.set(pathPointer, shared)
+    }
+    const required = {
+      path: [...shared.path],
+      querystring: [...shared.querystring],
+      header: [...shared.header],
+    }
+    this.#readParameters(op, opPointer, required)
     const { models, pointer: modelsPointer } = this.#readModels(op, opPointer)
     return {
       validator: chosen.name,
@@ -137,7 +152,7 @@ export class RequestValidatorReader {
 
   /** A parameter or request body, or the `#/components/<section>/<name>` it refers to. */
   #resolve(raw: unknown, pointer: string, section: string): JsonObject | undefined {
-    if (!isObject(raw)) return this.#r.fail(pointer, 'expected an object')
+    if (!isObject(raw)) return this.#r.fail(pointer, `expected an object, found ${describe(raw)}`)
     if (typeof raw.$ref !== 'string') return raw
     const target = this.#target(raw.$ref)
     if (!raw.$ref.startsWith(`#/components/${section}/`) || !isObject(target))
