@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { parseArgs } from 'node:util'
 import { startGateway } from '../gateway.ts'
 import { API_OPTIONS } from './api-options.ts'
@@ -6,9 +7,13 @@ import { guardProcess } from './guard-process.ts'
 import { listenFailure } from './listen-failure.ts'
 import { type OpenedRelay, openRelay } from './relay-command.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
+import { leaveCluster, parseWorkers, runWorkers, workerSlot } from './workers.ts'
 
 export const SERVE_USAGE = `forcegate serve --api <openapi.yaml|json> [options]
-  --api <file>         OpenAPI 3.0/3.1 document with x-amazon-apigateway-* extensions (required)
+forcegate serve --serverless <serverless.yml> | --sam <template.yaml> [options]
+  --api <file>         OpenAPI 3.0/3.1 document with x-amazon-apigateway-* extensions
+  --serverless <file>  Serverless Framework service: its functions' http or httpApi events
+  --sam <file>         SAM template: its functions' Api or HttpApi events, or the API's definition
   --functions <dir>    Folder of Lambda handler modules NAME.{ts,mjs,js,cjs}; repeatable
                        (default: the functions folder beside the API file)
   --config <file>      forcegate.yaml: listener, limits, stage variables, logging
@@ -16,6 +21,8 @@ export const SERVE_USAGE = `forcegate serve --api <openapi.yaml|json> [options]
                        0 picks a free port)
   --host <addr>        Address to listen on (default 127.0.0.1)
   --stage <name>       Stage name shown in events (REST default "dev", HTTP API "$default")
+  --workers <n|auto>   Run n processes sharing the listener (auto: one per core), each with its
+                       own caches; a worker that dies is replaced; a stop drains them all
   --help               Show this help
 `
 
@@ -28,7 +35,14 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   }
   const { values } = parsed
   if (values.help === true) return { help: true as const }
-  if (values.api === undefined) throw new UsageError('serve needs --api <openapi file>')
+  const given = (['api', 'serverless', 'sam'] as const).filter((k) => values[k] !== undefined)
+  if (given.length === 0)
+    throw new UsageError(
+      'serve needs --api <openapi file>, --serverless <serverless.yml> or --sam <template.yaml>',
+    )
+  if (given.length > 1)
+    throw new UsageError(`serve takes one API file: --${given.join(' and --')} were given`)
+  const apiFormat = given[0] === 'api' ? ('openapi' as const) : given[0]!
   let port: number | undefined
   const portText = values.port ?? env.FORCEGATE_PORT
   if (portText !== undefined) {
@@ -42,12 +56,14 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   }
   return {
     help: false as const,
-    apiFile: values.api,
+    apiFile: (values.api ?? values.serverless ?? values.sam)!,
+    apiFormat,
     configFile: values.config,
     functionsFolders: values.functions,
     port,
     host: values.host,
     stage: values.stage,
+    workers: parseWorkers(values.workers),
   }
 }
 
@@ -58,8 +74,11 @@ function parse(argv: readonly string[]) {
     allowPositionals: false,
     options: {
       ...API_OPTIONS,
+      serverless: { type: 'string' },
+      sam: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -72,10 +91,25 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     io.out(SERVE_USAGE)
     return 0
   }
+  if (args.workers !== undefined && cluster.isPrimary) return runWorkers({ count: args.workers, err: io.err })
+  try {
+    return await serveGateway(args, io)
+  } finally {
+    leaveCluster()
+  }
+}
+
+type ServeArgs = Exclude<ReturnType<typeof parseServeArgs>, { help: true }>
+
+async function serveGateway(args: ServeArgs, io: CliIo): Promise<number> {
+  // Among workers, the first alone runs what must run once and prints the route table.
+  const slot = workerSlot()
+  const first = slot === undefined || slot === 1
   let gateway: Awaited<ReturnType<typeof startGateway>>
   try {
     gateway = await startGateway({
       apiFile: args.apiFile,
+      apiFormat: args.apiFormat,
       ...(args.configFile === undefined ? {} : { configFile: args.configFile }),
       ...(args.functionsFolders === undefined ? {} : { functionsFolders: args.functionsFolders }),
       ...(args.port === undefined ? {} : { port: args.port }),
@@ -92,11 +126,12 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   // dispatched to this listener so they cross the whole pipeline.
   let relay: OpenedRelay | undefined
   try {
-    relay = await openRelay({
-      configFile: args.configFile,
-      ...(args.functionsFolders === undefined ? {} : { functionsFolders: args.functionsFolders }),
-      gatewayUrl: gateway.url,
-    })
+    if (first)
+      relay = await openRelay({
+        configFile: args.configFile,
+        ...(args.functionsFolders === undefined ? {} : { functionsFolders: args.functionsFolders }),
+        gatewayUrl: gateway.url,
+      })
   } catch (err) {
     await gateway.close(0)
     throw err
@@ -111,7 +146,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   const stopped = new Promise<void>((resolve) => (stop = resolve))
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  io.err(formatRouteTable(gateway.table, gateway.url))
+  if (first) io.err(formatRouteTable(gateway.table, gateway.url))
   await stopped
   // Signals are never unlistened, so a close that hangs would leave only SIGKILL: bound it.
   const deadline = setTimeout(() => {
