@@ -163,7 +163,11 @@ export async function registerAppRoute(ctx: PortalContext, r: PortalRequest): Pr
   const redirectUris = [...new Set([...lines(form.redirectUris), ...(form.tryIt ? [ctx.tryCallback] : [])])]
   const again = (error: string, status = 400) =>
     sendHtml(r.res, status, registerPage(who.viewer, form, offers, ctx.tryCallback, error), ctx.headers)
-  const taken = (await myApps(ctx, who)).some((a) => a.name.toLowerCase() === form.name.toLowerCase())
+  const mine = await myApps(ctx, who)
+  // A suspended partner hears that it is suspended (the service refuses), not that a name is taken.
+  const taken =
+    !mine.some((a) => a.partnerStatus === 'suspended') &&
+    mine.some((a) => a.name.toLowerCase() === form.name.toLowerCase())
   if (taken) return again(`You already have an app named "${form.name}": choose another name.`, 409)
   try {
     const result = await ctx.deps.partners.register(

@@ -123,7 +123,7 @@ describe('portal self-registration', () => {
 
   it('starts contracts with the configured plan, or pending without one; scopes per API', async () => {
     const res = await register('api=order-status&api=reports&scopes=api+id')
-    assert.equal(res.status, 201, await res.clone().text())
+    assert.equal(res.status, 303, await res.clone().text())
     const [app] = await partners.list()
     assert.equal(app?.partnerId, 'pat@partner.example.com')
     assert.deepEqual(
