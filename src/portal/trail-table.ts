@@ -53,7 +53,8 @@ export function trailTable(trail: DecisionTrail, realStatus: number | undefined)
     }
   let text: string
   if (allowed) text = `allowed by the gateway: ${reached ?? 'the integration'} answered ${realStatus}`
-  else if (trail.status === realStatus) text = `refused by the gateway: ${trail.outcome}`
+  else if (trail.status === realStatus)
+    text = `${realStatus >= 500 ? 'failed in the gateway' : 'refused by the gateway'}: ${trail.outcome}`
   else
     text = `the explanation (${trail.status}: ${trail.outcome}) differs from the answer: something changed between the two (an approval, a quota, a cached decision)`
   return { rows, result: { status: realStatus, text } }

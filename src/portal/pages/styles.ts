@@ -47,7 +47,8 @@ pre { background: #0d1117; color: #e6edf3; padding: 12px; border-radius: 6px; ov
 textarea.code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; min-height: 8rem; }
 .request-line { display: flex; gap: 12px; align-items: flex-end; } .request-line .grow { flex: 1; min-width: 0; }
 ul.routes { list-style: none; padding: 0; margin: 0; display: grid; gap: 4px; }
-ul.routes a { display: block; padding: 6px 8px; border-radius: 6px; } ul.routes a:hover { background: var(--bg); }
+ul.routes a { display: block; padding: 6px 8px; border-radius: 6px; text-decoration: none; } ul.routes a code { text-decoration: underline; }
+ul.routes a:hover { background: var(--bg); }
 .method { display: inline-block; min-width: 4.5em; font-weight: 700; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--ink); }
 table.trail th[scope=row] { font-weight: 600; white-space: nowrap; }
 table.trail tr.result { background: var(--bg); font-weight: 600; }

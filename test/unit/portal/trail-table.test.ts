@@ -30,6 +30,8 @@ describe('the decision trail as a table', () => {
   it('says so when the explanation and the answer disagree on a refusal', () => {
     const refused = { steps: [], status: 403, outcome: 'ACCESS_DENIED (GW_CONTRACT_PENDING)' }
     assert.match(trailTable(refused, 403).result.text, /^refused by the gateway: ACCESS_DENIED/)
+    const failed = { steps: [], status: 504, outcome: 'INTEGRATION_TIMEOUT (GW_INTEGRATION_TIMEOUT)' }
+    assert.match(trailTable(failed, 504).result.text, /^failed in the gateway: INTEGRATION_TIMEOUT/)
     const changed = trailTable(refused, 200).result
     assert.equal(changed.status, 200)
     assert.match(changed.text, /differs from the answer/)
