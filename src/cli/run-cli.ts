@@ -4,6 +4,7 @@ import { ARCHIVE_USAGE, archiveCommand } from './archive-command.ts'
 import { explainCommand } from './explain-command.ts'
 import { exportCommand } from './export-command.ts'
 import { loginCommand } from './login-command.ts'
+import { migrateCommand } from './migrate-command.ts'
 import { partnersCommand } from './partners-command.ts'
 import { RELAY_USAGE, relayCommand } from './relay-command.ts'
 import { serveCommand } from './serve-command.ts'
@@ -62,6 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     if (command === 'sync') return await syncCommand(rest, io)
     if (command === 'archive') return await archiveCommand(rest, io)
     if (command === 'export') return await exportCommand(rest, io)
+    if (command === 'migrate') return await migrateCommand(rest, io)
     io.err(`forcegate: unknown command '${command}'\n\n${usage()}`)
     return 2
   } catch (err) {

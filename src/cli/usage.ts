@@ -2,6 +2,7 @@ import { ARCHIVE_USAGE } from './archive-command.ts'
 import { EXPLAIN_USAGE } from './explain-command.ts'
 import { EXPORT_USAGE } from './export-command.ts'
 import { LOGIN_USAGE } from './login-command.ts'
+import { MIGRATE_USAGE } from './migrate-command.ts'
 import { PARTNERS_USAGE } from './partners-command.ts'
 import { RELAY_USAGE } from './relay-command.ts'
 import { SERVE_USAGE } from './serve-command.ts'
@@ -19,6 +20,7 @@ Commands:
   archive   Archive Opportunities with their files to S3 or a folder; verify an archive
   sync      Back-fill customers into Salesforce as Contacts (resumable, with an error report)
   export    Export the API to AWS: openapi.json for API Gateway's importer (--check validates)
+  migrate   Copy a SQLite partner store into PostgreSQL (stores.postgres)
   devorg    Run the dev org, a local Salesforce-compatible org
   --help    Show this help (also: forcegate <command> --help)
   --version Show the version
@@ -31,6 +33,7 @@ ${RELAY_USAGE}
 ${SYNC_USAGE}
 ${ARCHIVE_USAGE}
 ${EXPORT_USAGE}
+${MIGRATE_USAGE}
 forcegate devorg [--port <n>] [--host <addr>] [--seed <seed.json>] [--data <dir>] [--reseed]
                  [--faults <json>] [--pubsub-port <n>]
   The dev org, a local Salesforce-compatible org ('forcegate devorg --help' says more).

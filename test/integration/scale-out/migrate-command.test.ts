@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, it } from 'node:test'
@@ -9,6 +9,7 @@ import { UsageError } from '../../../src/cli/run-cli.ts'
 import { PostgresPartnerStore } from '../../../src/store/postgres-partner-store.ts'
 import { SecretBox } from '../../../src/store/secret-box.ts'
 import { SqlitePartnerStore } from '../../../src/store/sqlite-partner-store.ts'
+import { runCli } from '../../helpers/cli-process.ts'
 import { PostgresServer } from '../../helpers/postgres-server.ts'
 import { serviceSuite } from '../../helpers/store-services.ts'
 import { client, contract, SECRET, TOKEN } from '../../unit/store/partner-store-contract.ts'
@@ -119,6 +120,25 @@ serviceSuite(
         (e: unknown) => e instanceof UsageError && /env:NAME or file:PATH/.test(e.message),
       )
       await assert.rejects(migrateCommand(['--to', 'env:X'], captured().io, {}), UsageError)
+    })
+
+    it('is a verb of the forcegate command: its help, and a usage error with status 2', async () => {
+      const help = await runCli(['migrate', '--help'])
+      assert.equal(help.code, 0, help.stderr)
+      assert.match(help.stdout, /forcegate migrate --from <partners.db>/)
+      const wrong = await runCli(['migrate', '--from', from, '--to', 'postgres://u:pw@127.0.0.1/x'])
+      assert.equal(wrong.code, 2)
+      assert.match(wrong.stderr, /--to takes env:NAME or file:PATH/)
+      const path = join(dir, 'url')
+      writeFileSync(path, await server.createDatabase())
+      process.env.FORCEGATE_ENCRYPTION_KEY = key.toString('base64')
+      try {
+        const run = await runCli(['migrate', '--from', from, '--to', `file:${path}`])
+        assert.equal(run.code, 0, run.stderr)
+        assert.match(run.stdout, /clients\s+2 copied/)
+      } finally {
+        delete process.env.FORCEGATE_ENCRYPTION_KEY
+      }
     })
   },
 )
