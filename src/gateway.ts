@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { dirname, isAbsolute, join } from 'node:path'
 import { installHandlerConsole } from './aws/handler-console.ts'
@@ -5,12 +6,13 @@ import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
 import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
 import { missingSecrets } from './config/missing-secrets.ts'
-import { readApiDocument } from './config/openapi/read-api-document.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
 import { salesforceWriteOrgs } from './config/resolve-integration-user.ts'
 import { resolveSalesforceOrgs } from './config/resolve-salesforce-orgs.ts'
+import type { ApiSource } from './config/serverless/function-source.ts'
+import { type ApiFormat, readApiSource } from './config/serverless/read-api-source.ts'
 import { loadSourceDocument, type SourceDocument } from './config/source-document.ts'
-import { ConfigErrors } from './errors/config-error.ts'
+import { ConfigError, ConfigErrors } from './errors/config-error.ts'
 import { createHttpServer } from './http/server.ts'
 import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
@@ -25,6 +27,8 @@ import type { RouteTable } from './pipeline/types.ts'
 
 export interface GatewayOptions {
   readonly apiFile: string
+  /** What the API file is (default an OpenAPI document). */
+  readonly apiFormat?: ApiFormat
   readonly configFile?: string
   readonly functionsFolders?: readonly string[]
   readonly port?: number
@@ -62,15 +66,23 @@ export interface Gateway {
 export async function prepareGateway(options: GatewayOptions): Promise<PreparedGateway> {
   const configDoc =
     options.configFile === undefined ? undefined : await loadSourceDocument(options.configFile)
-  const config = readConfiguration(configDoc, options)
+  // A serverless.yml or SAM template names its stage: read first, so --stage still wins.
+  const early =
+    options.apiFormat === undefined || options.apiFormat === 'openapi' ? undefined : await readSource(options)
+  const config = readConfiguration(
+    configDoc,
+    early?.stage === undefined || options.stage !== undefined ? options : { ...options, stage: early.stage },
+  )
   // Every missing secret at once, before anything is opened: one start names them all.
   const missing = missingSecrets(config, configDoc?.file ?? '(defaults)', (p) => configDoc?.lineOf(p))
   if (missing.length > 0) throw missing.length === 1 ? missing[0] : new ConfigErrors(missing)
   const log = options.logger ?? createLogger(config.log.level)
-  const apiDoc = await loadSourceDocument(options.apiFile)
-  const api = readApiDocument(apiDoc)
+  const source = early ?? (await readSource(options))
+  const { api, doc: apiDoc } = source
+  for (const notice of source.notices) log.warn(`not honoured: ${notice.message}`)
   const clock = options.clock ?? Date.now
-  const invoker = new RoutingLambdaInvoker(new LocalLambdaInvoker(clock), config.lambda)
+  const local = new LocalLambdaInvoker(clock)
+  const invoker = new RoutingLambdaInvoker(local, config.lambda)
   const folders = [
     ...(options.functionsFolders ?? []),
     ...config.functions.map((f) => (configDoc === undefined ? f : join(dirname(configDoc.file), f))),
@@ -136,6 +148,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const restoreConsole = installHandlerConsole(log)
   let table: RouteTable
   try {
+    await loadFunctionSources(source, local, invoker)
     table = await compileRoutes(api, config, {
       invoker,
       loadFunction,
@@ -214,6 +227,43 @@ function readConfiguration(doc: SourceDocument | undefined, options: GatewayOpti
     data: config,
     lineOf: (pointer) => doc?.lineOf(pointer),
   })
+}
+
+function readSource(options: GatewayOptions): Promise<ApiSource> {
+  return readApiSource(options.apiFile, options.apiFormat ?? 'openapi', {
+    readText: (file) => readFile(file, 'utf8'),
+    loadDocument: loadSourceDocument,
+    env: process.env,
+    stage: options.stage,
+  })
+}
+
+/**
+ * Functions a serverless.yml or SAM template names by file and export, with the environment
+ * they are deployed with (set before import: modules read it at load). Every module that
+ * fails is reported in one run.
+ */
+async function loadFunctionSources(
+  source: ApiSource,
+  local: LocalLambdaInvoker,
+  invoker: RoutingLambdaInvoker,
+): Promise<void> {
+  // The definition's own problems come with them: compiling stops at modules that did not load.
+  const failures: ConfigError[] = []
+  for (const fn of source.functions) {
+    if (invoker.isRemote(fn)) continue
+    for (const [key, value] of fn.environment) process.env[key] = value
+    const origin = `${source.doc.file}:${source.doc.lineOf(fn.pointer) ?? 1}`
+    try {
+      await local.loadExport(fn, fn.modulePath, fn.exportName, origin)
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      failures.push(err)
+    }
+  }
+  if (failures.length === 0) return
+  const all = [...source.api.problems, ...failures]
+  throw all.length === 1 ? all[0] : new ConfigErrors(all)
 }
 
 /** Relative paths in forcegate.yaml are relative to the file, like the functions folders. */

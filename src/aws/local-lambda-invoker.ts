@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../errors/config-error.ts'
 import { compileFailure, compileHandler } from './compile-handler.ts'
@@ -112,7 +112,20 @@ export class LocalLambdaInvoker implements LambdaInvoker {
   async load(fn: FunctionRef, folders: readonly string[], origin: string): Promise<void> {
     if (this.#handlers.has(fn.name)) return
     const path = await resolveFunctionModule(fn.name, folders, origin)
-    let mod: { handler?: unknown; default?: { handler?: unknown } }
+    await this.loadExport(fn, path, 'handler', origin)
+  }
+
+  /**
+   * Imports `exportName` of the module at `path` as `fn` (serverless.yml and SAM templates name
+   * handlers as file.export); `path` without an extension is looked up like a function name.
+   */
+  async loadExport(fn: FunctionRef, modulePath: string, exportName: string, origin: string): Promise<void> {
+    if (this.#handlers.has(fn.name)) return
+    const path =
+      extname(modulePath) === ''
+        ? await resolveFunctionModule(basename(modulePath), [dirname(modulePath)], origin)
+        : modulePath
+    let mod: Record<string, unknown> & { default?: Record<string, unknown> }
     let compiled = path
     if (path.endsWith('.ts')) {
       try {
@@ -130,12 +143,12 @@ export class LocalLambdaInvoker implements LambdaInvoker {
       throw new ConfigError(origin, '', `Lambda function '${fn.name}': ${loadFailure(path, err)}`)
     }
     // CommonJS modules whose exports Node cannot name statically arrive under `default`.
-    const handler = mod.handler ?? mod.default?.handler
+    const handler = mod[exportName] ?? mod.default?.[exportName]
     if (typeof handler !== 'function') {
       throw new ConfigError(
         origin,
         '',
-        `Lambda function '${fn.name}': ${path} does not export a function named 'handler'`,
+        `Lambda function '${fn.name}': ${path} does not export a function named '${exportName}'`,
       )
     }
     this.#handlers.set(fn.name, handler as LambdaHandler)

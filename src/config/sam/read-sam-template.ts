@@ -1,0 +1,309 @@
+import { dirname, resolve } from 'node:path'
+import { HTTP_API, REST_API } from '../../dialect/api-dialect.ts'
+import { ConfigError } from '../../errors/config-error.ts'
+import { describe, FieldReader, isObject, type JsonObject } from '../field-reader.ts'
+import type { ApiDefinition, RouteSpec } from '../openapi/api-definition.ts'
+import { readApiDocument } from '../openapi/read-api-document.ts'
+import {
+  type ApiSource,
+  type FunctionSource,
+  localFunctionArn,
+  splitHandler,
+} from '../serverless/function-source.ts'
+import { childPointer, type SourceDocument } from '../source-document.ts'
+import { Intrinsics } from './resolve-intrinsics.ts'
+import { readSamAuthorizers, readSamCors } from './sam-auth.ts'
+
+const FUNCTION = 'AWS::Serverless::Function'
+const REST = 'AWS::Serverless::Api'
+const HTTP = 'AWS::Serverless::HttpApi'
+const IMPLICIT: Readonly<Record<string, string>> = { Api: 'ServerlessRestApi', HttpApi: 'ServerlessHttpApi' }
+const READ_PROPERTIES = ['Handler', 'CodeUri', 'Runtime', 'Timeout', 'PackageType'] as const
+/** Lambda's default timeout, which SAM keeps. */
+const DEFAULT_TIMEOUT_S = 3
+
+export interface SamOptions {
+  readonly region: string | undefined
+  readonly stage: string | undefined
+  readonly parameters: Readonly<Record<string, string>>
+  /** Reads a `DefinitionUri` file; injected so that reading stays free of I/O. */
+  readonly loadDocument: (file: string) => Promise<SourceDocument>
+}
+
+interface EventRoute {
+  readonly type: 'Api' | 'HttpApi'
+  readonly api: string
+  readonly route: RouteSpec
+  readonly authorizer: string | undefined
+  readonly scopes: readonly string[]
+}
+
+/**
+ * Reads a SAM template into the OpenAPI reader's output: the `Api` and `HttpApi` events of its
+ * `AWS::Serverless::Function`s, on the implicit API or an `AWS::Serverless::Api`/`HttpApi`
+ * with `Auth` (authorizers, `DefaultAuthorizer`), `CorsConfiguration`, and an inline
+ * (`DefinitionBody`) or separate (`DefinitionUri`) OpenAPI document. One API is served per run.
+ */
+export async function readSamTemplate(doc: SourceDocument, options: SamOptions): Promise<ApiSource> {
+  if (!isObject(doc.data))
+    throw new ConfigError(doc.file, '', 'expected a SAM template (an object at the top level)')
+  const template = doc.data
+  const r = new FieldReader(doc)
+  const notes = new FieldReader(doc)
+  const folder = dirname(resolve(doc.file))
+  const globals = r.object(template, 'Globals', '', false) ?? {}
+  const resources = r.object(template, 'Resources', '', true) ?? {}
+  const region = options.region ?? 'us-east-1'
+  const bare = new Intrinsics(template, {
+    region,
+    stackName: 'local',
+    parameters: options.parameters,
+    functions: new Map(),
+  })
+  const names = new Map<string, { name: string; arn: string }>()
+  for (const [id, res] of Object.entries(resources)) {
+    if (!isObject(res) || res.Type !== FUNCTION) continue
+    const props = isObject(res.Properties) ? res.Properties : {}
+    const named = bare.resolve(
+      props.FunctionName,
+      childPointer(childPointer('/Resources', id), 'Properties'),
+      (p, e) => r.fail(p, e),
+    )
+    const name = typeof named === 'string' ? named : id
+    names.set(id, { name, arn: localFunctionArn(region, name) })
+  }
+  const cfn = new Intrinsics(template, {
+    region,
+    stackName: 'local',
+    parameters: options.parameters,
+    functions: names,
+  })
+  const fail = (p: string, e: string) => r.fail(p, e)
+  const note = (p: string, e: string) => notes.fail(p, e)
+  const fnGlobals = isObject(globals.Function) ? globals.Function : {}
+  const functions: FunctionSource[] = []
+  const events: EventRoute[] = []
+  const apis = new Map<string, { type: string; props: JsonObject; pointer: string }>()
+  for (const [id, res] of Object.entries(resources)) {
+    const p = childPointer('/Resources', id)
+    if (!isObject(res)) continue
+    if (res.Type === REST || res.Type === HTTP) {
+      const kind = res.Type === REST ? 'Api' : 'HttpApi'
+      const merged = {
+        ...(isObject(globals[kind]) ? globals[kind] : {}),
+        ...(isObject(res.Properties) ? res.Properties : {}),
+      }
+      apis.set(id, { type: res.Type, props: merged, pointer: childPointer(p, 'Properties') })
+      continue
+    }
+    if (res.Type !== FUNCTION) {
+      note(p, `${String(res.Type)} resources are not created locally`)
+      continue
+    }
+    const pp = childPointer(p, 'Properties')
+    const own = isObject(res.Properties) ? res.Properties : {}
+    // Only what serving reads is resolved: a policy's table ARN must not stop the gateway.
+    const merged: JsonObject = { ...fnGlobals, ...own }
+    const read = Object.fromEntries(READ_PROPERTIES.filter((k) => k in merged).map((k) => [k, merged[k]!]))
+    const props = cfn.resolve(read, pp, fail) as JsonObject
+    const ref = names.get(id)!
+    const runtime = props.Runtime
+    if (typeof runtime === 'string' && !runtime.startsWith('nodejs'))
+      r.fail(
+        childPointer(pp, 'Runtime'),
+        `expected a Node.js runtime (nodejs20.x, nodejs22.x…), found '${runtime}'`,
+      )
+    if (props.PackageType === 'Image')
+      r.fail(childPointer(pp, 'PackageType'), 'container image functions are not run')
+    const handler = r.string(props, 'Handler', pp, true)
+    const parts = handler === undefined ? undefined : splitHandler(handler)
+    if (handler !== undefined && parts === undefined)
+      r.fail(childPointer(pp, 'Handler'), `expected file.export (app.handler), found '${handler}'`)
+    const codeUri = props.CodeUri ?? '.'
+    if (typeof codeUri !== 'string')
+      r.fail(childPointer(pp, 'CodeUri'), `expected a folder, found ${describe(codeUri)}`)
+    const env = cfn.resolve(
+      {
+        ...((fnGlobals.Environment as JsonObject | undefined)?.Variables as JsonObject),
+        ...((own.Environment as JsonObject | undefined)?.Variables as JsonObject),
+      },
+      childPointer(childPointer(pp, 'Environment'), 'Variables'),
+      note,
+    ) as JsonObject
+    if (parts !== undefined && typeof codeUri === 'string')
+      functions.push({
+        ...ref,
+        modulePath: resolve(folder, codeUri, parts.module),
+        exportName: parts.exportName,
+        environment: new Map(Object.entries(env).map(([k, v]) => [k, String(v)])),
+        pointer: childPointer(pp, 'Handler'),
+      })
+    const timeoutS = typeof props.Timeout === 'number' ? props.Timeout : DEFAULT_TIMEOUT_S
+    const fnEvents = isObject(own.Events) ? own.Events : {}
+    for (const [name, ev] of Object.entries(fnEvents)) {
+      const ep = childPointer(childPointer(pp, 'Events'), name)
+      const type = isObject(ev) ? ev.Type : undefined
+      if (type !== 'Api' && type !== 'HttpApi') {
+        note(ep, `${String(type)} events are not triggered: only Api and HttpApi events are served`)
+        continue
+      }
+      const route = eventRoute(r, cfn.resolve(ev, ep, fail) as JsonObject, type, ep, ref, timeoutS)
+      if (route !== undefined) events.push(route)
+    }
+  }
+  const used = new Set(events.map((e) => e.api))
+  for (const [id, api] of apis)
+    if (api.props.DefinitionBody !== undefined || api.props.DefinitionUri !== undefined) used.add(id)
+  if (used.size === 0)
+    r.fail('/Resources', 'expected a function with Api or HttpApi events, or an API with a definition')
+  if (used.size > 1)
+    r.fail(
+      '/Resources',
+      `expected one API, found ${[...used].join(', ')}: the gateway serves one API per run`,
+    )
+  const apiId = [...used][0] ?? IMPLICIT.Api!
+  const explicit = apis.get(apiId)
+  const isHttp = explicit === undefined ? apiId === IMPLICIT.HttpApi : explicit.type === HTTP
+  const ap = explicit?.pointer ?? '/Resources'
+  const props =
+    explicit === undefined
+      ? ((globals[isHttp ? 'HttpApi' : 'Api'] as JsonObject | undefined) ?? {})
+      : explicit.props
+  const body = await definition(r, cfn, props, ap, folder, doc, isHttp, options)
+  const auth = isObject(props.Auth)
+    ? (cfn.resolve(props.Auth, childPointer(ap, 'Auth'), fail) as JsonObject)
+    : {}
+  const schemes = new Map([
+    ...(body?.securitySchemes ?? []),
+    ...readSamAuthorizers(r, auth, childPointer(ap, 'Auth'), isHttp, region),
+  ])
+  const defaultAuthorizer = typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined
+  if (auth.ApiKeyRequired === true)
+    r.fail(childPointer(childPointer(ap, 'Auth'), 'ApiKeyRequired'), 'API keys are not enforced yet')
+  const routes: RouteSpec[] = [...(body?.routes ?? [])]
+  for (const e of events) {
+    if (e.api !== apiId) continue
+    if (routes.some((x) => x.method === e.route.method && x.resourcePath === e.route.resourcePath)) continue
+    const name = e.authorizer ?? defaultAuthorizer
+    if (name !== undefined && name !== 'NONE' && !schemes.has(name))
+      r.fail(
+        e.route.securityPointer,
+        `expected the name of an authorizer in the API's Auth.Authorizers, found '${name}'`,
+      )
+    const security =
+      name === undefined || name === 'NONE' || !schemes.has(name)
+        ? []
+        : [[{ scheme: name, scopes: e.scopes }]]
+    routes.push({ ...e.route, security })
+  }
+  if (!isHttp && props.Cors !== undefined)
+    note(childPointer(ap, 'Cors'), 'REST API CORS preflights are not generated: answer OPTIONS in a function')
+  const stageName = typeof props.StageName === 'string' ? props.StageName : undefined
+  const api: ApiDefinition = {
+    file: doc.file,
+    title: body?.title ?? apiId,
+    dialect: isHttp ? HTTP_API : REST_API,
+    routes,
+    gatewayResponses: body?.gatewayResponses ?? new Map(),
+    binaryMediaTypes: body?.binaryMediaTypes ?? [],
+    cors: isHttp
+      ? (readSamCors(
+          r,
+          cfn.resolve(props.CorsConfiguration, ap, fail),
+          childPointer(ap, 'CorsConfiguration'),
+        ) ?? body?.cors)
+      : undefined,
+    securitySchemes: schemes,
+    problems: [...r.errors, ...(body?.problems ?? [])],
+  }
+  return {
+    api,
+    doc: body?.doc ?? doc,
+    functions,
+    notices: notes.errors,
+    stage: options.stage ?? stageName ?? (isHttp ? undefined : 'Prod'),
+  }
+}
+
+function eventRoute(
+  r: FieldReader,
+  ev: JsonObject,
+  type: 'Api' | 'HttpApi',
+  pointer: string,
+  ref: { name: string; arn: string },
+  timeoutS: number,
+): EventRoute | undefined {
+  const pp = childPointer(pointer, 'Properties')
+  const props = isObject(ev.Properties) ? ev.Properties : {}
+  const path = r.string(props, 'Path', pp, type === 'Api')
+  const method = r.string(props, 'Method', pp, type === 'Api')
+  const apiRef = type === 'Api' ? props.RestApiId : props.ApiId
+  const api = typeof apiRef === 'string' ? apiRef : IMPLICIT[type]!
+  const auth = isObject(props.Auth) ? props.Auth : {}
+  const isDefault = type === 'HttpApi' && path === undefined && method === undefined
+  if (type === 'Api' && (path === undefined || method === undefined)) return undefined
+  const payload = type === 'Api' ? '1.0' : props.PayloadFormatVersion === '1.0' ? '1.0' : '2.0'
+  const limit =
+    type === 'Api' ? 29_000 : typeof props.TimeoutInMillis === 'number' ? props.TimeoutInMillis : 30_000
+  const verb =
+    method === undefined
+      ? 'ANY'
+      : method.toLowerCase() === 'any' || method === '*'
+        ? 'ANY'
+        : method.toUpperCase()
+  return {
+    type,
+    api,
+    authorizer: typeof auth.Authorizer === 'string' ? auth.Authorizer : undefined,
+    scopes: r.stringArray(auth, 'AuthorizationScopes', childPointer(pp, 'Auth')) ?? [],
+    route: {
+      method: isDefault ? '$default' : verb,
+      resourcePath: path ?? '/',
+      pointer,
+      integration: {
+        type: 'aws_proxy',
+        functionName: ref.name,
+        functionArn: ref.arn,
+        payloadFormatVersion: payload,
+        timeoutMs: Math.min(timeoutS * 1000, limit),
+        pointer,
+      },
+      security: [],
+      securityPointer: childPointer(childPointer(pp, 'Auth'), 'Authorizer'),
+    },
+  }
+}
+
+/** The API's own OpenAPI document, inline or beside the template, read by the OpenAPI reader. */
+async function definition(
+  r: FieldReader,
+  cfn: Intrinsics,
+  props: JsonObject,
+  pointer: string,
+  folder: string,
+  doc: SourceDocument,
+  isHttp: boolean,
+  options: SamOptions,
+): Promise<(ApiDefinition & { doc: SourceDocument }) | undefined> {
+  let source: SourceDocument
+  if (props.DefinitionBody !== undefined) {
+    const bp = childPointer(pointer, 'DefinitionBody')
+    const data = cfn.resolve(props.DefinitionBody, bp, (p, e) => r.fail(p, e))
+    source = { file: doc.file, data, lineOf: (p) => doc.lineOf(bp + p) }
+  } else if (typeof props.DefinitionUri === 'string') {
+    source = await options.loadDocument(resolve(folder, props.DefinitionUri))
+    source = { ...source, data: cfn.resolve(source.data, '', (p, e) => r.fail(p, e)), lineOf: source.lineOf }
+  } else if (props.DefinitionUri !== undefined) {
+    return r.fail(
+      childPointer(pointer, 'DefinitionUri'),
+      'expected a file beside the template (S3 locations are not read)',
+    )
+  } else return undefined
+  if (
+    isHttp &&
+    isObject(source.data) &&
+    source.data['x-amazon-apigateway-importexport-version'] === undefined
+  )
+    source = { ...source, data: { ...source.data, 'x-amazon-apigateway-importexport-version': '1.0' } }
+  return { ...readApiDocument(source), doc: source }
+}

@@ -1,0 +1,333 @@
+import { dirname, resolve } from 'node:path'
+import { HTTP_API, REST_API } from '../../dialect/api-dialect.ts'
+import { ConfigError } from '../../errors/config-error.ts'
+import { describe, FieldReader, isObject, type JsonObject } from '../field-reader.ts'
+import type { RouteSpec, SecuritySchemeSpec } from '../openapi/api-definition.ts'
+import type { RequestValidationSpec } from '../openapi/mapping-integration-spec.ts'
+import { childPointer, type SourceDocument } from '../source-document.ts'
+import { type ApiSource, type FunctionSource, localFunctionArn, splitHandler } from './function-source.ts'
+import { resolveVariables, type VariableSources } from './resolve-variables.ts'
+import { readHttpApiAuthorizers, restAuthorizerScheme } from './serverless-authorizers.ts'
+import { httpApiCors } from './serverless-cors.ts'
+
+/** Event types that are not HTTP: known to the framework, but nothing calls them here. */
+const HTTP_EVENTS = new Set(['http', 'httpApi'])
+/** API Gateway's integration timeouts: 29 s for REST APIs, 30 s for HTTP APIs. */
+const REST_TIMEOUT_S = 29
+const HTTP_TIMEOUT_S = 30
+/** The framework deploys functions with 6 s unless told otherwise. */
+const DEFAULT_FUNCTION_TIMEOUT_S = 6
+
+/**
+ * Reads a Serverless Framework service (`serverless.yml`) into the OpenAPI reader's output:
+ * its functions' `http` events make a REST API, `httpApi` events an HTTP API. Everything the
+ * gateway cannot honour is named with its pointer: unresolvable variables, unsupported
+ * authorization and both API kinds in one service are problems (all reported together, the
+ * gateway does not start); plugins, custom resources and events that are not HTTP are notices
+ * printed at start-up, since they do not change what the API answers.
+ */
+export function readServerlessFile(doc: SourceDocument, sources: VariableSources): ApiSource {
+  if (!isObject(doc.data))
+    throw new ConfigError(doc.file, '', 'expected a serverless.yml service (an object at the top level)')
+  const r = new FieldReader(doc)
+  const notes = new FieldReader(doc)
+  const variableProblems: { pointer: string; expected: string }[] = []
+  const root = resolveVariables(doc.data, sources, variableProblems) as JsonObject
+  for (const p of variableProblems) r.fail(p.pointer, p.expected)
+  const folder = dirname(resolve(doc.file))
+  const service = serviceName(r, root)
+  checkUnsupported(notes, root)
+  const provider = r.object(root, 'provider', '', true) ?? {}
+  const runtime = r.string(provider, 'runtime', '/provider', false)
+  if (runtime !== undefined && !runtime.startsWith('nodejs'))
+    r.fail('/provider/runtime', `expected a Node.js runtime (nodejs20.x, nodejs22.x…), found '${runtime}'`)
+  const stage = sources.stage ?? r.string(provider, 'stage', '/provider', false) ?? 'dev'
+  const region = r.string(provider, 'region', '/provider', false) ?? sources.region ?? 'us-east-1'
+  const providerEnv = r.stringMap(provider, 'environment', '/provider') ?? []
+  const providerTimeout = r.integer(provider, 'timeout', '/provider', 1, 900)
+  const functions = r.object(root, 'functions', '', false) ?? {}
+  const kinds = new Set<string>()
+  const names = new Map<string, { name: string; arn: string }>()
+  for (const [key, fn] of Object.entries(functions)) {
+    const name = isObject(fn) && typeof fn.name === 'string' ? fn.name : `${service}-${stage}-${key}`
+    names.set(key, { name, arn: localFunctionArn(region, name) })
+  }
+  const httpApi = r.object(provider, 'httpApi', '/provider', false) ?? {}
+  const schemes = new Map<string, SecuritySchemeSpec>()
+  const httpAuthorizers = readHttpApiAuthorizers(r, httpApi, region, names)
+  const routes: RouteSpec[] = []
+  const out: FunctionSource[] = []
+  for (const [key, fn] of Object.entries(functions)) {
+    const fp = childPointer('/functions', key)
+    if (!isObject(fn)) {
+      r.fail(fp, `expected a function object, found ${describe(fn)}`)
+      continue
+    }
+    const ref = names.get(key)!
+    const handler = r.string(fn, 'handler', fp, true)
+    const parts = handler === undefined ? undefined : splitHandler(handler)
+    if (handler !== undefined && parts === undefined)
+      r.fail(childPointer(fp, 'handler'), `expected file.export (src/users.handler), found '${handler}'`)
+    if (r.string(fn, 'image', fp, false) !== undefined)
+      r.fail(childPointer(fp, 'image'), 'container image functions are not run; give a handler instead')
+    const environment = new Map([...providerEnv, ...(r.stringMap(fn, 'environment', fp) ?? [])])
+    const timeoutS = r.integer(fn, 'timeout', fp, 1, 900) ?? providerTimeout ?? DEFAULT_FUNCTION_TIMEOUT_S
+    if (parts !== undefined)
+      out.push({
+        ...ref,
+        modulePath: resolve(folder, parts.module),
+        exportName: parts.exportName,
+        environment,
+        pointer: childPointer(fp, 'handler'),
+      })
+    const events = fn.events
+    if (events === undefined) continue
+    const ep = childPointer(fp, 'events')
+    if (!Array.isArray(events)) {
+      r.fail(ep, `expected a list of events, found ${describe(events)}`)
+      continue
+    }
+    events.forEach((event, i) => {
+      const p = childPointer(ep, i)
+      const type = isObject(event) ? Object.keys(event)[0] : undefined
+      if (!isObject(event) || type === undefined || Object.keys(event).length !== 1) {
+        r.fail(p, 'expected one event: { http: … } or { httpApi: … }')
+        return
+      }
+      if (!HTTP_EVENTS.has(type)) {
+        notes.fail(
+          childPointer(p, type),
+          `'${type}' events are not triggered: only http (REST API) and httpApi (HTTP API) events are served`,
+        )
+        return
+      }
+      kinds.add(type)
+      const spec = { event: event[type], pointer: childPointer(p, type), ref }
+      const timeoutMs = Math.min(timeoutS, type === 'http' ? REST_TIMEOUT_S : HTTP_TIMEOUT_S) * 1000
+      const route =
+        type === 'http'
+          ? restRoute(r, spec, timeoutMs, region, names, schemes)
+          : httpApiRoute(r, spec, timeoutMs, httpApi, httpAuthorizers, schemes)
+      if (route !== undefined) routes.push(route)
+    })
+  }
+  if (kinds.size > 1)
+    r.fail(
+      '/functions',
+      'expected either http (REST API) or httpApi (HTTP API) events: a service with both deploys two APIs; serve one at a time',
+    )
+  const dialect = kinds.has('httpApi') ? HTTP_API : REST_API
+  return {
+    doc,
+    functions: out,
+    notices: notes.errors,
+    // The service's stage names a REST API's stage; an HTTP API is deployed to $default.
+    stage: kinds.has('httpApi') ? undefined : stage,
+    api: {
+      file: doc.file,
+      title: service,
+      dialect,
+      routes,
+      gatewayResponses: new Map(),
+      binaryMediaTypes: [],
+      cors: kinds.has('httpApi') ? httpApiCors(r, httpApi, routes) : undefined,
+      securitySchemes: schemes,
+      problems: r.errors,
+    },
+  }
+}
+
+function serviceName(r: FieldReader, root: JsonObject): string {
+  const service = root.service
+  if (isObject(service)) return r.string(service, 'name', '/service', true) ?? 'service'
+  return r.string(root, 'service', '', true) ?? 'service'
+}
+
+function checkUnsupported(r: FieldReader, root: JsonObject): void {
+  const plugins = root.plugins
+  const list = isObject(plugins) ? plugins.modules : plugins
+  if (Array.isArray(list))
+    list.forEach((plugin, i) => {
+      if (plugin === 'serverless-offline') return
+      r.fail(
+        childPointer(isObject(plugins) ? '/plugins/modules' : '/plugins', i),
+        `plugin ${String(plugin)} is not run: forcegate serves the service as the framework deploys it without plugins`,
+      )
+    })
+  const resources = isObject(root.resources) ? root.resources.Resources : undefined
+  if (isObject(resources))
+    for (const name of Object.keys(resources))
+      r.fail(
+        childPointer('/resources/Resources', name),
+        'custom CloudFormation resources are not created locally',
+      )
+}
+
+interface EventSpec {
+  readonly event: unknown
+  readonly pointer: string
+  readonly ref: { name: string; arn: string }
+}
+
+/** `GET users/{id}` or `{ method, path }`; the path is the resource path with or without its leading /. */
+function methodAndPath(
+  r: FieldReader,
+  spec: EventSpec,
+): { method: string; path: string; options: JsonObject } | undefined {
+  const { event, pointer } = spec
+  if (typeof event === 'string') {
+    if (event.trim() === '*') return { method: '$default', path: '/', options: {} }
+    const m = /^(\S+)\s+(\S+)$/.exec(event.trim())
+    if (m === null) return r.fail(pointer, `expected 'METHOD path', found '${event}'`)
+    return { method: m[1]!, path: m[2]!, options: {} }
+  }
+  if (!isObject(event))
+    return r.fail(pointer, `expected 'METHOD path' or an object, found ${describe(event)}`)
+  const method = r.string(event, 'method', pointer, true)
+  const path = r.string(event, 'path', pointer, method !== '*')
+  if (method === undefined) return undefined
+  if (method === '*' && path === undefined) return { method: '$default', path: '/', options: event }
+  if (path === undefined) return undefined
+  return { method, path, options: event }
+}
+
+function normalMethod(method: string): string {
+  return method === '*' || method.toLowerCase() === 'any' ? 'ANY' : method.toUpperCase()
+}
+
+function restRoute(
+  r: FieldReader,
+  spec: EventSpec,
+  timeoutMs: number,
+  region: string,
+  names: ReadonlyMap<string, { name: string; arn: string }>,
+  schemes: Map<string, SecuritySchemeSpec>,
+): RouteSpec | undefined {
+  const parsed = methodAndPath(r, spec)
+  if (parsed === undefined) return undefined
+  const { options } = parsed
+  const p = spec.pointer
+  const integration = r.string(options, 'integration', p, false)
+  if (integration !== undefined && !/^(lambda-proxy|aws_proxy|aws-proxy)$/i.test(integration))
+    r.fail(
+      childPointer(p, 'integration'),
+      `integration: ${integration} is not served; use lambda-proxy (the default)`,
+    )
+  if (options.private === true)
+    r.fail(
+      childPointer(p, 'private'),
+      'API keys (private: true) are not enforced yet: protect the route with an authorizer',
+    )
+  if (options.async === true) r.fail(childPointer(p, 'async'), 'async invocation is not supported')
+  const security: RouteSpec['security'][number][] = []
+  if (options.authorizer !== undefined) {
+    const scheme = restAuthorizerScheme(r, options.authorizer, childPointer(p, 'authorizer'), region, names)
+    if (scheme !== undefined) {
+      schemes.set(scheme.name, scheme)
+      security.push([{ scheme: scheme.name, scopes: [] }])
+    }
+  }
+  const path = parsed.path.startsWith('/') ? parsed.path : `/${parsed.path}`
+  return {
+    method: normalMethod(parsed.method),
+    resourcePath: path.length > 1 ? path.replace(/\/$/, '') : path,
+    pointer: p,
+    integration: {
+      type: 'aws_proxy',
+      functionName: spec.ref.name,
+      functionArn: spec.ref.arn,
+      payloadFormatVersion: '1.0',
+      timeoutMs,
+      pointer: p,
+    },
+    security,
+    securityPointer: childPointer(p, 'authorizer'),
+    validation: requestValidation(r, options, p),
+  }
+}
+
+function httpApiRoute(
+  r: FieldReader,
+  spec: EventSpec,
+  timeoutMs: number,
+  httpApi: JsonObject,
+  authorizers: ReadonlyMap<string, SecuritySchemeSpec>,
+  schemes: Map<string, SecuritySchemeSpec>,
+): RouteSpec | undefined {
+  const parsed = methodAndPath(r, spec)
+  if (parsed === undefined) return undefined
+  const p = spec.pointer
+  if (parsed.method !== '$default' && !parsed.path.startsWith('/'))
+    r.fail(p, `expected a path starting with /, found '${parsed.path}'`)
+  const payload = httpApi.payload === '1.0' ? '1.0' : '2.0'
+  const security: RouteSpec['security'][number][] = []
+  const auth = parsed.options.authorizer
+  if (auth !== undefined) {
+    const ap = childPointer(p, 'authorizer')
+    const name = typeof auth === 'string' ? auth : isObject(auth) ? auth.name : undefined
+    const scopes = isObject(auth) ? (r.stringArray(auth, 'scopes', ap) ?? []) : []
+    if (isObject(auth) && auth.type === 'aws_iam')
+      r.fail(ap, 'IAM authorization (type: aws_iam) is not supported yet')
+    else if (typeof name !== 'string' || !authorizers.has(name))
+      r.fail(
+        ap,
+        `expected the name of an authorizer in provider.httpApi.authorizers, found ${describe(name)}`,
+      )
+    else {
+      schemes.set(name, authorizers.get(name)!)
+      security.push([{ scheme: name, scopes }])
+    }
+  }
+  return {
+    method: parsed.method === '$default' ? '$default' : normalMethod(parsed.method),
+    resourcePath: parsed.path,
+    pointer: p,
+    integration: {
+      type: 'aws_proxy',
+      functionName: spec.ref.name,
+      functionArn: spec.ref.arn,
+      payloadFormatVersion: payload,
+      timeoutMs,
+      pointer: p,
+    },
+    security,
+    securityPointer: childPointer(p, 'authorizer'),
+  }
+}
+
+/**
+ * `request.parameters` (`true` = required) and `request.schemas` (media type → JSON Schema, or
+ * `{ schema }`): the framework deploys a validator that checks what is given.
+ */
+function requestValidation(
+  r: FieldReader,
+  options: JsonObject,
+  pointer: string,
+): RequestValidationSpec | undefined {
+  const request = r.object(options, 'request', pointer, false)
+  if (request === undefined) return undefined
+  const rp = childPointer(pointer, 'request')
+  const parameters = r.object(request, 'parameters', rp, false) ?? {}
+  const pp = childPointer(rp, 'parameters')
+  const required = (key: string): string[] =>
+    Object.entries(r.object(parameters, key, pp, false) ?? {})
+      .filter(([, v]) => v === true || (isObject(v) && v.required === true))
+      .map(([name]) => name)
+  const schemas = r.object(request, 'schemas', rp, false) ?? {}
+  const models = Object.entries(schemas).map(
+    ([type, s]) => [type, isObject(s) && isObject(s.schema) ? s.schema : s] as const,
+  )
+  const req = { path: required('paths'), querystring: required('querystrings'), header: required('headers') }
+  const anyParams = req.path.length + req.querystring.length + req.header.length > 0
+  if (!anyParams && models.length === 0) return undefined
+  return {
+    validator: 'serverless',
+    pointer: rp,
+    validateRequestBody: models.length > 0,
+    validateRequestParameters: anyParams,
+    required: req,
+    models,
+    modelsPointer: childPointer(rp, 'schemas'),
+    document: {},
+  }
+}
