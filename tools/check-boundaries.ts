@@ -25,7 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   portal: ['lib', 'errors', 'cache', 'observability', 'store', 'partners', 'http', 'config'],
   flows: ['lib', 'errors', 'cache', 'observability', 'aws', 'events', 'http', 'store', 'integrations'],
   relay: ['lib', 'errors', 'cache', 'aws', 'config'],
-  export: ['lib', 'errors', 'aws', 'config', 'auth'],
+  export: ['lib', 'errors', 'aws', 'config', 'auth', 'store'],
   pipeline: ['*'],
   cli: ['*'],
 }

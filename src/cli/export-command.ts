@@ -1,19 +1,29 @@
 import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { resolveFunctionModule } from '../aws/local-lambda-invoker.ts'
+import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import { readApiDocument } from '../config/openapi/read-api-document.ts'
+import { readSalesforceScheme } from '../config/openapi/read-salesforce-scheme.ts'
 import { readGatewayFile } from '../config/read-gateway-file.ts'
+import { resolveSecret } from '../config/secret-ref.ts'
 import { loadSourceDocument } from '../config/source-document.ts'
 import { ConfigErrors } from '../errors/config-error.ts'
+import { packageAuthorizer } from '../export/authorizer-package.ts'
+import { contractSnapshot } from '../export/contract-snapshot.ts'
 import { ExportRefused, exportOpenApi } from '../export/export-openapi.ts'
 import { packageFunction } from '../export/function-package.ts'
+import type { ContractSnapshot } from '../export/rest-authorizer.ts'
+import { SecretBox } from '../store/secret-box.ts'
+import { SqlitePartnerStore } from '../store/sqlite-partner-store.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
 export const EXPORT_USAGE = `forcegate export aws --api <file> [--config <forcegate.yaml>] [--functions <dir>]… --out <dir> [--check]
   Writes what API Gateway deploys: openapi.json (OpenAPI 3.0.1, AWS's extensions only; each
   x-forcegate-salesforce scheme becomes a REQUEST Lambda authorizer, security on every operation)
-  and <function>.zip per Lambda function of the integrations (index.mjs bundled by esbuild).
+  and <function>.zip per Lambda function of the integrations (index.mjs bundled by esbuild),
+  forcegate-authorizer-<scheme>.zip per Salesforce scheme (org settings from the Lambda's
+  environment; contracts.json: the partner store's contracts at export time).
   What AWS cannot run (a browser session, the portal, the admin API, a Salesforce integration)
   is refused by name.
   --api <file>              the API document (required)
@@ -54,7 +64,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   try {
     result = exportOpenApi(apiDoc.data, {
       portal: config.portal !== undefined,
-      partnersAdmin: config.partners?.admin !== undefined,
+      partnersAdmin: config.partners?.admin.token !== undefined,
       excludeUnexportable: values['exclude-unexportable'] === true,
     })
   } catch (err) {
@@ -83,6 +93,25 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   const packages = new Map<string, Buffer>()
   for (const name of result.functions)
     packages.set(name, await packageFunction(await resolveFunctionModule(name, folders, apiDoc.file)))
+  const orgs = new Set(Object.keys(config.salesforce.orgs))
+  const specs = result.authorizers.map((a) =>
+    readSalesforceScheme(apiDoc.file, api.securitySchemes.get(a.scheme)!, api.title, orgs, apiDoc.lineOf),
+  )
+  const contractApis = new Set(specs.filter((s) => s.contract).map((s) => s.api))
+  const contracts = contractApis.size === 0 ? {} : await readContracts(config, configDoc?.file, contractApis)
+  for (const [i, a] of result.authorizers.entries()) {
+    const spec = specs[i]!
+    const settings = {
+      scheme: a.scheme,
+      accept: spec.accept,
+      scopeMatch: spec.scopeMatch,
+      contractApi: spec.contract ? spec.api : undefined,
+      cacheTtlSeconds: spec.cacheTtlSeconds,
+      negativeCacheTtlSeconds: spec.negativeCacheTtlSeconds,
+      routes: result.routes.filter((r) => r.scheme === a.scheme),
+    }
+    packages.set(a.functionName, await packageAuthorizer(settings, contracts))
+  }
   if (check) {
     io.out(`${report.map((l) => `${l}\n`).join('')}export aws: the API can be exported\n`)
     return 0
@@ -114,4 +143,27 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   })
+}
+
+/** The contracts as the gateway would decide them now, from the partner store of forcegate.yaml. */
+async function readContracts(
+  config: GatewayFile,
+  configFile: string | undefined,
+  apis: ReadonlySet<string>,
+): Promise<ContractSnapshot> {
+  const partners = config.partners
+  const file = configFile ?? '(defaults)'
+  if (partners === undefined)
+    throw new UsageError('a scheme requires contracts: export aws needs --config with its partners section')
+  const path =
+    isAbsolute(partners.store.path) || configFile === undefined
+      ? partners.store.path
+      : join(dirname(configFile), partners.store.path)
+  const box = SecretBox.fromBase64(resolveSecret(partners.encryption.key, file, '/partners/encryption/key'))
+  const store = new SqlitePartnerStore({ path, secretBox: box })
+  try {
+    return await contractSnapshot(store, apis)
+  } finally {
+    await store.close()
+  }
 }

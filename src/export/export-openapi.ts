@@ -106,7 +106,10 @@ export function exportOpenApi(source: unknown, facts: ExportFacts): AwsExport {
   for (const [name, scheme] of Object.entries(schemes)) {
     if (!isRecord(scheme)) continue
     const at = childPointer('/components/securitySchemes', name)
-    if (isRecord(scheme[SALESFORCE])) {
+    if (isRecord(scheme[SALESFORCE]) && scheme[SALESFORCE].require !== undefined) {
+      unusable.set(name, 'who-may-call rules (require) are not enforced by the exported authorizer')
+      delete schemes[name]
+    } else if (isRecord(scheme[SALESFORCE])) {
       const functionName = authorizerFunctionName(name)
       authorizers.push({ scheme: name, functionName, settings: scheme[SALESFORCE] })
       const ttl = scheme[SALESFORCE].cacheTtlSeconds

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +13,7 @@ const API = join(EXAMPLE, 'openapi.yaml')
 const CONFIG = join(EXAMPLE, 'forcegate.yaml')
 const dirs: string[] = []
 after(async () => {
+  delete process.env.FORCEGATE_ENCRYPTION_KEY
   for (const dir of dirs) await rm(dir, { recursive: true, force: true })
 })
 async function tempDir(): Promise<string> {
@@ -33,13 +35,22 @@ test('export aws refuses what AWS cannot run, naming each, and writes nothing', 
 
 test('export aws --exclude-unexportable lists what it left out and writes an importable openapi.json', async () => {
   const out = await tempDir()
+  // The example's configuration with its partner store in a fresh folder (contracts are read from it).
+  const config = join(await tempDir(), 'forcegate.yaml')
+  const text = (await readFile(CONFIG, 'utf8')).replace(
+    'path: ../../.forcegate/partners.db',
+    'path: partners.db',
+  )
+  assert.ok(text.includes('path: partners.db'))
+  await writeFile(config, text)
+  process.env.FORCEGATE_ENCRYPTION_KEY = randomBytes(32).toString('base64')
   const run = await runCli([
     'export',
     'aws',
     '--api',
     API,
     '--config',
-    CONFIG,
+    config,
     '--out',
     out,
     '--exclude-unexportable',
@@ -48,6 +59,13 @@ test('export aws --exclude-unexportable lists what it left out and writes an imp
   assert.match(run.stdout, /^excluded the developer portal \(\/portal\)/m)
   assert.match(run.stdout, /^authorizer forcegate-authorizer-salesforce \(scheme salesforce\)$/m)
   assert.match(run.stdout, /^function order-status$/m)
+  assert.deepEqual((await readdir(out)).sort(), [
+    'forcegate-authorizer-salesforce.zip',
+    'forcegate-authorizer-salesforceIntegration.zip',
+    'openapi.json',
+    'order-events.zip',
+    'order-status.zip',
+  ])
   const doc = JSON.parse(await readFile(join(out, 'openapi.json'), 'utf8'))
   assert.equal(doc.openapi, '3.0.1')
   assert.deepEqual(importerProblems(doc), [])
@@ -55,7 +73,8 @@ test('export aws --exclude-unexportable lists what it left out and writes an imp
 
 test('export aws --check validates without writing; an API alone (no forcegate.yaml) exports', async () => {
   const out = await tempDir()
-  const run = await runCli(['export', 'aws', '--api', API, '--out', out, '--check'])
+  const api = fileURLToPath(new URL('../../../examples/token-authorizer/openapi.yaml', import.meta.url))
+  const run = await runCli(['export', 'aws', '--api', api, '--out', out, '--check'])
   assert.equal(run.code, 0, run.stderr)
   assert.match(run.stdout, /the API can be exported/)
   assert.deepEqual(await readdir(out), [])
