@@ -207,3 +207,12 @@ test('an HTTP API document is refused', () => {
   )
   assert.match(err.message, /HTTP API/)
 })
+
+test('a scheme with who-may-call rules (require) is refused: the exported authorizer does not enforce them', () => {
+  const source = api({})
+  ;(source.components.securitySchemes.sf as any)['x-forcegate-salesforce'].require = {
+    userType: ['STANDARD'],
+  }
+  const err = refusal(() => exportOpenApi(source, FACTS))
+  assert.match(err.message, /GET \/ok.*require/)
+})
