@@ -15,7 +15,7 @@ test('an override or a patch that breaks the schema stops the start like a bad s
   try {
     await assert.rejects(
       prepareGateway({ ...base, port: 70_000 }),
-      /forcegate\.yaml:\d+: \/server\/port: must be <= 65535/,
+      /forcegate\.yaml:\d+: \/server\/port: expected an integer from 0 to 65535, found number 70000/,
     )
     await assert.rejects(
       prepareGateway({
@@ -24,7 +24,7 @@ test('an override or a patch that breaks the schema stops the start like a bad s
           Object.assign(config.server, { maxUrlBytes: 10 })
         },
       }),
-      /\/server\/maxUrlBytes: must be >= 256/,
+      /\/server\/maxUrlBytes: expected an integer from 256 to 65536, found number 10/,
     )
     const ok = await prepareGateway({ ...base, port: 0, stage: 'v2' })
     assert.equal(ok.config.server.port, 0)

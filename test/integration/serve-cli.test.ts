@@ -183,7 +183,10 @@ describe('forcegate command line', () => {
       )
       const run = await runCli(['serve', '--api', api.apiFile, '--config', config])
       assert.equal(run.code, 1)
-      assert.match(run.stderr, /forcegate\.yaml:3: \/server\/maxBodyBytes: must be integer/)
+      assert.match(
+        run.stderr,
+        /forcegate\.yaml:3: \/server\/maxBodyBytes: expected an integer, found the string "lots"/,
+      )
       assert.match(run.stderr, /forcegate\.yaml:\d: \/server\/colour: is not a known setting/)
     } finally {
       await api.remove()
