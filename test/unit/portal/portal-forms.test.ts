@@ -36,7 +36,7 @@ function view(clientId: string, name: string, status: 'active' | 'pending', cont
 /** Partners kept in memory, counting what the portal asked of them. */
 function memoryPartners() {
   const apps: PartnerView[] = [view('existing1', 'Orders Sync', 'active')]
-  const calls = { register: 0, delete: [] as string[], approve: [] as string[] }
+  const calls = { register: 0, rotate: 0, delete: [] as string[], approve: [] as string[] }
   const partners = {
     list: async () => apps,
     show: async (id: string) => {
@@ -55,6 +55,22 @@ function memoryPartners() {
           clientSecret: `secret-${calls.register}-abcdefghij`,
           clientSecretExpiresAt: 0,
         },
+      }
+    },
+    rotate: async (id: string) => {
+      calls.rotate++
+      const old = apps.find((a) => a.clientId === id)!
+      const app = { ...old, clientId: `rotated${calls.rotate}`, rotatedFrom: id }
+      apps.push(app)
+      return {
+        partner: app,
+        credentials: {
+          clientId: app.clientId,
+          clientSecret: `rotated-secret-${calls.rotate}`,
+          clientSecretExpiresAt: 0,
+        },
+        previousClientId: id,
+        previousClientRemoved: true,
       }
     },
     delete: async (id: string) => {
@@ -197,6 +213,18 @@ describe('portal forms: post/redirect/get, confirmations, unique names, sticky v
     assert.doesNotMatch(app, /secret-1-abcdefghij/)
     assert.match(app, /shown once and is not kept/)
     assert.equal(memory.calls.register, 1)
+  })
+
+  it('rotates once: the new secret shows on one GET after the redirect, a reload rotates nothing', async () => {
+    const answer = await post('/portal/apps/new1/rotate', { csrf })
+    assert.equal(answer.status, 303)
+    assert.equal(answer.headers.get('location'), '/portal/apps/rotated1/secret')
+    const page = await (await get('/portal/apps/rotated1/secret')).text()
+    assert.match(page, /Secret rotated/)
+    assert.match(page, /rotated-secret-1/)
+    assert.match(page, /previous client <code>new1<\/code> was removed at the org/)
+    assert.equal((await get('/portal/apps/rotated1/secret')).status, 303)
+    assert.equal(memory.calls.rotate, 1)
   })
 
   it('refuses a second app of the same name (any case) and keeps what was entered', async () => {
