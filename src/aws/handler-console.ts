@@ -55,6 +55,9 @@ function write(method: Method, args: readonly unknown[]): void {
  * client only sees the gateway's 502: this line is where the cause is.
  */
 export function reportInvokeError(invocation: Invocation, error: unknown): void {
+  // `Unauthorized` is how a Lambda authorizer answers 401 on purpose: one error line per refused
+  // request would bury real failures (and the access log already records each 401).
+  if (error instanceof Error && error.message === 'Unauthorized') return
   const failure =
     error instanceof Error
       ? {

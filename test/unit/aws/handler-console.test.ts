@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { type ConsoleSink, installHandlerConsole } from '../../../src/aws/handler-console.ts'
+import {
+  type ConsoleSink,
+  installHandlerConsole,
+  reportInvokeError,
+} from '../../../src/aws/handler-console.ts'
 import { runInInvocation } from '../../../src/aws/invocation-scope.ts'
 
 function recordingSink(): ConsoleSink & { lines: [string, Record<string, unknown>, string][] } {
@@ -46,4 +50,23 @@ test('console calls go to the latest sink, tagged inside an invocation, and the 
     restoreFirst()
   }
   assert.equal(console.log, original)
+})
+
+test("a failing handler's Invoke Error line, but none for an authorizer's deliberate Unauthorized", () => {
+  const sink = recordingSink()
+  const restore = installHandlerConsole(sink)
+  try {
+    const invocation = { awsRequestId: 'aws-2', functionName: 'auth', requestId: 'req-2' }
+    reportInvokeError(invocation, new Error('Unauthorized'))
+    assert.equal(sink.lines.length, 0)
+    reportInvokeError(invocation, new TypeError('boom'))
+    assert.equal(sink.lines.length, 1)
+    const [level, fields, msg] = sink.lines[0]!
+    assert.equal(level, 'error')
+    assert.equal(msg, 'Invoke Error')
+    assert.equal(fields.errorType, 'TypeError')
+    assert.equal(fields.errorMessage, 'boom')
+  } finally {
+    restore()
+  }
 })
