@@ -36,11 +36,15 @@ export function resolveSecret(
     }
     return value
   }
+  let value: string
   try {
-    return readFileSync(secretFilePath(ref.file, file), 'utf8').trim()
+    value = readFileSync(secretFilePath(ref.file, file), 'utf8').trim()
   } catch {
     throw new ConfigError(file, pointer, `the secret file ${ref.file} cannot be read`)
   }
+  // As an empty variable is no secret, neither is an empty file: refused, not used as ''.
+  if (value === '') throw new ConfigError(file, pointer, `the secret file ${ref.file} is empty`)
+  return value
 }
 
 /** Like every other path in forcegate.yaml, a relative secret file is relative to that file. */
