@@ -1,4 +1,4 @@
-import { isIP } from 'node:net'
+import { isLoopbackHost } from '../../lib/loopback-host.ts'
 
 /**
  * Key material is only as trustworthy as the channel it arrives on, so issuers, discovery
@@ -16,13 +16,4 @@ export function parseFetchableUrl(value: string, what: string): URL {
   if (url.protocol === 'https:') return url
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url
   throw new TypeError(`${what} must use https: (http: only for loopback hosts)`)
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname
-  if (host === 'localhost') return true
-  const family = isIP(host)
-  if (family === 4) return host.startsWith('127.')
-  if (family === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1'
-  return false
 }

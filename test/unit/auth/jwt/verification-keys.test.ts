@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { isLoopbackHost, parseFetchableUrl } from '../../../../src/auth/jwt/fetchable-url.ts'
+import { parseFetchableUrl } from '../../../../src/auth/jwt/fetchable-url.ts'
 import { verifyJwsSignature } from '../../../../src/auth/jwt/signature.ts'
 import { importVerificationKeys, selectKey } from '../../../../src/auth/jwt/verification-keys.ts'
+import { isLoopbackHost } from '../../../../src/lib/loopback-host.ts'
 import { signatureFor } from './fixtures/craft-token.ts'
 import { ecKey, makeWeakRsaKey, rsaKey } from './fixtures/keys.ts'
 
