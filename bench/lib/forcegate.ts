@@ -70,11 +70,27 @@ export function apiDocument(
   }
 }
 
+/** What starting forcegate needs of a bench run (the soak brings its own issuer, hence no identity). */
+export type ForcegateContext = Pick<
+  BenchContext,
+  'workDir' | 'logDir' | 'nextPort' | 'lifetimeSeconds' | 'cpus'
+> & {
+  readonly identity?: { readonly jwksFile: string }
+}
+
 export async function startForcegate(
-  ctx: BenchContext,
+  ctx: ForcegateContext,
   name: string,
   document: Record<string, unknown>,
-  options: { readyTimeoutMs?: number; config?: Record<string, unknown>; env?: Record<string, string> } = {},
+  options: {
+    readyTimeoutMs?: number
+    config?: Record<string, unknown>
+    env?: Record<string, string>
+    /** Node options before the script (a `--import` preload, for instance). */
+    nodeArgs?: readonly string[]
+    /** Folder of the Lambda handler modules (default: the bench's fixtures). */
+    functionsDir?: string
+  } = {},
 ): Promise<Started> {
   const dir = join(ctx.workDir, 'forcegate', name)
   mkdirSync(dir, { recursive: true })
@@ -87,6 +103,7 @@ export async function startForcegate(
   const handle = spawnBounded(
     NODE,
     [
+      ...(options.nodeArgs ?? []),
       join(REPO_DIR, 'bin', 'forcegate.js'),
       'serve',
       '--api',
@@ -94,7 +111,7 @@ export async function startForcegate(
       '--config',
       configFile,
       '--functions',
-      FUNCTIONS_DIR,
+      options.functionsDir ?? FUNCTIONS_DIR,
       '--port',
       String(port),
     ],
@@ -103,7 +120,10 @@ export async function startForcegate(
       lifetimeSeconds: ctx.lifetimeSeconds,
       cpus: ctx.cpus.server,
       cwd: REPO_DIR,
-      env: { BENCH_JWKS_FILE: ctx.identity.jwksFile, ...options.env },
+      env: {
+        ...(ctx.identity === undefined ? {} : { BENCH_JWKS_FILE: ctx.identity.jwksFile }),
+        ...options.env,
+      },
       logFile: join(ctx.logDir, `forcegate-${name}.log`),
     },
   )
