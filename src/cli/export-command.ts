@@ -10,6 +10,7 @@ import { resolveSecret } from '../config/secret-ref.ts'
 import { loadSourceDocument } from '../config/source-document.ts'
 import { ConfigErrors } from '../errors/config-error.ts'
 import { packageAuthorizer } from '../export/authorizer-package.ts'
+import { cloudFormationTemplate, deployNotes, templateYaml } from '../export/cloudformation-template.ts'
 import { contractSnapshot } from '../export/contract-snapshot.ts'
 import { ExportRefused, exportOpenApi } from '../export/export-openapi.ts'
 import { packageFunction } from '../export/function-package.ts'
@@ -23,7 +24,8 @@ export const EXPORT_USAGE = `forcegate export aws --api <file> [--config <forceg
   x-forcegate-salesforce scheme becomes a REQUEST Lambda authorizer, security on every operation)
   and <function>.zip per Lambda function of the integrations (index.mjs bundled by esbuild),
   forcegate-authorizer-<scheme>.zip per Salesforce scheme (org settings from the Lambda's
-  environment; contracts.json: the partner store's contracts at export time).
+  environment; contracts.json: the partner store's contracts at export time), template.yaml
+  (CloudFormation: the API, its stage, the functions, permissions, usage plans) and DEPLOY.md.
   What AWS cannot run (a browser session, the portal, the admin API, a Salesforce integration)
   is refused by name.
   --api <file>              the API document (required)
@@ -118,8 +120,22 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   }
   const out = values.out as string
   await mkdir(out, { recursive: true })
-  const written = [join(out, 'openapi.json')]
+  const written = [join(out, 'openapi.json'), join(out, 'template.yaml'), join(out, 'DEPLOY.md')]
   await writeFile(written[0]!, `${JSON.stringify(result.document, null, 2)}\n`)
+  const template = cloudFormationTemplate({
+    title: api.title,
+    document: result.document,
+    functions: result.functions,
+    authorizers: result.authorizers.map((a) => a.functionName),
+    usagePlans: config.partners?.usagePlans ?? [],
+  })
+  await writeFile(written[1]!, templateYaml(template))
+  const stack =
+    api.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'forcegate-api'
+  await writeFile(written[2]!, deployNotes(stack))
   for (const [name, zip] of packages) {
     written.push(join(out, `${name}.zip`))
     await writeFile(join(out, `${name}.zip`), zip)

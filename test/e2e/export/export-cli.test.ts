@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
 import { importerProblems } from '../../../src/export/importer-rules.ts'
 import { runCli } from '../../helpers/cli-process.ts'
+import { specProblems } from '../../unit/export/cloudformation-spec.ts'
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/order-status/', import.meta.url))
 const API = join(EXAMPLE, 'openapi.yaml')
@@ -60,12 +62,28 @@ test('export aws --exclude-unexportable lists what it left out and writes an imp
   assert.match(run.stdout, /^authorizer forcegate-authorizer-salesforce \(scheme salesforce\)$/m)
   assert.match(run.stdout, /^function order-status$/m)
   assert.deepEqual((await readdir(out)).sort(), [
+    'DEPLOY.md',
     'forcegate-authorizer-salesforce.zip',
     'forcegate-authorizer-salesforceIntegration.zip',
     'openapi.json',
     'order-events.zip',
     'order-status.zip',
+    'template.yaml',
   ])
+  const template = parse(await readFile(join(out, 'template.yaml'), 'utf8'))
+  assert.deepEqual(specProblems(template), [])
+  assert.deepEqual(
+    Object.values(
+      template.Resources as Record<string, { Type: string; Properties: { UsagePlanName?: string } }>,
+    )
+      .filter((r) => r.Type === 'AWS::ApiGateway::UsagePlan')
+      .map((r) => r.Properties.UsagePlanName),
+    ['standard', 'trial'],
+  )
+  assert.match(
+    await readFile(join(out, 'DEPLOY.md'), 'utf8'),
+    /aws cloudformation deploy --template-file template.yaml/,
+  )
   const doc = JSON.parse(await readFile(join(out, 'openapi.json'), 'utf8'))
   assert.equal(doc.openapi, '3.0.1')
   assert.deepEqual(importerProblems(doc), [])
