@@ -222,7 +222,13 @@ function restRoute(
   const security: RouteSpec['security'][number][] = []
   if (options.authorizer !== undefined) {
     const scheme = restAuthorizerScheme(r, options.authorizer, childPointer(p, 'authorizer'), region, names)
-    if (scheme !== undefined) {
+    const same = scheme === undefined ? undefined : schemes.get(scheme.name)
+    if (scheme !== undefined && same !== undefined && JSON.stringify(same.raw) !== JSON.stringify(scheme.raw))
+      r.fail(
+        scheme.pointer,
+        `authorizer '${scheme.name}' is configured differently at ${same.pointer}: API Gateway deploys one authorizer per name`,
+      )
+    else if (scheme !== undefined) {
       schemes.set(scheme.name, scheme)
       security.push([{ scheme: scheme.name, scopes: [] }])
     }
