@@ -122,6 +122,41 @@ serviceSuite(
       await assert.rejects(migrateCommand(['--to', 'env:X'], captured().io, {}), UsageError)
     })
 
+    it('takes the URL and the keys (with a previous one) from forcegate.yaml with --config', async () => {
+      const url = await server.createDatabase()
+      const config = join(dir, 'forcegate.yaml')
+      writeFileSync(
+        config,
+        [
+          'partners:',
+          '  org: { url: "https://org.example" }',
+          '  encryption:',
+          '    key: { env: MG_NEW_KEY }',
+          '    previousKeys: [{ env: MG_OLD_KEY }]',
+          'stores:',
+          '  postgres: { url: { env: MG_CONFIG_URL } }',
+          '',
+        ].join('\n'),
+      )
+      const newKey = randomBytes(32)
+      const env = {
+        MG_CONFIG_URL: url,
+        MG_NEW_KEY: newKey.toString('base64'),
+        MG_OLD_KEY: key.toString('base64'),
+      }
+      const run = captured()
+      assert.equal(
+        await migrateCommand(['--from', from, '--config', config], run.io, env),
+        0,
+        run.err.join(''),
+      )
+      assert.match(run.out.join(''), /clients\s+2 copied/)
+      // Sealed again with the active key: the old one is no longer needed to read them.
+      const store = await PostgresPartnerStore.open({ url, secretBox: new SecretBox(newKey) })
+      assert.deepEqual(await store.getSecrets('c1'), { clientSecret: SECRET, registrationAccessToken: TOKEN })
+      await store.close()
+    })
+
     it('is a verb of the forcegate command: its help, and a usage error with status 2', async () => {
       const help = await runCli(['migrate', '--help'])
       assert.equal(help.code, 0, help.stderr)
