@@ -125,6 +125,32 @@ test('forcegate serve --sam: an inline DefinitionBody whose integration URI is a
   }
 })
 
+test("a DefinitionUri document beside the template, with the events' routes added; a JWT authorizer guards its event", async () => {
+  const gateway = await serve('definition-uri')
+  try {
+    const res = await fetch(`${gateway.url}/hello/ada`)
+    assert.equal(res.status, 200)
+    assert.deepEqual(await json(res), { hello: 'ada', routeKey: 'GET /hello/{name}' })
+    const secret = await fetch(`${gateway.url}/secret`)
+    assert.equal(secret.status, 401)
+    assert.deepEqual(await json(secret), { message: 'Unauthorized' })
+  } finally {
+    await gateway.close()
+  }
+})
+
+test('a parameter takes FORCEGATE_PARAMETER_<Name> from the environment over its Default', async () => {
+  process.env.FORCEGATE_PARAMETER_Greeting = 'bonjour'
+  let gateway: Gateway | undefined
+  try {
+    gateway = await serve('rest-api')
+    assert.equal((await json(await fetch(`${gateway.url}/health`))).greeting, 'bonjour')
+  } finally {
+    delete process.env.FORCEGATE_PARAMETER_Greeting
+    await gateway?.close()
+  }
+})
+
 test('what a template asks that cannot be honoured is all reported in one run, with lines and pointers', async () => {
   await assert.rejects(serve('unsupported'), (err: unknown) => {
     assert.ok(err instanceof ConfigErrors, String(err))
