@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/config-error.ts'
 import type { SalesforceOrgConfig } from './salesforce-schema.ts'
-import { resolveSecret } from './secret-ref.ts'
+import { resolveSecret, type SecretRef } from './secret-ref.ts'
 
 /** The org's integration user with its secret read: what a token source needs, nothing more. */
 export interface ResolvedIntegrationUser {
@@ -45,9 +45,15 @@ export function resolveIntegrationUser(
       throw new ConfigError(file, `${pointer}/clientSecret`, 'client_credentials needs a clientSecret')
     clientSecret = resolveSecret(user.clientSecret, file, `${pointer}/clientSecret`, env)
   } else {
-    if (user.privateKey === undefined || user.username === undefined)
-      throw new ConfigError(file, pointer, 'jwt_bearer needs username and privateKey')
-    privateKeyPem = resolveSecret(user.privateKey, file, `${pointer}/privateKey`, env)
+    const missing =
+      user.username === undefined ? 'username' : user.privateKey === undefined ? 'privateKey' : undefined
+    if (missing !== undefined)
+      throw new ConfigError(
+        file,
+        `${pointer}/${missing}`,
+        `jwt_bearer needs a username and a privateKey ({ env } or { file }); ${missing} is missing`,
+      )
+    privateKeyPem = resolveSecret(user.privateKey as SecretRef, file, `${pointer}/privateKey`, env)
   }
   return {
     org: name,
