@@ -193,6 +193,7 @@ export function exportOpenApi(source: unknown, facts: ExportFacts): AwsExport {
     }
   })
 
+  if (authorizers.length > 0) answerDeniedAsForcegate(doc, adjusted)
   stripForeignExtensions(doc, '', adjusted)
   doc.openapi = '3.0.1'
   if (!facts.excludeUnexportable) refused.push(...excludable)
@@ -275,4 +276,21 @@ function stripForeignExtensions(value: unknown, pointer: string, adjusted: strin
       adjusted.push(`${at}: removed (not one of API Gateway's extensions)`)
     } else stripForeignExtensions(value[key], at, adjusted)
   }
+}
+
+/**
+ * A Deny policy is API Gateway's ACCESS_DENIED ("User is not authorized to access this
+ * resource"); forcegate answers a missing scope or contract 403 {"message":"Forbidden"}. Unless
+ * the document customises that response itself, the export makes AWS answer as forcegate does.
+ */
+function answerDeniedAsForcegate(doc: JsonRecord, adjusted: string[]): void {
+  const key = 'x-amazon-apigateway-gateway-responses'
+  const responses = isRecord(doc[key]) ? doc[key] : {}
+  if (responses.ACCESS_DENIED !== undefined) return
+  responses.ACCESS_DENIED = {
+    statusCode: 403,
+    responseTemplates: { 'application/json': '{"message":"Forbidden"}' },
+  }
+  doc[key] = responses
+  adjusted.push(`/${key}/ACCESS_DENIED: answers 403 {"message":"Forbidden"} as forcegate does`)
 }

@@ -31,7 +31,13 @@ test('each Lambda function of the integrations is one zip whose index.handler an
   const out = join(dir, 'out')
   const run = await runCli(['export', 'aws', '--api', join(EXAMPLE, 'openapi.yaml'), '--out', out])
   assert.equal(run.code, 0, run.stderr)
-  assert.deepEqual((await readdir(out)).sort(), ['DEPLOY.md', 'hello.zip', 'openapi.json', 'template.yaml', 'token-auth.zip'])
+  assert.deepEqual((await readdir(out)).sort(), [
+    'DEPLOY.md',
+    'hello.zip',
+    'openapi.json',
+    'template.yaml',
+    'token-auth.zip',
+  ])
   for (const name of ['hello', 'token-auth']) {
     const into = await mkdtemp(join(dir, `${name}-`))
     const packaged = await unpacked(join(out, `${name}.zip`), into)
