@@ -2,6 +2,7 @@ import type { Clock } from '../cache/ttl-lru.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
 import type { StoresConfig } from '../config/stores-schema.ts'
 import { ConfigError } from '../errors/config-error.ts'
+import { isLoopbackHost } from '../lib/loopback-host.ts'
 import type { PartnerStore } from '../store/partner-store.ts'
 import { PostgresPartnerStore } from '../store/postgres-partner-store.ts'
 import { SecretBox } from '../store/secret-box.ts'
@@ -62,6 +63,14 @@ function resolvePartners(config: PartnersConfig, options: OpenPartnersOptions): 
   const secret = (ref: Parameters<typeof resolveSecret>[0], pointer: string) =>
     resolveSecret(ref, options.file, `${at}${pointer}`, env)
 
+  // The initial access token travels to this URL: never in clear beyond this machine.
+  const orgUrl = new URL(config.org.url)
+  if (orgUrl.protocol !== 'https:' && !isLoopbackHost(orgUrl.hostname))
+    throw new ConfigError(
+      options.file,
+      `${at}/org/url`,
+      `https:// (http:// only for loopback hosts), found ${config.org.url}`,
+    )
   let plans: ReadonlyMap<string, UsagePlan>
   try {
     plans = compileUsagePlans(config.usagePlans)

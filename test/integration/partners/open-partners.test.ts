@@ -111,6 +111,14 @@ describe('openPartners', () => {
       pointerOf(() => open(config(':memory:'), { KEY: key, ADMIN: 'short' })),
       '/partners/admin/token',
     )
+    // The initial access token would travel in clear to a plain-http org off this machine.
+    const plainHttp = config(':memory:', {
+      org: { ...PARTNERS_DEFAULTS.org, url: 'http://org.example.com', initialAccessToken: { env: 'IAT' } },
+    })
+    assert.equal(
+      pointerOf(() => open(plainHttp, { KEY: key, ADMIN: 'x'.repeat(16) })),
+      '/partners/org/url',
+    )
   })
 
   it('refuses to start on a wrong encryption key', async () => {
