@@ -97,6 +97,27 @@ describe('a serverless.yml with http events is served as the REST API it deploys
     assert.deepEqual(await json(invalid), { message: 'Invalid request body' })
   })
 
+  test('cors on http events: the OPTIONS mock the framework deploys answers the preflight, with the defaults or the given ones', async () => {
+    const preflight = (path: string) =>
+      fetch(`${gateway.url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'GET' },
+      })
+    const files = await preflight('/files/a.txt')
+    assert.equal(files.status, 200)
+    assert.equal(files.headers.get('access-control-allow-origin'), '*')
+    assert.equal(files.headers.get('access-control-allow-methods'), 'OPTIONS,DELETE,GET,HEAD,PATCH,POST,PUT')
+    assert.equal(
+      files.headers.get('access-control-allow-headers'),
+      'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,X-Amz-User-Agent,X-Amzn-Trace-Id',
+    )
+    const search = await preflight('/search')
+    assert.equal(search.status, 200, 'the mock answers before the required q is looked at')
+    assert.equal(search.headers.get('access-control-allow-origin'), 'https://shop.example.com')
+    assert.equal(search.headers.get('access-control-allow-methods'), 'OPTIONS,GET')
+    assert.equal(search.headers.get('access-control-allow-credentials'), 'true')
+  })
+
   test('request.parameters marks q required: without it API Gateway answers 400 before the function', async () => {
     const missing = await fetch(`${gateway.url}/search`)
     assert.equal(missing.status, 400)

@@ -9,6 +9,7 @@ import { type ApiSource, type FunctionSource, localFunctionArn, splitHandler } f
 import { resolveVariables, type VariableSources } from './resolve-variables.ts'
 import { readHttpApiAuthorizers, restAuthorizerScheme } from './serverless-authorizers.ts'
 import { httpApiCors } from './serverless-cors.ts'
+import { RestCorsCollector } from './serverless-rest-cors.ts'
 
 /** Event types that are not HTTP: known to the framework, but nothing calls them here. */
 const HTTP_EVENTS = new Set(['http', 'httpApi'])
@@ -56,6 +57,7 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
   const schemes = new Map<string, SecuritySchemeSpec>()
   const httpAuthorizers = readHttpApiAuthorizers(r, httpApi, region, names)
   const routes: RouteSpec[] = []
+  const restCors = new RestCorsCollector()
   const out: FunctionSource[] = []
   for (const [key, fn] of Object.entries(functions)) {
     const fp = childPointer('/functions', key)
@@ -106,7 +108,7 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       const timeoutMs = Math.min(timeoutS, type === 'http' ? REST_TIMEOUT_S : HTTP_TIMEOUT_S) * 1000
       const route =
         type === 'http'
-          ? restRoute(r, spec, timeoutMs, region, names, schemes)
+          ? restRoute(r, spec, timeoutMs, region, names, schemes, restCors)
           : httpApiRoute(r, spec, timeoutMs, httpApi, httpAuthorizers, schemes)
       if (route !== undefined) routes.push(route)
     })
@@ -117,6 +119,7 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       'expected either http (REST API) or httpApi (HTTP API) events: a service with both deploys two APIs; serve one at a time',
     )
   const dialect = kinds.has('httpApi') ? HTTP_API : REST_API
+  if (!kinds.has('httpApi')) routes.push(...restCors.routes(r, routes))
   return {
     doc,
     functions: out,
@@ -202,6 +205,7 @@ function restRoute(
   region: string,
   names: ReadonlyMap<string, { name: string; arn: string }>,
   schemes: Map<string, SecuritySchemeSpec>,
+  cors: RestCorsCollector,
 ): RouteSpec | undefined {
   const parsed = methodAndPath(r, spec)
   if (parsed === undefined) return undefined
@@ -233,10 +237,12 @@ function restRoute(
       security.push([{ scheme: scheme.name, scopes: [] }])
     }
   }
-  const path = parsed.path.startsWith('/') ? parsed.path : `/${parsed.path}`
+  const slashed = parsed.path.startsWith('/') ? parsed.path : `/${parsed.path}`
+  const path = slashed.length > 1 ? slashed.replace(/\/$/, '') : slashed
+  cors.add(r, options, p, path, normalMethod(parsed.method))
   return {
     method: normalMethod(parsed.method),
-    resourcePath: path.length > 1 ? path.replace(/\/$/, '') : path,
+    resourcePath: path,
     pointer: p,
     integration: {
       type: 'aws_proxy',

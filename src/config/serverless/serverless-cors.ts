@@ -4,7 +4,7 @@ import type { CorsSpec } from '../openapi/read-cors.ts'
 import { childPointer } from '../source-document.ts'
 
 /** The headers the framework allows when `cors: true` (its documented defaults). */
-const DEFAULT_HEADERS = [
+export const DEFAULT_CORS_HEADERS = [
   'Content-Type',
   'X-Amz-Date',
   'Authorization',
@@ -45,7 +45,7 @@ export function httpApiCors(
     allowMethods: (
       r.stringArray(obj, 'allowedMethods', pointer) ?? (methods.has('*') ? ['*'] : [...methods])
     ).map((m) => m.toUpperCase()),
-    allowHeaders: r.stringArray(obj, 'allowedHeaders', pointer) ?? DEFAULT_HEADERS,
+    allowHeaders: r.stringArray(obj, 'allowedHeaders', pointer) ?? DEFAULT_CORS_HEADERS,
     exposeHeaders: r.stringArray(obj, 'exposedResponseHeaders', pointer) ?? [],
     maxAge: r.integer(obj, 'maxAge', pointer, -1, 86_400),
     allowCredentials,
