@@ -173,16 +173,24 @@ function readSecurity(
     }
     const all: { scheme: string; scopes: string[] }[] = []
     for (const [scheme, scopes] of Object.entries(req)) {
-      if (!schemes.has(scheme))
-        r.fail(
-          childPointer(rp, scheme),
-          `expected the name of a scheme in components.securitySchemes; '${scheme}' is not defined`,
-        )
-      else if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string'))
+      if (!schemes.has(scheme)) {
+        // A scheme defined but broken has its own message: this one would call it undefined.
+        if (!isDeclaredScheme(r, scheme))
+          r.fail(
+            childPointer(rp, scheme),
+            `expected the name of a scheme in components.securitySchemes; '${scheme}' is not defined`,
+          )
+      } else if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string'))
         r.fail(childPointer(rp, scheme), 'expected a list of scope strings')
       else all.push({ scheme, scopes: scopes as string[] })
     }
     out.push(all)
   })
   return out
+}
+
+function isDeclaredScheme(r: FieldReader, name: string): boolean {
+  const components = isObject(r.doc.data) ? r.doc.data.components : undefined
+  const schemes = isObject(components) ? components.securitySchemes : undefined
+  return isObject(schemes) && Object.hasOwn(schemes, name)
 }

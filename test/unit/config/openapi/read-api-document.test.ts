@@ -69,7 +69,7 @@ const vectors: { name: string; yaml: string[]; expect: string[] }[] = [
     ],
   },
   {
-    name: 'security that is not a list, a scheme that is not an object and requirements naming unknown schemes',
+    name: 'security that is not a list, a broken scheme reported once, requirements naming unknown schemes',
     yaml: [
       'openapi: 3.0.1',
       'security: {}',
@@ -84,6 +84,7 @@ const vectors: { name: string; yaml: string[]; expect: string[] }[] = [
       '        - 3',
       '        - nope: []',
       '        - bearer: [1]',
+      '        - broken: []',
       '      x-amazon-apigateway-integration: { type: mock }',
     ],
     expect: [
