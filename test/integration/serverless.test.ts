@@ -60,10 +60,15 @@ describe('a serverless.yml with http events is served as the REST API it deploys
     assert.equal(wrong.status, 401)
   })
 
-  test('provider environment with self, sls:stage and env variables (and a fallback) reaches the handler', async () => {
+  test('provider environment with self, sls:stage, nested and env variables (and a fallback) reaches the handler', async () => {
     const res = await fetch(`${gateway.url}/orders`)
     assert.equal(res.status, 200)
-    assert.deepEqual(await json(res), { greeting: 'hello from dev', table: 'orders-dev', fromEnv: 'unset' })
+    assert.deepEqual(await json(res), {
+      greeting: 'hello from dev',
+      table: 'orders-dev',
+      tableName: 'orders-table-dev',
+      fromEnv: 'unset',
+    })
   })
 
   test('method: any on a greedy path is one ANY route; the ESM handler gets the deployed function name', async () => {
@@ -138,7 +143,12 @@ test('forcegate serve --serverless --stage prod: the opt:stage and sls:stage var
   const cli = await serveCli(['--serverless', `${FIXTURES}/rest/serverless.yml`, '--stage', 'prod'])
   try {
     const res = await fetch(`${cli.url}/orders`)
-    assert.deepEqual(await json(res), { greeting: 'hello from prod', table: 'orders-prod', fromEnv: 'unset' })
+    assert.deepEqual(await json(res), {
+      greeting: 'hello from prod',
+      table: 'orders-prod',
+      tableName: 'orders-table-prod',
+      fromEnv: 'unset',
+    })
     const order = await fetch(`${cli.url}/orders/1`, { headers: { authorization: 'Bearer allow' } })
     assert.equal((await json(order)).stage, 'prod')
   } finally {

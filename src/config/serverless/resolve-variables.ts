@@ -14,6 +14,7 @@ export interface VariableProblem {
 
 const VARIABLE = /\$\{([^{}]+)\}/g
 const WHOLE = /^\$\{([^{}]+)\}$/
+const MAX_NESTING = 5
 
 /**
  * Resolves the Serverless Framework's variables in every string of the service: `${self:a.b}`,
@@ -74,12 +75,19 @@ export function resolveVariables(
   }
   const walk = (node: unknown, pointer: string): unknown => {
     if (typeof node === 'string') {
-      const whole = WHOLE.exec(node)
-      if (whole !== null) return one(whole[1]!, pointer)
-      return node.replace(VARIABLE, (_m, expr: string) => {
-        const v = one(expr, pointer)
-        return v === undefined ? '' : String(v)
-      })
+      // Innermost first: `${self:custom.tables.${sls:stage}}` reads the stage, then the key.
+      let text = node
+      for (let depth = 0; depth < MAX_NESTING; depth++) {
+        const whole = WHOLE.exec(text)
+        if (whole !== null) return one(whole[1]!, pointer)
+        const next = text.replace(VARIABLE, (_m, expr: string) => {
+          const v = one(expr, pointer)
+          return v === undefined ? '' : String(v)
+        })
+        if (next === text) return text
+        text = next
+      }
+      return text
     }
     if (Array.isArray(node)) return node.map((v, i) => walk(v, childPointer(pointer, i)))
     if (node !== null && typeof node === 'object') {
