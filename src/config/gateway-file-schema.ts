@@ -67,7 +67,10 @@ export const ApiSchema = Type.Object(
         description: 'Stage name shown in events; REST default "dev", HTTP API default "$default".',
       }),
     ),
-    stageVariables: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]+$' }), Type.String(), { default: {} }),
+    stageVariables: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]+$' }), Type.String(), {
+      default: {},
+      additionalProperties: false,
+    }),
     apiId: Type.String({
       pattern: '^[a-z0-9]{1,32}$',
       default: 'forcegate0',

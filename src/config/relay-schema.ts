@@ -88,6 +88,7 @@ export const RelaySchema = Type.Object(
     }),
     orgs: Type.Record(Name, RelayOrgSchema, {
       default: {},
+      additionalProperties: false,
       description: 'Per org under salesforce.orgs: its Pub/Sub endpoint and credentials.',
     }),
   },
@@ -117,7 +118,10 @@ export const SubscriptionSchema = Type.Object(
             {
               method: Type.String({ pattern: '^[A-Z]{3,7}$', default: 'POST' }),
               path: Type.String({ pattern: '^/' }),
-              headers: Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), HeaderValue, { default: {} }),
+              headers: Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), HeaderValue, {
+                default: {},
+                additionalProperties: false,
+              }),
               authorization: Type.Optional(
                 Type.Literal('org', {
                   description: "org: send the relay's own access token for the org as Authorization: Bearer.",

@@ -33,7 +33,10 @@ export const SalesforceOrgSchema = Type.Object(
 
 export const SalesforceSchema = Type.Object(
   {
-    orgs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), SalesforceOrgSchema, { default: {} }),
+    orgs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), SalesforceOrgSchema, {
+      default: {},
+      additionalProperties: false,
+    }),
   },
   { additionalProperties: false, default: {} },
 )

@@ -68,11 +68,17 @@ function problemOf(e: ErrorObject): SchemaProblem {
   const parent = (e.parentSchema ?? {}) as SchemaNode
   const found = describe(e.data)
   switch (e.keyword) {
-    case 'additionalProperties':
+    case 'additionalProperties': {
+      // A map of names (orgs, stage variables, headers) refuses a key of the wrong form, not an unknown one.
+      const names = (parent as { patternProperties?: Record<string, unknown> }).patternProperties
       return {
         pointer: `${e.instancePath}/${String(e.params.additionalProperty)}`,
-        expected: 'is not a known setting',
+        expected:
+          names === undefined
+            ? 'is not a known setting'
+            : `expected a name matching ${Object.keys(names).join(' or ')}`,
       }
+    }
     case 'required':
       return {
         pointer: `${e.instancePath}/${String(e.params.missingProperty)}`,

@@ -42,7 +42,7 @@ const vectors: { name: string; yaml: string[]; expect: string[] }[] = [
     ],
   },
   {
-    name: 'api: stage, ids, account and region of the wrong form, a stage variable that is not text',
+    name: 'api: stage, ids, account and region of the wrong form, a stage variable of the wrong name and one that is not text',
     yaml: [
       'api:',
       "  stage: 'dev stage'",
@@ -55,6 +55,7 @@ const vectors: { name: string; yaml: string[]; expect: string[] }[] = [
     ],
     expect: [
       `${FILE}:2: /api/stage: expected a string matching ^[A-Za-z0-9_$-]+$, found the string "dev stage"`,
+      `${FILE}:7: /api/stageVariables/bad-name: expected a name matching ^[A-Za-z0-9_]+$`,
       `${FILE}:8: /api/stageVariables/ok: expected a string, found number 3`,
       `${FILE}:3: /api/apiId: expected a string matching ^[a-z0-9]{1,32}$, found the string "ABC"`,
       `${FILE}:4: /api/accountId: expected a string matching ^\\d{12}$, found the string "12345"`,
@@ -79,7 +80,7 @@ const vectors: { name: string; yaml: string[]; expect: string[] }[] = [
     ],
   },
   {
-    name: 'salesforce: an org with an issuer, org id, client id and timeout of the wrong form, and a secret written in the file (not shown)',
+    name: 'salesforce: an org name of the wrong form, an org with an issuer, org id, client id and timeout of the wrong form, and a secret written in the file (not shown)',
     yaml: [
       'salesforce:',
       '  orgs:',
@@ -94,6 +95,7 @@ const vectors: { name: string; yaml: string[]; expect: string[] }[] = [
       '      timeoutMs: 10',
     ],
     expect: [
+      `${FILE}:4: /salesforce/orgs/bad name: expected a name matching ^[A-Za-z0-9_-]+$`,
       `${FILE}:6: /salesforce/orgs/prod/issuer: expected a string matching ^https?://, found the string "ftp://login.salesforce.com"`,
       `${FILE}:7: /salesforce/orgs/prod/orgId: expected a string matching ^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$, found the string "00Dxyz"`,
       `${FILE}:9: /salesforce/orgs/prod/introspection/clientId: expected a non-empty string`,
@@ -180,6 +182,11 @@ const vectors: { name: string; yaml: string[]; expect: string[] }[] = [
     name: 'a secret reference naming an empty file',
     yaml: ['stores:', "  postgres: { url: { file: '' } }"],
     expect: [`${FILE}:2: /stores/postgres/url/file: expected a non-empty string`],
+  },
+  {
+    name: 'relay: an org name of the wrong form',
+    yaml: ['relay:', '  orgs:', '    dev.org: {}'],
+    expect: [`${FILE}:3: /relay/orgs/dev.org: expected a name matching ^[A-Za-z0-9_-]{1,64}$`],
   },
 ]
 
