@@ -133,7 +133,10 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   // The gateway's own paths go through the same router and stages as the API's routes.
   let draining = false
   let portalHandler: OwnedHandler | undefined
-  const gatewayRoutes: GatewayRoute[] = healthRoutes(() => draining)
+  const gatewayRoutes: GatewayRoute[] = healthRoutes(
+    () => draining,
+    async () => (partners === undefined ? [] : await partners.probe()),
+  )
   const adminApi = partners?.adminApi
   if (adminApi !== undefined)
     gatewayRoutes.push(

@@ -27,6 +27,8 @@ export interface PartnersRuntime {
   readonly adminApi: AdminHandler | undefined
   /** Decisions cached in this process; shared stores' change feeds drop entries of it. */
   readonly contractCache: ContractCache
+  /** The shared stores that cannot answer now (empty when all can, or none is shared). */
+  probe(): Promise<readonly string[]>
   close(): Promise<void>
 }
 
@@ -234,5 +236,18 @@ function buildRuntime(
     await usage.close()
     await closeStore()
   }
-  return { service, store, plans, limiter: usage.limiter, adminApi, contractCache, close }
+  const probe = async (): Promise<readonly string[]> => {
+    const storeProblem = async (): Promise<string | undefined> => {
+      if (store.ping === undefined) return undefined
+      try {
+        await store.ping()
+        return undefined
+      } catch {
+        return 'postgres'
+      }
+    }
+    const problems = await Promise.all([usage.probe(), storeProblem()])
+    return problems.filter((p): p is string => p !== undefined)
+  }
+  return { service, store, plans, limiter: usage.limiter, adminApi, contractCache, probe, close }
 }

@@ -7,6 +7,8 @@ import { InProcessUsageLimiter, type UsageLimiter } from './usage-limiter.ts'
 
 export interface OpenedUsageLimiter {
   readonly limiter: UsageLimiter
+  /** The shared store's name when it cannot answer now (readiness); undefined when it can or is local. */
+  probe(): Promise<string | undefined>
   close(): Promise<void>
 }
 
@@ -28,7 +30,7 @@ export function openUsageLimiter(
     maxKeys: options.maxKeys,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   })
-  if (redis === undefined) return { limiter: local, close: async () => {} }
+  if (redis === undefined) return { limiter: local, probe: async () => undefined, close: async () => {} }
   const url = resolveSecret(redis.url, options.file, '/stores/redis/url', options.env)
   // Connection errors repeat while Redis is away; the limiter reports the transitions once.
   const client = openRedisUsageClient({ url, commandTimeoutMs: redis.commandTimeoutMs })
@@ -41,5 +43,14 @@ export function openUsageLimiter(
     local,
     ...(options.onStoreEvent === undefined ? {} : { onStateChange: options.onStoreEvent }),
   })
-  return { limiter, close: () => client.close() }
+  const probe = async (): Promise<string | undefined> => {
+    try {
+      await client.ping()
+      return undefined
+    } catch {
+      // The name only: readiness is public, and the limiter already logs the cause.
+      return 'redis'
+    }
+  }
+  return { limiter, probe, close: () => client.close() }
 }

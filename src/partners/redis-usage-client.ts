@@ -9,6 +9,8 @@ export interface RedisUsageClientOptions {
 }
 
 export interface RedisUsageClient extends ScriptClient {
+  /** One PING within the command timeout: rejects while Redis cannot answer. */
+  ping(): Promise<void>
   close(): Promise<void>
 }
 
@@ -35,6 +37,9 @@ export function openRedisUsageClient(options: RedisUsageClientOptions): RedisUsa
   return {
     evalSha: (sha1, args) => client.evalSha(sha1, args),
     eval: (script, args) => client.eval(script, args),
+    ping: async () => {
+      await client.ping()
+    },
     close: async () => {
       try {
         client.destroy()

@@ -59,7 +59,9 @@ export function ownedPrefix(
 export function ownedJson(
   owner: string,
   resourcePath: string,
-  answer: () => { readonly status: number; readonly body: string },
+  answer: () =>
+    | { readonly status: number; readonly body: string }
+    | Promise<{ readonly status: number; readonly body: string }>,
 ): GatewayRoute {
   return Object.freeze({
     method: 'GET',
@@ -72,7 +74,7 @@ export function ownedJson(
       needsBody: false,
       sideEffectFree: true,
       async invoke(): Promise<IntegrationResult> {
-        const { status, body } = answer()
+        const { status, body } = await answer()
         return {
           kind: 'buffered',
           response: {
@@ -91,14 +93,23 @@ export function ownedJson(
   })
 }
 
-/** `/_forcegate/health`: the process answers. `/_forcegate/ready`: it takes traffic (503 while draining). */
-export function healthRoutes(draining: () => boolean): GatewayRoute[] {
+/**
+ * `/_forcegate/health`: the process answers. `/_forcegate/ready`: it takes traffic: routes are
+ * compiled (it exists), it is not draining, and every shared store answers (503 naming those
+ * that do not, so a load balancer sends the traffic elsewhere while they are away).
+ */
+export function healthRoutes(
+  draining: () => boolean,
+  storeProblems: () => Promise<readonly string[]> = async () => [],
+): GatewayRoute[] {
   return [
     ownedJson('health', '/_forcegate/health', () => ({ status: 200, body: '{"status":"ok"}' })),
-    ownedJson('health', '/_forcegate/ready', () =>
-      draining()
-        ? { status: 503, body: '{"status":"draining"}' }
-        : { status: 200, body: '{"status":"ready"}' },
-    ),
+    ownedJson('health', '/_forcegate/ready', async () => {
+      if (draining()) return { status: 503, body: '{"status":"draining"}' }
+      const problems = await storeProblems()
+      return problems.length === 0
+        ? { status: 200, body: '{"status":"ready"}' }
+        : { status: 503, body: JSON.stringify({ status: 'unavailable', stores: problems }) }
+    }),
   ]
 }

@@ -107,5 +107,7 @@ export interface PartnerStore {
   listEvents(clientId?: string, limit?: number): Promise<readonly PartnerEvent[]>
   /** Re-seals every secret with the active key; returns how many clients were re-sealed. */
   reseal(): Promise<number>
+  /** Networked stores only: one round trip, rejecting while the store cannot answer (readiness). */
+  ping?(): Promise<void>
   close(): Promise<void>
 }

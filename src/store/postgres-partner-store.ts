@@ -97,6 +97,10 @@ export class PostgresPartnerStore implements PartnerStore {
     }
   }
 
+  async ping(): Promise<void> {
+    await this.#live().query('SELECT 1')
+  }
+
   #live(): pg.Pool {
     if (this.#closed) throw new StoreError('STORE_CLOSED', 'partner store is closed')
     return this.#pool

@@ -245,8 +245,12 @@ serviceSuite(
         assert.deepEqual(await r.json(), { message: 'Service Unavailable' })
       }
       assert.ok(took < QUERY_TIMEOUT_MS + 1500, `answered after ${took} ms`)
+      const ready = await fetch(`${gateways[0]!.url}/_forcegate/ready`)
+      assert.equal(ready.status, 503)
+      assert.deepEqual(await ready.json(), { status: 'unavailable', stores: ['postgres'] })
       await postgres.restart()
       await allAnswer(200, accessToken, 10_000)
+      assert.equal((await fetch(`${gateways[0]!.url}/_forcegate/ready`)).status, 200)
       // The feed listens again: a suspension still reaches every gateway within the bound.
       await admin(gateways[0]!, 'POST', `/${clientId}/suspend`)
       assert.ok((await allAnswer(403)) < BOUND_MS)

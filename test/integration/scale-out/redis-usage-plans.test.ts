@@ -149,8 +149,19 @@ serviceSuite('usage plans shared through Redis by three gateways', ['redis'], { 
       }
       assert.ok(took < COMMAND_TIMEOUT_MS + 1500, `${label}: answered after ${took} ms`)
     }
+    const readiness = async (gw: { url: string }) => {
+      const r = await fetch(`${gw.url}/_forcegate/ready`)
+      return { status: r.status, body: await r.json() }
+    }
+    assert.deepEqual(await readiness(gateways[0]!), { status: 200, body: { status: 'ready' } })
     await redis.stop()
     await unavailable('stopped')
+    // A load balancer's readiness probe sees which shared store is away (its name only).
+    for (const gw of gateways)
+      assert.deepEqual(await readiness(gw), {
+        status: 503,
+        body: { status: 'unavailable', stores: ['redis'] },
+      })
     await redis.restart()
     // Nothing persisted: the restarted Redis counts from zero. Each gateway reconnects alone.
     for (const gw of gateways) {
@@ -162,6 +173,7 @@ serviceSuite('usage plans shared through Redis by three gateways', ['redis'], { 
         await r.body?.cancel()
       }
       assert.equal(status, 200)
+      assert.equal((await readiness(gw)).status, 200)
     }
     redis.freeze()
     try {
