@@ -8,7 +8,7 @@ import { readSalesforceScheme } from '../config/openapi/read-salesforce-scheme.t
 import { readGatewayFile } from '../config/read-gateway-file.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
 import { loadSourceDocument } from '../config/source-document.ts'
-import { ConfigErrors } from '../errors/config-error.ts'
+import { ConfigError, ConfigErrors } from '../errors/config-error.ts'
 import { packageAuthorizer } from '../export/authorizer-package.ts'
 import { cloudFormationTemplate, deployNotes, templateYaml } from '../export/cloudformation-template.ts'
 import { contractSnapshot } from '../export/contract-snapshot.ts'
@@ -171,6 +171,13 @@ async function readContracts(
   const file = configFile ?? '(defaults)'
   if (partners === undefined)
     throw new UsageError('a scheme requires contracts: export aws needs --config with its partners section')
+  // Reading the SQLite file here would export an empty or stale snapshot, not the shared store.
+  if (config.stores.postgres !== undefined)
+    throw new ConfigError(
+      file,
+      '/stores/postgres',
+      'export aws reads contracts from the SQLite partner store only; the PostgreSQL store is not exported yet',
+    )
   const path =
     isAbsolute(partners.store.path) || configFile === undefined
       ? partners.store.path

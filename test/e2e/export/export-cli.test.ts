@@ -121,3 +121,27 @@ test('an API document forcegate itself refuses is not exported (status 1, where 
   assert.equal(run.code, 1)
   assert.match(run.stderr, /configuration error[\s\S]*\/paths\/~1a\/get\/x-amazon-apigateway-integration/)
 })
+
+test('contracts are not exported from a PostgreSQL partner store (refused, not an empty snapshot)', async () => {
+  const config = join(await tempDir(), 'forcegate.yaml')
+  const text = (await readFile(CONFIG, 'utf8')).replace(
+    'path: ../../.forcegate/partners.db',
+    'path: partners.db',
+  )
+  await writeFile(config, `${text}\nstores:\n  postgres:\n    url: { env: TEST_EXPORT_PG_URL }\n`)
+  const run = await runCli([
+    'export',
+    'aws',
+    '--api',
+    API,
+    '--config',
+    config,
+    '--check',
+    '--exclude-unexportable',
+  ])
+  assert.equal(run.code, 1, run.stderr)
+  assert.match(
+    run.stderr,
+    /\/stores\/postgres: export aws reads contracts from the SQLite partner store only/,
+  )
+})
