@@ -135,3 +135,68 @@ describe('x-forcegate-salesforce-integration configuration errors', () => {
     test(v.name, () => assert.deepEqual(problems(v.yaml), v.expect))
   }
 })
+
+describe('x-forcegate-salesforce-integration defaults', () => {
+  const read = (lines: string[]) => readApiDocument(parseSourceText(FILE, `${lines.join('\n')}\n`))
+
+  test('an upsert as the caller waits 29 s and allows no duplicate save unless told', () => {
+    const api = read([
+      'openapi: 3.0.1',
+      'paths:',
+      '  /contacts:',
+      '    put:',
+      '      x-forcegate-salesforce-integration:',
+      '        org: devorg',
+      '        credential: caller',
+      '        operation: upsert',
+      '        sobject: Contact',
+      '        externalIdField: External_Id__c',
+      "        requestTemplates: { application/json: '$input.body' }",
+    ])
+    assert.deepEqual(api.problems, [])
+    assert.deepEqual(api.routes[0]?.integration, {
+      type: 'salesforce',
+      pointer: '/paths/~1contacts/put/x-forcegate-salesforce-integration',
+      org: 'devorg',
+      credential: 'caller',
+      operation: 'upsert',
+      sobject: 'Contact',
+      externalIdField: 'External_Id__c',
+      allowDuplicateSave: false,
+      requestTemplates: [
+        {
+          key: 'application/json',
+          text: '$input.body',
+          pointer:
+            '/paths/~1contacts/put/x-forcegate-salesforce-integration/requestTemplates/application~1json',
+          line: 11,
+        },
+      ],
+      upload: undefined,
+      timeoutMs: 29_000,
+    })
+  })
+
+  test('an upload writes a ContentVersion of at most 50 MB, its media types compared in lower case', () => {
+    const api = read([
+      'openapi: 3.0.1',
+      'paths:',
+      '  /cases/{id}/files:',
+      '    post:',
+      '      x-forcegate-salesforce-integration:',
+      '        org: devorg',
+      '        credential: integrationUser',
+      '        operation: upload',
+      '        upload: { linkToPathParameter: id, contentTypes: [Application/PDF] }',
+    ])
+    assert.deepEqual(api.problems, [])
+    const integration = api.routes[0]?.integration
+    assert.ok(integration?.type === 'salesforce')
+    assert.equal(integration.sobject, 'ContentVersion')
+    assert.deepEqual(integration.upload, {
+      linkToPathParameter: 'id',
+      maxBytes: 50 * 1024 * 1024,
+      contentTypes: ['application/pdf'],
+    })
+  })
+})
