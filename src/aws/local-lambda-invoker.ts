@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises'
-import { basename, dirname, extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../errors/config-error.ts'
 import { compileFailure, compileHandler } from './compile-handler.ts'
@@ -103,6 +103,8 @@ function requestIdOf(event: unknown, options: InvokeOptions | undefined): string
 export class LocalLambdaInvoker implements LambdaInvoker {
   readonly #handlers = new Map<string, LambdaHandler>()
   readonly #clock: () => number
+  /** Modules loaded by file and export: what describe() names. */
+  readonly #sources = new Map<string, string>()
 
   constructor(clock: () => number = Date.now) {
     this.#clock = clock
@@ -112,7 +114,7 @@ export class LocalLambdaInvoker implements LambdaInvoker {
   async load(fn: FunctionRef, folders: readonly string[], origin: string): Promise<void> {
     if (this.#handlers.has(fn.name)) return
     const path = await resolveFunctionModule(fn.name, folders, origin)
-    await this.loadExport(fn, path, 'handler', origin)
+    await this.#importHandler(fn, path, 'handler', origin)
   }
 
   /**
@@ -125,6 +127,12 @@ export class LocalLambdaInvoker implements LambdaInvoker {
       extname(modulePath) === ''
         ? await resolveFunctionModule(basename(modulePath), [dirname(modulePath)], origin)
         : modulePath
+    await this.#importHandler(fn, path, exportName, origin)
+    // The route table names the module and export, not a functions folder.
+    this.#sources.set(fn.name, `${relative(process.cwd(), path)} ${exportName}`)
+  }
+
+  async #importHandler(fn: FunctionRef, path: string, exportName: string, origin: string): Promise<void> {
     let mod: Record<string, unknown> & { default?: Record<string, unknown> }
     let compiled = path
     if (path.endsWith('.ts')) {
@@ -160,7 +168,7 @@ export class LocalLambdaInvoker implements LambdaInvoker {
   }
 
   describe(fn: FunctionRef): string {
-    return `local ${join('functions', fn.name)}`
+    return `local ${this.#sources.get(fn.name) ?? join('functions', fn.name)}`
   }
 
   invoke(fn: FunctionRef, event: unknown, timeoutMs: number, options?: InvokeOptions): Promise<unknown> {

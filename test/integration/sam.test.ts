@@ -117,6 +117,11 @@ describe('a SAM template with an AWS::Serverless::HttpApi and HttpApi events', (
 test('forcegate serve --sam: an inline DefinitionBody whose integration URI is a !Sub of the function ARN', async () => {
   const cli = await serveCli(['--sam', `${FIXTURES}/definition-body/template.yaml`])
   try {
+    assert.match(
+      cli.output(),
+      /local test\/fixtures\/sam\/definition-body\/src\/pets\.mjs handler/,
+      'the route table names the module',
+    )
     const res = await fetch(`${cli.url}/pets/rex`)
     assert.equal(res.status, 200)
     assert.deepEqual(await json(res), { name: 'rex', stage: 'v1', functionName: 'PetsFunction' })
