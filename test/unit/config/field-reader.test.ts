@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { FieldReader, type JsonObject } from '../../../src/config/field-reader.ts'
-import { parseSourceText } from '../../../src/config/source-document.ts'
+import { loadSourceDocument, parseSourceText } from '../../../src/config/source-document.ts'
 import { ConfigError, ConfigErrors } from '../../../src/errors/config-error.ts'
 
 const FILE = 'api.yaml'
@@ -131,5 +131,13 @@ describe('source document messages', () => {
         err instanceof ConfigError &&
         err.message.startsWith('api.yaml:2: not valid YAML or JSON (DUPLICATE_KEY: Map keys must be unique'),
     )
+  })
+
+  test('a file that does not exist, and one that cannot be read, say so', async () => {
+    await assert.rejects(loadSourceDocument('no-such-api.yaml'), {
+      message: 'no-such-api.yaml: file not found',
+    })
+    const folder = import.meta.dirname
+    await assert.rejects(loadSourceDocument(folder), { message: `${folder}: cannot be read (EISDIR)` })
   })
 })
