@@ -45,9 +45,23 @@ export function respondWithError(ctx: RequestContext, err: unknown): GatewayErro
     withHeaders(rendered, ctx.responseHeaders),
     ctx.requestId,
     table.dialect.invalidHeader,
-    spec.closesConnection === true,
+    spec.closesConnection === true || bodyLeftUnread(ctx),
   )
   return failure
+}
+
+/**
+ * A refusal or failure that leaves the request body part-read (an upstream that broke off
+ * while the client was still sending) leaves the connection mid-message: the rest of the body
+ * would be read as the next request, and the socket may already be torn down with the body
+ * stream. Saying `Connection: close` lets the client take its next request elsewhere instead
+ * of meeting a reset.
+ */
+function bodyLeftUnread(ctx: RequestContext): boolean {
+  const { incoming } = ctx
+  if (incoming.complete) return false
+  const length = incoming.headers['content-length']
+  return incoming.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
 /** Writes a buffered response with the request id AWS adds. */
