@@ -33,6 +33,8 @@ describe('a serverless.yml with http events is served as the REST API it deploys
     assert.match(text, /serverless\.yml:6: \/plugins\/1: plugin serverless-esbuild is not run/)
     assert.match(text, /\/functions\/nightly\/events\/0\/schedule: 'schedule' events are not triggered/)
     assert.doesNotMatch(text, /serverless-offline is not run/)
+    assert.match(text, /\/provider\/apiGateway\/apiKeys: apiGateway\.apiKeys is not applied locally/)
+    assert.match(text, /\/functions\/files\/url: function URLs are not served/)
   })
 
   test('a TypeScript handler named file.export answers with the stage, resource and authorizer context', async () => {
@@ -79,6 +81,13 @@ describe('a serverless.yml with http events is served as the REST API it deploys
     assert.equal(body.resource, '/files/{proxy+}')
     assert.deepEqual(body.pathParameters, { proxy: 'a/b.txt' })
     assert.equal(body.functionName, 'orders-dev-files', 'service-stage-function, as the framework names it')
+    assert.equal(body.isBase64Encoded, false)
+    const png = await fetch(`${gateway.url}/files/logo.png`, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: new Uint8Array([0x89, 0x50]),
+    })
+    assert.equal((await json(png)).isBase64Encoded, true, 'provider.apiGateway.binaryMediaTypes')
   })
 
   test('authorizer: by name alone caches its decision 300 s by the token; request.schemas validates the body first', async () => {

@@ -46,6 +46,11 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
   const region = r.string(provider, 'region', '/provider', false) ?? sources.region ?? 'us-east-1'
   const providerEnv = r.stringMap(provider, 'environment', '/provider') ?? []
   const providerTimeout = r.integer(provider, 'timeout', '/provider', 1, 900)
+  const apiGateway = r.object(provider, 'apiGateway', '/provider', false) ?? {}
+  const binaryMediaTypes = r.stringArray(apiGateway, 'binaryMediaTypes', '/provider/apiGateway') ?? []
+  for (const key of Object.keys(apiGateway))
+    if (key !== 'binaryMediaTypes' && key !== 'shouldStartNameWithService')
+      notes.fail(childPointer('/provider/apiGateway', key), `apiGateway.${key} is not applied locally`)
   const functions = r.object(root, 'functions', '', false) ?? {}
   const kinds = new Set<string>()
   const names = new Map<string, { name: string; arn: string }>()
@@ -70,6 +75,8 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
     const parts = handler === undefined ? undefined : splitHandler(handler)
     if (handler !== undefined && parts === undefined)
       r.fail(childPointer(fp, 'handler'), `expected file.export (src/users.handler), found '${handler}'`)
+    if (fn.url !== undefined)
+      notes.fail(childPointer(fp, 'url'), 'function URLs are not served: add an http or httpApi event')
     if (r.string(fn, 'image', fp, false) !== undefined)
       r.fail(childPointer(fp, 'image'), 'container image functions are not run; give a handler instead')
     const environment = new Map([...providerEnv, ...(r.stringMap(fn, 'environment', fp) ?? [])])
@@ -132,7 +139,7 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       dialect,
       routes,
       gatewayResponses: new Map(),
-      binaryMediaTypes: [],
+      binaryMediaTypes,
       cors: kinds.has('httpApi') ? httpApiCors(r, httpApi, routes) : undefined,
       securitySchemes: schemes,
       problems: r.errors,
