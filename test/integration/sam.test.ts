@@ -27,7 +27,7 @@ describe('a SAM template with an AWS::Serverless::Api and Api events', () => {
     const text = warnings.join('')
     assert.match(
       text,
-      /template\.yaml:71: \/Resources\/OrdersTable: AWS::DynamoDB::Table resources are not created locally/,
+      /template\.yaml:\d+: \/Resources\/OrdersTable: AWS::DynamoDB::Table resources are not created locally/,
     )
     assert.match(
       text,
@@ -49,6 +49,18 @@ describe('a SAM template with an AWS::Serverless::Api and Api events', () => {
     assert.equal(none.status, 401, 'the token is read from X-Token, not Authorization')
     assert.deepEqual(await json(none), { message: 'Unauthorized' })
     const res = await fetch(`${gateway.url}/orders/1`, { headers: { 'x-token': 'allow' } })
+    assert.equal(res.status, 200)
+    assert.equal((await json(res)).principalId, 'user-7')
+  })
+
+  test('a REQUEST authorizer with Identity Headers and QueryStrings: 401 while one is missing, the function decides when both are there', async () => {
+    const noKey = await fetch(`${gateway.url}/tenants/t1`, { headers: { 'x-tenant': 'acme' } })
+    assert.equal(noKey.status, 401)
+    const noHeader = await fetch(`${gateway.url}/tenants/t1?key=open`)
+    assert.equal(noHeader.status, 401)
+    const wrong = await fetch(`${gateway.url}/tenants/t1?key=shut`, { headers: { 'x-tenant': 'acme' } })
+    assert.equal(wrong.status, 401, 'the function threw Unauthorized')
+    const res = await fetch(`${gateway.url}/tenants/t1?key=open`, { headers: { 'x-tenant': 'acme' } })
     assert.equal(res.status, 200)
     assert.equal((await json(res)).principalId, 'user-7')
   })
