@@ -61,4 +61,3 @@ export const StoresSchema = Type.Object(
 
 export type StoresConfig = Static<typeof StoresSchema>
 export type RedisStoreConfig = NonNullable<StoresConfig['redis']>
-export type PostgresStoreConfig = NonNullable<StoresConfig['postgres']>

@@ -15,6 +15,11 @@ export const ORG_ENV = {
   clientSecretArn: 'FORCEGATE_ORG_CLIENT_SECRET_ARN',
 } as const
 
+/**
+ * The exported authorizer's org settings, read when the Lambda starts. Imported by the entry
+ * module the export writes for esbuild, which static analysis cannot follow.
+ * @public
+ */
 export async function orgFromEnvironment(env: Env, fetchFn: typeof fetch = fetch): Promise<OrgSettings> {
   const issuer = env[ORG_ENV.issuer]
   if (issuer === undefined || issuer === '') throw new Error(`${ORG_ENV.issuer} is not set`)

@@ -69,6 +69,11 @@ export interface RestAuthorizerDeps {
 /** API Gateway turns this exact message into its 401 Unauthorized. */
 const UNAUTHORIZED = 'Unauthorized'
 
+/**
+ * The exported Lambda's handler factory. Imported by the entry module the export writes for
+ * esbuild (authorizer-package.ts), which static analysis cannot follow.
+ * @public
+ */
 export function createRestAuthorizer(settings: RestAuthorizerSettings, deps: RestAuthorizerDeps) {
   let enforcer: Promise<SalesforceEnforcer> | undefined
   const enforcerOnce = () => {

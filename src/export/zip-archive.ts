@@ -69,7 +69,11 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
   return Buffer.concat([...locals, directory, end])
 }
 
-/** Reads a zip by its central directory (stored and deflated entries); checks every CRC. */
+/**
+ * Reads a zip by its central directory (stored and deflated entries); checks every CRC. The
+ * counterpart of writeZip, for checking packages as Lambda will open them.
+ * @public
+ */
 export function readZip(zip: Buffer): ZipEntry[] {
   const endAt = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
   if (endAt < 0) throw new Error('not a zip: no end of central directory')
