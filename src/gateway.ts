@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, isAbsolute, join } from 'node:path'
+import type { Tracer } from '@opentelemetry/api'
 import { installHandlerConsole } from './aws/handler-console.ts'
 import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
 import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
@@ -15,12 +17,21 @@ import { loadSourceDocument, type SourceDocument } from './config/source-documen
 import { ConfigError, ConfigErrors } from './errors/config-error.ts'
 import { createHttpServer } from './http/server.ts'
 import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
+import { createGatewayMetrics, type GatewayMetrics } from './observability/gateway-metrics.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
+import { listenForMetrics, type MetricsListener } from './observability/metrics-listener.ts'
+import { createRequestTracing } from './observability/request-tracing.ts'
 import { openSharedPartners, type PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
 import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
 import { compileRoutes } from './pipeline/compile-routes.ts'
-import { type GatewayRoute, healthRoutes, type OwnedHandler, ownedPrefix } from './pipeline/gateway-routes.ts'
+import {
+  type GatewayRoute,
+  healthRoutes,
+  metricsRoute,
+  type OwnedHandler,
+  ownedPrefix,
+} from './pipeline/gateway-routes.ts'
 import { openPortal } from './pipeline/open-portal.ts'
 import { runPipeline } from './pipeline/run.ts'
 import type { RouteTable } from './pipeline/types.ts'
@@ -41,6 +52,20 @@ export interface GatewayOptions {
    * the command-line overrides: what is compiled is always what was validated.
    */
   readonly configPatch?: (config: GatewayFile) => void
+  /** `/_forcegate/metrics`: off unless given. */
+  readonly metrics?: MetricsOptions
+  /** OpenTelemetry spans per request and stage: off unless given a tracer. */
+  readonly tracing?: { readonly tracer: Tracer }
+}
+
+/**
+ * On the API's listener behind `token` (a bearer token of 16 characters or more, as the admin
+ * API's), and/or in the clear on a separate `port` meant for a network only scrapers reach.
+ */
+export interface MetricsOptions {
+  readonly token?: string
+  readonly port?: number
+  readonly host?: string
 }
 
 export interface PreparedGateway {
@@ -49,6 +74,8 @@ export interface PreparedGateway {
   readonly log: Logger
   /** Present when forcegate.yaml has a partners section. */
   readonly partners: PartnersRuntime | undefined
+  /** Present when metrics are on. */
+  readonly metrics: GatewayMetrics | undefined
   /** Marks the gateway as draining: `/_forcegate/ready` answers 503 from then on. */
   drain(): void
 }
@@ -58,6 +85,8 @@ export interface Gateway {
   readonly table: RouteTable
   readonly config: GatewayFile
   readonly partners: PartnersRuntime | undefined
+  /** The separate metrics listener's URL, when metrics have their own port. */
+  readonly metricsUrl: string | undefined
   /** Drains requests in flight (up to `drainMs`, default 10 s), then releases everything. */
   close(drainMs?: number): Promise<void>
 }
@@ -77,6 +106,11 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const missing = missingSecrets(config, configDoc?.file ?? '(defaults)', (p) => configDoc?.lineOf(p))
   if (missing.length > 0) throw missing.length === 1 ? missing[0] : new ConfigErrors(missing)
   const log = options.logger ?? createLogger(config.log.level)
+  const metricsToken = options.metrics?.token
+  if (metricsToken !== undefined && metricsToken.length < 16)
+    throw new ConfigError('FORCEGATE_METRICS_TOKEN', '', 'a token of at least 16 characters')
+  // Metrics follow the trail from before the first request, including the gateway's own paths.
+  const metrics = options.metrics === undefined ? undefined : createGatewayMetrics()
   const source = early ?? (await readSource(options))
   const { api, doc: apiDoc } = source
   for (const notice of source.notices) log.warn(`not honoured: ${notice.message}`)
@@ -145,6 +179,8 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       }),
     )
   if (portal !== undefined) gatewayRoutes.push(...ownedPrefix('portal', '/portal', () => portalHandler!))
+  if (metrics !== undefined && metricsToken !== undefined)
+    gatewayRoutes.push(metricsRoute(metrics, metricsToken))
   const loadFunction = (name: string, arn: string, origin: string) =>
     invoker.load({ name, arn }, folders, origin)
   // Handler console output becomes log lines from the first module loaded until close.
@@ -177,6 +213,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   } catch (err) {
     // A start that fails releases what it opened (stores, pools) before reporting.
     restoreConsole()
+    metrics?.close()
     await invoker.close()
     await partners?.close()
     await portal?.close()
@@ -193,6 +230,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       await invoker.close()
       await partners?.close()
       await portal?.close()
+      metrics?.close()
       restoreConsole()
     },
   })
@@ -202,6 +240,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
     config,
     log,
     partners,
+    metrics,
     drain: () => {
       draining = true
     },
@@ -280,10 +319,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { table, config, log } = prepared
   const clock = options.clock ?? Date.now
   const run = { table, log, accessLog: config.log.access, clock }
-  const server = createHttpServer(
-    config.server,
-    (req, res) => runPipeline(req, res, run),
-    (err) => log.error({ err }, 'request handler failed'),
+  const serve = observed(prepared.metrics, options.tracing?.tracer, (req, res) => runPipeline(req, res, run))
+  const server = createHttpServer(config.server, serve.handler, (err) =>
+    log.error({ err }, 'request handler failed'),
   )
   try {
     await new Promise<void>((resolve, reject) => {
@@ -294,8 +332,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       })
     })
   } catch (err) {
+    serve.close()
     await table.close()
     throw err
+  }
+  let metricsListener: MetricsListener | undefined
+  const metricsPort = options.metrics?.port
+  if (prepared.metrics !== undefined && metricsPort !== undefined) {
+    try {
+      metricsListener = await listenForMetrics(
+        prepared.metrics,
+        metricsPort,
+        options.metrics?.host ?? config.server.host,
+      )
+    } catch (err) {
+      server.close()
+      serve.close()
+      await table.close()
+      throw err
+    }
   }
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
@@ -304,6 +359,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     table,
     config,
     partners: prepared.partners,
+    metricsUrl: metricsListener?.url,
     async close(drainMs = 10_000) {
       // Stop accepting, let requests in flight finish, then cut whatever is left.
       prepared.drain()
@@ -312,7 +368,30 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const deadline = setTimeout(() => server.closeAllConnections(), drainMs)
       await closed
       clearTimeout(deadline)
+      await metricsListener?.close()
+      serve.close()
       await table.close()
     },
   }
+}
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
+
+/** The request handler with metrics and spans around it; without either, the handler itself. */
+function observed(
+  metrics: GatewayMetrics | undefined,
+  tracer: Tracer | undefined,
+  serve: RequestHandler,
+): { readonly handler: RequestHandler; close(): void } {
+  let handler = serve
+  const tracing = tracer === undefined ? undefined : createRequestTracing(tracer)
+  if (tracing !== undefined) {
+    const inner = handler
+    handler = (req, res) => tracing.observe(req, res, () => inner(req, res))
+  }
+  if (metrics !== undefined) {
+    const inner = handler
+    handler = (req, res) => metrics.observe(req, res, () => inner(req, res))
+  }
+  return { handler, close: () => tracing?.close() }
 }

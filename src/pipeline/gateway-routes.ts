@@ -1,5 +1,7 @@
+import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Integration, IntegrationCall, IntegrationResult } from '../integrations/types.ts'
+import { sha256Bytes } from '../lib/digest.ts'
 import type { CompiledRoute } from './types.ts'
 
 /** A route the gateway answers itself, in the same router and stages as the API's routes. */
@@ -112,4 +114,59 @@ export function healthRoutes(
         : { status: 503, body: JSON.stringify({ status: 'unavailable', stores: problems }) }
     }),
   ]
+}
+
+/** Where the gateway's Prometheus metrics are served. */
+export const METRICS_PATH = '/_forcegate/metrics'
+
+/**
+ * `/_forcegate/metrics` on the API's listener, behind a bearer token as the admin API is: 401
+ * without one, 403 with another, compared as hashes so the time says nothing about the token.
+ */
+export function metricsRoute(
+  metrics: { render(): Promise<string>; readonly contentType: string },
+  token: string,
+): GatewayRoute {
+  const expected = sha256Bytes(token)
+  return Object.freeze({
+    method: 'GET',
+    resourcePath: METRICS_PATH,
+    routeKey: `GET ${METRICS_PATH}`,
+    auth: undefined,
+    integration: {
+      type: 'gateway',
+      description: 'metrics',
+      needsBody: false,
+      sideEffectFree: true,
+      async invoke(call: IntegrationCall): Promise<IntegrationResult> {
+        const header = call.incoming.headers.authorization
+        const match = typeof header === 'string' ? /^Bearer +([^\s]+) *$/i.exec(header) : null
+        if (match === null)
+          return plain(401, '{"message":"a bearer token is required"}', 'application/json', [
+            ['www-authenticate', 'Bearer realm="forcegate-metrics"'],
+          ])
+        if (!timingSafeEqual(sha256Bytes(match[1]!), expected))
+          return plain(403, '{"message":"the bearer token is not the metrics token"}', 'application/json')
+        return plain(200, await metrics.render(), metrics.contentType)
+      },
+    },
+    owner: 'metrics',
+    owns: (path: string) => path === METRICS_PATH,
+  })
+}
+
+function plain(
+  status: number,
+  body: string,
+  contentType: string,
+  extra: readonly (readonly [string, string])[] = [],
+): IntegrationResult {
+  return {
+    kind: 'buffered',
+    response: {
+      status,
+      headers: [['content-type', contentType], ['cache-control', 'no-store'], ...extra],
+      body,
+    },
+  }
 }

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { HOP_BY_HOP } from '../../http/hop-by-hop.ts'
+import { activeTraceparent } from '../../observability/traceparent.ts'
 import type { MappingSource } from '../mapped/compile-mapping.ts'
 import {
   createMappedIntegration,
@@ -42,6 +43,8 @@ export function createHttpIntegration(options: HttpIntegrationOptions): MappedIn
       for (const [name, value] of Object.entries(request.header))
         if (!HOP_BY_HOP.has(name.toLowerCase())) headers[name.toLowerCase()] = value
       for (const [name, value] of call.identityHeaders) headers[name.toLowerCase()] = value
+      const traceparent = activeTraceparent()
+      if (traceparent !== undefined) headers.traceparent = traceparent
       if (request.contentType !== undefined && headers['content-type'] === undefined)
         headers['content-type'] = request.contentType
       headers.host = template.host

@@ -6,6 +6,7 @@ import { withoutGatewayCookies } from '../../http/gateway-cookies.ts'
 import { isGatewayOwnedHeader } from '../../http/gateway-owned-headers.ts'
 import { connectionNominated, HOP_BY_HOP } from '../../http/hop-by-hop.ts'
 import { limitBody } from '../../http/read-body.ts'
+import { activeTraceparent } from '../../observability/traceparent.ts'
 import type { Integration, IntegrationCall, IntegrationResult } from '../types.ts'
 import { upstreamCause } from './upstream-cause.ts'
 import type { UpstreamPools } from './upstream-pools.ts'
@@ -121,12 +122,15 @@ function downstream({
 function upstreamHeaders(call: IntegrationCall, host: string, trusted: ReadonlySet<string>): string[] {
   const req = call.view.request
   const nominated = connectionNominated(req.headers.get('connection'))
+  // Traced, the upstream's parent is the gateway's span, not the caller's.
+  const traceparent = activeTraceparent()
   const out: string[] = []
   for (const [name, raw] of req.rawHeaders) {
     const lower = name.toLowerCase()
     if (HOP_BY_HOP.has(lower) || nominated.has(lower) || isGatewayOwnedHeader(lower) || trusted.has(lower))
       continue
     if (lower === 'host' || lower === 'expect') continue
+    if (traceparent !== undefined && lower === 'traceparent') continue
     const value = lower === 'cookie' ? withoutGatewayCookies(raw) : raw
     if (value !== undefined) out.push(name, value)
   }
@@ -136,6 +140,7 @@ function upstreamHeaders(call: IntegrationCall, host: string, trusted: ReadonlyS
   const clientHost = req.headers.get('host')?.[0]
   if (clientHost !== undefined) out.push('x-forwarded-host', clientHost)
   for (const [name, value] of call.identityHeaders) out.push(name, value)
+  if (traceparent !== undefined) out.push('traceparent', traceparent)
   return out
 }
 
