@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { Tracer } from '@opentelemetry/api'
@@ -17,10 +16,15 @@ import { loadSourceDocument, type SourceDocument } from './config/source-documen
 import { ConfigError, ConfigErrors } from './errors/config-error.ts'
 import { createHttpServer } from './http/server.ts'
 import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
-import { createGatewayMetrics, type GatewayMetrics } from './observability/gateway-metrics.ts'
+import {
+  checkedMetricsToken,
+  createGatewayMetrics,
+  type GatewayMetrics,
+  type MetricsOptions,
+} from './observability/gateway-metrics.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
 import { listenForMetrics, type MetricsListener } from './observability/metrics-listener.ts'
-import { createRequestTracing } from './observability/request-tracing.ts'
+import { observedHandler, type RequestHandler } from './observability/observed-handler.ts'
 import { openSharedPartners, type PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
 import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
@@ -35,6 +39,7 @@ import {
 import { openPortal } from './pipeline/open-portal.ts'
 import { runPipeline } from './pipeline/run.ts'
 import type { RouteTable } from './pipeline/types.ts'
+import { servingGenerations } from './watch/serving-generations.ts'
 
 export interface GatewayOptions {
   readonly apiFile: string
@@ -56,16 +61,10 @@ export interface GatewayOptions {
   readonly metrics?: MetricsOptions
   /** OpenTelemetry spans per request and stage: off unless given a tracer. */
   readonly tracing?: { readonly tracer: Tracer }
-}
-
-/**
- * On the API's listener behind `token` (a bearer token of 16 characters or more, as the admin
- * API's), and/or in the clear on a separate `port` meant for a network only scrapers reach.
- */
-export interface MetricsOptions {
-  readonly token?: string
-  readonly port?: number
-  readonly host?: string
+  /** The metrics a reload keeps counting into (watch mode), instead of new ones. */
+  readonly sharedMetrics?: GatewayMetrics
+  /** Watch mode: `replace` swaps the route table while requests flow. */
+  readonly reloadable?: boolean
 }
 
 export interface PreparedGateway {
@@ -87,6 +86,12 @@ export interface Gateway {
   readonly partners: PartnersRuntime | undefined
   /** The separate metrics listener's URL, when metrics have their own port. */
   readonly metricsUrl: string | undefined
+  /**
+   * Present when reloadable: reads and compiles everything again and serves it from then on;
+   * requests in flight finish with the table they started with, closed after the last of them.
+   * Throws, leaving the current table serving, when the definition no longer compiles.
+   */
+  readonly reload?: () => Promise<void>
   /** Drains requests in flight (up to `drainMs`, default 10 s), then releases everything. */
   close(drainMs?: number): Promise<void>
 }
@@ -106,11 +111,11 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const missing = missingSecrets(config, configDoc?.file ?? '(defaults)', (p) => configDoc?.lineOf(p))
   if (missing.length > 0) throw missing.length === 1 ? missing[0] : new ConfigErrors(missing)
   const log = options.logger ?? createLogger(config.log.level)
-  const metricsToken = options.metrics?.token
-  if (metricsToken !== undefined && metricsToken.length < 16)
-    throw new ConfigError('FORCEGATE_METRICS_TOKEN', '', 'a token of at least 16 characters')
+  const metricsToken = checkedMetricsToken(options.metrics)
   // Metrics follow the trail from before the first request, including the gateway's own paths.
-  const metrics = options.metrics === undefined ? undefined : createGatewayMetrics()
+  const metrics =
+    options.metrics === undefined ? undefined : (options.sharedMetrics ?? createGatewayMetrics())
+  const ownsMetrics = metrics !== options.sharedMetrics
   const source = early ?? (await readSource(options))
   const { api, doc: apiDoc } = source
   for (const notice of source.notices) log.warn(`not honoured: ${notice.message}`)
@@ -213,7 +218,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   } catch (err) {
     // A start that fails releases what it opened (stores, pools) before reporting.
     restoreConsole()
-    metrics?.close()
+    if (ownsMetrics) metrics?.close()
     await invoker.close()
     await partners?.close()
     await portal?.close()
@@ -230,7 +235,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       await invoker.close()
       await partners?.close()
       await portal?.close()
-      metrics?.close()
+      if (ownsMetrics) metrics?.close()
       restoreConsole()
     },
   })
@@ -315,14 +320,36 @@ function besideConfig(path: string, configFile: string | undefined): string {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const prepared = await prepareGateway(options)
-  const { table, config, log } = prepared
+  // Reloads keep counting into one set of metrics.
+  const settings =
+    options.reloadable === true && options.metrics !== undefined && options.sharedMetrics === undefined
+      ? { ...options, sharedMetrics: createGatewayMetrics() }
+      : options
+  const prepared = await prepareGateway(settings)
+  const { config, log } = prepared
   const clock = options.clock ?? Date.now
-  const run = { table, log, accessLog: config.log.access, clock }
-  const serve = observed(prepared.metrics, options.tracing?.tracer, (req, res) => runPipeline(req, res, run))
+  const serving = (p: PreparedGateway) => ({
+    prepared: p,
+    run: { table: p.table, log: p.log, accessLog: p.config.log.access, clock },
+  })
+  const first = serving(prepared)
+  const generations =
+    options.reloadable === true ? servingGenerations(first, (g) => g.prepared.table.close()) : undefined
+  const pipeline: RequestHandler =
+    generations === undefined
+      ? (req, res) => runPipeline(req, res, first.run)
+      : (req, res) => generations.serve(res, (g) => runPipeline(req, res, g.run))
+  const current = () => generations?.current().prepared ?? prepared
+  const release = async () => {
+    await generations?.retired()
+    await current().table.close()
+    settings.sharedMetrics?.close()
+  }
+  const serve = observedHandler(prepared.metrics, options.tracing?.tracer, pipeline)
   const server = createHttpServer(config.server, serve.handler, (err) =>
     log.error({ err }, 'request handler failed'),
   )
+  let metricsListener: MetricsListener | undefined
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -331,38 +358,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         resolve()
       })
     })
+    metricsListener = await listenForMetrics(prepared.metrics, options.metrics, config.server.host)
   } catch (err) {
+    server.close()
     serve.close()
-    await table.close()
+    await release()
     throw err
-  }
-  let metricsListener: MetricsListener | undefined
-  const metricsPort = options.metrics?.port
-  if (prepared.metrics !== undefined && metricsPort !== undefined) {
-    try {
-      metricsListener = await listenForMetrics(
-        prepared.metrics,
-        metricsPort,
-        options.metrics?.host ?? config.server.host,
-      )
-    } catch (err) {
-      server.close()
-      serve.close()
-      await table.close()
-      throw err
-    }
   }
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
     url: `http://${host}:${address.port}`,
-    table,
+    get table() {
+      return current().table
+    },
     config,
     partners: prepared.partners,
     metricsUrl: metricsListener?.url,
+    ...(generations === undefined
+      ? {}
+      : {
+          async reload() {
+            // A definition that does not compile throws here, before anything is swapped.
+            generations.replace(serving(await prepareGateway(settings)))
+          },
+        }),
     async close(drainMs = 10_000) {
       // Stop accepting, let requests in flight finish, then cut whatever is left.
-      prepared.drain()
+      current().drain()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       const deadline = setTimeout(() => server.closeAllConnections(), drainMs)
@@ -370,28 +393,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clearTimeout(deadline)
       await metricsListener?.close()
       serve.close()
-      await table.close()
+      await release()
     },
   }
-}
-
-type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
-
-/** The request handler with metrics and spans around it; without either, the handler itself. */
-function observed(
-  metrics: GatewayMetrics | undefined,
-  tracer: Tracer | undefined,
-  serve: RequestHandler,
-): { readonly handler: RequestHandler; close(): void } {
-  let handler = serve
-  const tracing = tracer === undefined ? undefined : createRequestTracing(tracer)
-  if (tracing !== undefined) {
-    const inner = handler
-    handler = (req, res) => tracing.observe(req, res, () => inner(req, res))
-  }
-  if (metrics !== undefined) {
-    const inner = handler
-    handler = (req, res) => metrics.observe(req, res, () => inner(req, res))
-  }
-  return { handler, close: () => tracing?.close() }
 }

@@ -1,6 +1,9 @@
 import cluster from 'node:cluster'
+import { dirname, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { trace } from '@opentelemetry/api'
 import { startGateway } from '../gateway.ts'
+import { type Reloader, reloadOnChange } from '../watch/reload-on-change.ts'
 import { API_OPTIONS } from './api-options.ts'
 import { formatRouteTable } from './format-route-table.ts'
 import { guardProcess } from './guard-process.ts'
@@ -21,6 +24,14 @@ forcegate serve --serverless <serverless.yml> | --sam <template.yaml> [options]
                        0 picks a free port)
   --host <addr>        Address to listen on (default 127.0.0.1)
   --stage <name>       Stage name shown in events (REST default "dev", HTTP API "$default")
+  --watch              Reload changed handler modules, the API file and forcegate.yaml while
+                       serving; requests in flight finish on the old version, and a definition
+                       that no longer compiles keeps the last good one serving
+  --metrics-port <n>   Serve /_forcegate/metrics (Prometheus) in the clear on this port; without
+                       it, FORCEGATE_METRICS_TOKEN set serves them on the API port behind that
+                       bearer token
+  --traces             OpenTelemetry spans per request through the globally registered tracer
+                       provider (an SDK set up before forcegate starts); traceparent goes upstream
   --workers <n|auto>   Run n processes sharing the listener (auto: one per core), each with its
                        own caches; a worker that dies is replaced; a stop drains them all
   --help               Show this help
@@ -51,6 +62,19 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     if (portText.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`${from} expects an integer from 0 to 65535, found '${portText}'`)
   }
+  const metricsPort = values['metrics-port']
+  const metricsPortNumber = Number(metricsPort)
+  if (
+    metricsPort !== undefined &&
+    (metricsPort.trim() === '' ||
+      !Number.isInteger(metricsPortNumber) ||
+      metricsPortNumber < 0 ||
+      metricsPortNumber > 65535)
+  )
+    throw new UsageError(`--metrics-port expects an integer from 0 to 65535, found '${metricsPort}'`)
+  if (values.watch === true && values.workers !== undefined)
+    throw new UsageError('--watch runs one process: it cannot be combined with --workers')
+  const metricsToken = env.FORCEGATE_METRICS_TOKEN
   if (values.stage !== undefined && !/^[A-Za-z0-9_$-]{1,128}$/.test(values.stage)) {
     throw new UsageError(`--stage expects letters, digits, _, - or $, found '${values.stage}'`)
   }
@@ -64,6 +88,14 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     host: values.host,
     stage: values.stage,
     workers: parseWorkers(values.workers),
+    watch: values.watch === true,
+    traces: values.traces === true,
+    metrics:
+      metricsPort !== undefined
+        ? { port: metricsPortNumber }
+        : metricsToken === undefined || metricsToken === ''
+          ? undefined
+          : { token: metricsToken },
   }
 }
 
@@ -79,6 +111,9 @@ function parse(argv: readonly string[]) {
       port: { type: 'string' },
       host: { type: 'string' },
       workers: { type: 'string' },
+      watch: { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      traces: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -115,6 +150,9 @@ async function serveGateway(args: ServeArgs, io: CliIo): Promise<number> {
       ...(args.port === undefined ? {} : { port: args.port }),
       ...(args.host === undefined ? {} : { host: args.host }),
       ...(args.stage === undefined ? {} : { stage: args.stage }),
+      ...(args.metrics === undefined ? {} : { metrics: args.metrics }),
+      ...(args.traces ? { tracing: { tracer: trace.getTracer('forcegate') } } : {}),
+      reloadable: args.watch,
     })
   } catch (err) {
     const why = listenFailure(err, '--port or FORCEGATE_PORT')
@@ -147,7 +185,10 @@ async function serveGateway(args: ServeArgs, io: CliIo): Promise<number> {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   if (first) io.err(formatRouteTable(gateway.table, gateway.url))
+  if (gateway.metricsUrl !== undefined) io.err(`metrics: ${gateway.metricsUrl}\n`)
+  const reloader = gateway.reload === undefined ? undefined : watchSources(args, gateway.reload, io)
   await stopped
+  reloader?.close()
   // Signals are never unlistened, so a close that hangs would leave only SIGKILL: bound it.
   const deadline = setTimeout(() => {
     io.err('forcegate: still closing 20 s after the stop signal; exiting\n')
@@ -162,6 +203,26 @@ async function serveGateway(args: ServeArgs, io: CliIo): Promise<number> {
     clearTimeout(deadline)
   }
   return 0
+}
+
+/** --watch: the API file's folder (handlers beside it), the functions folders and the config's folder. */
+function watchSources(args: ServeArgs, reload: () => Promise<void>, io: CliIo): Reloader {
+  const folders = [dirname(resolve(args.apiFile)), ...(args.functionsFolders ?? []).map((f) => resolve(f))]
+  const paths = [
+    ...new Set([...folders, ...(args.configFile === undefined ? [] : [dirname(resolve(args.configFile))])]),
+  ]
+  io.err(`watching ${paths.map((p) => relative(process.cwd(), p) || '.').join(', ')} for changes\n`)
+  return reloadOnChange({
+    paths,
+    moduleFolders: folders,
+    reload,
+    onReloaded: (changed) =>
+      io.err(`reloaded after changes to ${changed.map((p) => relative(process.cwd(), p)).join(', ')}\n`),
+    onRefused: (err) =>
+      io.err(
+        `reload refused, still serving the last good version: ${err instanceof Error ? err.message : String(err)}\n`,
+      ),
+  })
 }
 
 /** The gateway drains for up to 10 s; the rest is for the relay and the stores. */

@@ -3,12 +3,31 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { Counter, Histogram, Registry } from 'prom-client'
+import { ConfigError } from '../errors/config-error.ts'
 
 /** The pipeline's decision channel (named, not imported: observability sits below the pipeline). */
 const TRAIL_CHANNEL = 'forcegate:trail'
 
 /** Seconds, from a cached answer to a slow integration behind a cold Lambda. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+/**
+ * On the API's listener behind `token` (a bearer token of 16 characters or more, as the admin
+ * API's), and/or in the clear on a separate `port` meant for a network only scrapers reach.
+ */
+export interface MetricsOptions {
+  readonly token?: string
+  readonly port?: number
+  readonly host?: string
+}
+
+/** The token metrics are served behind on the API's listener, refused when too short to guess. */
+export function checkedMetricsToken(options: MetricsOptions | undefined): string | undefined {
+  const token = options?.token
+  if (token !== undefined && token.length < 16)
+    throw new ConfigError('FORCEGATE_METRICS_TOKEN', '', 'a token of at least 16 characters')
+  return token
+}
 
 interface RequestState {
   route: string | undefined

@@ -11,13 +11,17 @@ export interface MetricsListener {
 
 /**
  * Metrics in the clear on their own port, for a scraper on a network the API's callers cannot
- * reach: the API's listener never answers them without the token.
+ * reach: the API's listener never answers them without the token. Listens on the API's host
+ * unless told otherwise; nothing without metrics or a port.
  */
 export async function listenForMetrics(
-  metrics: { render(): Promise<string>; readonly contentType: string },
-  port: number,
-  host: string,
-): Promise<MetricsListener> {
+  metrics: { render(): Promise<string>; readonly contentType: string } | undefined,
+  options: { readonly port?: number; readonly host?: string } | undefined,
+  apiHost: string,
+): Promise<MetricsListener | undefined> {
+  const port = options?.port
+  if (metrics === undefined || port === undefined) return undefined
+  const host = options?.host ?? apiHost
   const server: Server = createServer((req, res) => {
     const path = req.url?.split('?')[0]
     if (path !== METRICS_PATH || (req.method !== 'GET' && req.method !== 'HEAD')) {
