@@ -64,6 +64,7 @@ import { FASTIFY_PACKAGES, fastifyJose } from './scenarios/fastify-jose.ts'
 import { forcegateJwt10k, forcegateJwtCached, forcegateJwtVerify } from './scenarios/forcegate-jwt.ts'
 import { forcegateLambda } from './scenarios/forcegate-lambda.ts'
 import { forcegateLambdaMapped } from './scenarios/forcegate-lambda-mapped.ts'
+import { forcegateTokenAuthorizerMetrics } from './scenarios/forcegate-metrics.ts'
 import { forcegatePassthrough } from './scenarios/forcegate-passthrough.ts'
 import { routeScenario } from './scenarios/forcegate-routes.ts'
 import { forcegateSalesforce } from './scenarios/forcegate-salesforce.ts'
@@ -120,6 +121,7 @@ const FORCEGATE = [
   forcegateLambda,
   forcegateLambdaMapped,
   forcegateTokenAuthorizer,
+  forcegateTokenAuthorizerMetrics,
   forcegateJwtCached,
   forcegateJwtVerify,
   forcegateSalesforce,

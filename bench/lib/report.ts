@@ -225,6 +225,14 @@ export function evaluateTargets(
     ratioTarget('cached Lambda authorizer + Lambda handler ≥ 10× serverless-offline', 'fg-token', 'sls', 10),
   )
   targets.push(
+    ratioTarget(
+      'metrics on ≥ 0.95× metrics off (cached TOKEN authorizer)',
+      'fg-token-metrics',
+      'fg-token',
+      0.95,
+    ),
+  )
+  targets.push(
     ratioTarget('cached JWT decisions ≥ 0.8× forcegate passthrough', 'fg-jwt-cached', 'fg-passthrough', 0.8),
   )
   targets.push(

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { type Gateway, startGateway } from '../../src/gateway.ts'
 import { createLogger } from '../../src/observability/logger.ts'
+import { serveCli } from '../helpers/cli-process.ts'
 import { lambdaOp, lambdaUri, type TempApi, tempApi } from '../helpers/temp-api.ts'
 import { openapi } from '../helpers/test-gateway.ts'
 
@@ -198,6 +199,48 @@ describe('metrics on a separate port', () => {
         /FORCEGATE_METRICS_TOKEN: a token of at least 16 characters/,
       )
     } finally {
+      await api.remove()
+    }
+  })
+})
+
+describe('forcegate serve turns metrics on', () => {
+  test('--metrics-port serves them in the clear and prints where', async () => {
+    const api = await tempApi(document(), FUNCTIONS)
+    const cli = await serveCli(['--api', api.apiFile, '--metrics-port', '0'])
+    try {
+      const url = (await cli.waitForLine(/^metrics: (http:\/\/\S+)$/))[1]!
+      assert.equal(await get(`${cli.url}/ok`), 200)
+      const { res, text } = await scrapeUntil(url, {}, (t) => t.includes('route="GET /ok"'))
+      assert.equal(res.status, 200)
+      assert.equal(
+        samples(text, 'forcegate_requests_total').get('{route="GET /ok",method="GET",status="200"}'),
+        1,
+      )
+    } finally {
+      await cli.stop()
+      await api.remove()
+    }
+  })
+
+  test('FORCEGATE_METRICS_TOKEN serves them on the API port behind that token', async () => {
+    const api = await tempApi(document(), FUNCTIONS)
+    process.env.FORCEGATE_METRICS_TOKEN = TOKEN
+    const cli = await serveCli(['--api', api.apiFile]).finally(
+      () => delete process.env.FORCEGATE_METRICS_TOKEN,
+    )
+    try {
+      assert.equal(await get(`${cli.url}/_forcegate/metrics`), 401)
+      const { res, text } = await scrapeUntil(
+        `${cli.url}/_forcegate/metrics`,
+        { authorization: `Bearer ${TOKEN}` },
+        (t) => t.includes('status="401"'),
+      )
+      assert.equal(res.status, 200)
+      const requests = samples(text, 'forcegate_requests_total')
+      assert.equal(requests.get('{route="GET /_forcegate/metrics",method="GET",status="401"}'), 1)
+    } finally {
+      await cli.stop()
       await api.remove()
     }
   })
