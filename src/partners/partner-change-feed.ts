@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { PARTNER_CHANNEL } from '../store/postgres-migrations.ts'
-import type { PartnerChange } from '../store/postgres-partner-store.ts'
+import type { PartnerChange } from '../store/postgres-partner-shapes.ts'
 
 /** What the feed reads from the store besides notifications. */
 export interface PartnerChangeSource {

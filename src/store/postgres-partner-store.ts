@@ -10,33 +10,16 @@ import type {
   PartnerStore,
 } from './partner-store.ts'
 import { migratePostgres, PARTNER_CHANNEL } from './postgres-migrations.ts'
+import {
+  aad,
+  CLIENT_COLUMNS,
+  type PartnerChange,
+  type PostgresPartnerStoreOptions,
+  sealClientSecrets,
+} from './postgres-partner-shapes.ts'
 import type { SecretBox } from './secret-box.ts'
 import { optionalText, type Row, text, toClient, toContract, toPartner } from './sqlite-rows.ts'
 import { StoreError } from './store-error.ts'
-
-export interface PostgresPartnerStoreOptions {
-  readonly url: string
-  readonly secretBox: SecretBox
-  /** The gateway's configured usage plans, recorded at open for the tools sharing the store. */
-  readonly usagePlans?: readonly string[]
-  readonly clock?: () => number
-  /** Longest wait for a connection or a query, so an unreachable server never holds a request. */
-  readonly queryTimeoutMs?: number
-  readonly maxConnections?: number
-  /** A pooled connection failing while idle (the server restarting): logged, never thrown. */
-  readonly onError?: (error: Error) => void
-}
-
-/** One partner changed: its new version, announced to every instance at commit. */
-export interface PartnerChange {
-  readonly partnerId: string
-  readonly version: number
-}
-
-const aad = (clientId: string, field: string) => `partner_clients:${clientId}:${field}`
-
-const CLIENT_COLUMNS = `client_id, partner_id, name, redirect_uris, contact, granted_scopes, status, registration_client_uri,
-  client_id_issued_at, client_secret_expires_at, rotated_from, created_at, updated_at`
 
 type Queryable = pg.Pool | pg.PoolClient
 
@@ -140,25 +123,12 @@ export class PostgresPartnerStore implements PartnerStore {
     await db.query('SELECT pg_notify($1, $2)', [PARTNER_CHANNEL, payload.length < 7000 ? payload : '*'])
   }
 
-  #sealSecrets(clientId: string, secrets: ClientSecrets) {
-    const token = this.#box.seal(secrets.registrationAccessToken, aad(clientId, 'registration_access_token'))
-    const secret =
-      secrets.clientSecret === undefined
-        ? null
-        : this.#box.seal(secrets.clientSecret, aad(clientId, 'client_secret'))
-    return {
-      keyId: token.keyId,
-      token: Buffer.from(token.data),
-      secret: secret === null ? null : Buffer.from(secret.data),
-    }
-  }
-
   async insertClient(
     client: PartnerClient,
     secrets: ClientSecrets,
     contracts: readonly Contract[],
   ): Promise<void> {
-    const sealed = this.#sealSecrets(client.clientId, secrets)
+    const sealed = sealClientSecrets(this.#box, client.clientId, secrets)
     await this.#transaction(async (db) => {
       await db.query(
         `INSERT INTO partners (partner_id, status, created_at, updated_at) VALUES ($1, 'active', $2, $2)
@@ -403,7 +373,7 @@ export class PostgresPartnerStore implements PartnerStore {
     for (const clientId of ids) {
       const secrets = await this.getSecrets(clientId)
       if (secrets === undefined) continue
-      const sealed = this.#sealSecrets(clientId, secrets)
+      const sealed = sealClientSecrets(this.#box, clientId, secrets)
       await this.#live().query(
         'UPDATE partner_clients SET secret_key_id = $1, client_secret = $2, registration_access_token = $3 WHERE client_id = $4',
         [sealed.keyId, sealed.secret, sealed.token, clientId],
