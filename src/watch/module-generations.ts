@@ -1,5 +1,9 @@
-import { registerHooks } from 'node:module'
-import { pathToFileURL } from 'node:url'
+import { createRequire, registerHooks } from 'node:module'
+import { sep } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+/** CommonJS modules are cached by file name whatever the URL they were imported by. */
+const commonJs = createRequire(import.meta.url).cache
 
 let generation = 0
 const folders: string[] = []
@@ -30,7 +34,11 @@ export function reloadModulesUnder(folder: string): void {
   })
 }
 
-/** The next import of a module under a watched folder loads it afresh. */
+/** The next import of a module under a watched folder loads it afresh, CommonJS ones too. */
 export function nextModuleGeneration(): void {
   generation++
+  const paths = folders.map((f) => fileURLToPath(f))
+  for (const file of Object.keys(commonJs))
+    if (!file.includes(`${sep}node_modules${sep}`) && paths.some((p) => file.startsWith(p)))
+      delete commonJs[file]
 }

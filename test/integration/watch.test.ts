@@ -15,23 +15,38 @@ const held = (gate: string) => `export const handler = async () => {
   return { statusCode: 200, body: 'held ' + (await res.text()) }
 }\n`
 
+const commonJs = (version: string) =>
+  `exports.handler = async () => ({ statusCode: 200, body: 'cjs ${version}' })\n`
+
 const definition = (extra: Record<string, unknown> = {}) =>
-  openapi({ '/hello': { get: lambdaOp('hello') }, '/held': { get: lambdaOp('held') }, ...extra })
+  openapi({
+    '/hello': { get: lambdaOp('hello') },
+    '/held': { get: lambdaOp('held') },
+    '/cjs': { get: lambdaOp('legacy') },
+    ...extra,
+  })
 
 let api: TempApi
 let cli: ServingCli
+let requests: ReturnType<typeof flow> | undefined
 const waiting: ServerResponse[] = []
 const gate = createServer((_req, res) => waiting.push(res))
 
 before(async () => {
   await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve))
   const gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`
-  api = await tempApi(definition(), { 'hello.mjs': hello('v1'), 'held.mjs': held(gateUrl) })
+  api = await tempApi(definition(), {
+    'hello.mjs': hello('v1'),
+    'held.mjs': held(gateUrl),
+    'legacy.cjs': commonJs('v1'),
+  })
   cli = await serveCli(['--api', api.apiFile, '--watch'])
   await cli.waitForLine(/watching .* for changes/)
 })
 
 after(async () => {
+  // A failed assertion must not leave the request loop running.
+  await requests?.stop()
   await cli.stop()
   for (const res of waiting) res.end('late')
   gate.close()
@@ -74,7 +89,7 @@ async function nth(pattern: RegExp, n: number): Promise<void> {
 }
 
 test('--watch reloads handlers and the definition while requests flow, and keeps the last good version', async () => {
-  const requests = flow()
+  requests = flow()
   assert.deepEqual(await text('/hello'), { status: 200, body: 'v1' })
 
   // A request in flight on the first version, held until after the reloads.
@@ -85,6 +100,12 @@ test('--watch reloads handlers and the definition while requests flow, and keeps
   await api.file('functions/hello.mjs', hello('v2'))
   await nth(/^reloaded after changes to .*hello\.mjs/, 1)
   assert.deepEqual(await text('/hello'), { status: 200, body: 'v2' })
+
+  // CommonJS handlers are cached by file name: they reload too.
+  assert.deepEqual(await text('/cjs'), { status: 200, body: 'cjs v1' })
+  await api.file('functions/legacy.cjs', commonJs('v2'))
+  await nth(/^reloaded after changes to .*legacy\.cjs/, 1)
+  assert.deepEqual(await text('/cjs'), { status: 200, body: 'cjs v2' })
 
   // A definition edit: the new route serves.
   assert.equal((await text('/added')).status, 403)
