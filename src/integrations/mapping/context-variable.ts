@@ -3,8 +3,11 @@
  * context values are stringified (`1` → `"1"`, `true` → `"true"`) as API Gateway does, and
  * `principalId` sits next to them; JWT claims appear under `$context.authorizer.claims`.
  * `requestOverride` and `responseOverride` are fresh, writable maps on every render: a template
- * sets `$context.responseOverride.status` to change the status the client gets.
+ * sets `$context.responseOverride.status` to change the status the client gets, once: each
+ * override may be set only once (write-once.ts).
  */
+import { printsAsNull } from './vtl-string.ts'
+import { writeOnce } from './write-once.ts'
 
 export interface ContextFacts {
   readonly requestId: string
@@ -47,7 +50,9 @@ function authorizerMap(authorizer: Readonly<Record<string, unknown>> | undefined
   if (authorizer === undefined) return out
   for (const [k, v] of Object.entries(authorizer)) {
     if (k === '__proto__') continue
-    out[k] = k === 'claims' && typeof v === 'object' && v !== null ? stringifyClaims(v) : stringify(v)
+    // AWS: "Calling $context.authorizer.claims returns null"; its properties read as usual.
+    out[k] =
+      k === 'claims' && typeof v === 'object' && v !== null ? printsAsNull(stringifyClaims(v)) : stringify(v)
   }
   return out
 }
@@ -93,8 +98,15 @@ export function buildContextVariable(facts: ContextFacts): Record<string, unknow
     // forcegate's own, not API Gateway's: empty when the request has no Idempotency-Key.
     idempotencyKey: facts.idempotencyKey ?? '',
     error,
-    requestOverride: { header: {}, querystring: {}, path: {} },
-    responseOverride: { header: {} },
+    requestOverride: {
+      header: writeOnce({}, '$context.requestOverride.header'),
+      querystring: writeOnce({}, '$context.requestOverride.querystring'),
+      path: writeOnce({}, '$context.requestOverride.path'),
+    },
+    responseOverride: writeOnce(
+      { header: writeOnce({}, '$context.responseOverride.header') },
+      '$context.responseOverride',
+    ),
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { javaMatches, javaReplaceAll, javaReplaceFirst, javaSplit } from './java-regex.ts'
 import { toVtlString } from './vtl-string.ts'
+import { checkWrite } from './write-once.ts'
 
 type Method = (self: never, ...args: never[]) => unknown
 type Table = Readonly<Record<string, Method>>
@@ -115,13 +116,18 @@ const MAP: Table = {
   put: (m: Record<string, unknown>, k: unknown, v: unknown) => {
     const key = str(k)
     if (key === '__proto__') return undefined
+    checkWrite(m, key)
     const old = own(m, key)
     m[key] = v
     return old
   },
   putAll: (m: Record<string, unknown>, o: unknown) => {
     if (typeof o === 'object' && o !== null)
-      for (const [k, v] of Object.entries(o)) if (k !== '__proto__') m[k] = v
+      for (const [k, v] of Object.entries(o))
+        if (k !== '__proto__') {
+          checkWrite(m, k)
+          m[k] = v
+        }
   },
   remove: (m: Record<string, unknown>, k: unknown) => {
     const old = own(m, k)

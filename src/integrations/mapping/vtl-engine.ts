@@ -14,12 +14,15 @@
  */
 import { Compile, parse } from 'velocityjs'
 import { callMethod } from './java-methods.ts'
+import { velocityCompare, velocityEquals, velocityMath, velocityTrue } from './velocity-operators.ts'
 import { toVtlString } from './vtl-string.ts'
+import { checkWrite } from './write-once.ts'
 
 /** API Gateway's quota: a `#foreach` runs at most 1,000 iterations. */
 export const MAX_FOREACH_ITERATIONS = 1000
 
 type Ast = ReturnType<typeof parse>
+type ExprAst = Parameters<Compile['getExpression']>[0]
 
 interface ForeachScope {
   count: number
@@ -41,6 +44,7 @@ interface Mixins {
   getLocal(ast: RefAst): { value: unknown; isLocal: boolean }
   getPropMethod(property: RefAst, baseRef: unknown, ast: RefAst): unknown
   getAttributes(property: unknown, baseRef: unknown, ast: RefAst): unknown
+  getContext(id: string): unknown
 }
 
 export class TemplateSyntaxError extends Error {
@@ -57,6 +61,9 @@ export class TemplateSyntaxError extends Error {
 export class TemplateRenderError extends Error {
   override name = 'TemplateRenderError'
 }
+
+/** Keys a `#set` path never writes: JavaScript's prototype machinery. */
+const BLOCKED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
 const SANDBOX = [
   {
@@ -77,26 +84,107 @@ class LimitedCompile extends Compile {
   }
 
   /**
-   * Velocity's arithmetic is Java's: two integers divide as integers (`7 / 2` is 3), and a zero
-   * divisor gives null rather than Infinity. A decimal literal operand keeps the division real.
-   * (The base declares `string`; expressions really yield any value.)
+   * Velocity 1.7's operators (velocity-operators.ts) in place of JavaScript's: its truth (only
+   * null and false are false), arithmetic on numbers only with integer division, `+` joining
+   * strings, `==` by value or printed form. (The base declares `string`; expressions yield any value.)
    */
   override getExpression(ast: Parameters<Compile['getExpression']>[0]): string {
-    const math = ast as unknown as { type: string; operator?: string; expression?: { type?: string }[] }
-    if (math.type !== 'math' || (math.operator !== '/' && math.operator !== '%'))
-      return super.getExpression(ast)
-    const [l, r] = math.expression as [
-      Parameters<Compile['getExpression']>[0],
-      Parameters<Compile['getExpression']>[0],
-    ]
-    const a: unknown = this.getExpression(l)
-    const b: unknown = this.getExpression(r)
-    // Velocity answers null for a non-number operand or a zero divisor.
-    if (typeof a !== 'number' || typeof b !== 'number' || b === 0) return undefined as unknown as string
-    if (math.operator === '%') return (a % b) as unknown as string
-    const decimal = math.expression?.some((e) => e.type === 'decimal') === true
-    const q = !decimal && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b
-    return q as unknown as string
+    const math = ast as unknown as { type: string; operator?: string; expression?: ExprAst[] }
+    if (math.type !== 'math') return super.getExpression(ast)
+    const [l, r] = math.expression as [ExprAst, ExprAst]
+    const value = (e: ExprAst): unknown => this.getExpression(e)
+    let out: unknown
+    switch (math.operator) {
+      case '&&':
+        out = velocityTrue(value(l)) && velocityTrue(value(r))
+        break
+      case '||':
+        out = velocityTrue(value(l)) || velocityTrue(value(r))
+        break
+      case 'not':
+        out = !velocityTrue(value(l))
+        break
+      case '==':
+        out = velocityEquals(value(l), value(r))
+        break
+      case '!=':
+        out = !velocityEquals(value(l), value(r))
+        break
+      case '<':
+      case '>':
+      case '<=':
+      case '>=':
+        out = velocityCompare(math.operator, value(l), value(r))
+        break
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%': {
+        const decimal = math.expression?.some((e) => (e as { type?: string }).type === 'decimal') === true
+        out = velocityMath(math.operator, value(l), value(r), decimal)
+        break
+      }
+      default:
+        return super.getExpression(ast)
+    }
+    return out as string
+  }
+
+  /** `#if`/`#elseif` with Velocity's truth rather than JavaScript's. */
+  getBlockIf(block: readonly unknown[]): string {
+    const asts: unknown[] = []
+    let chosen = false
+    for (const node of block as unknown as { type?: string; condition?: ExprAst }[]) {
+      const branch = node.type === 'if' || node.type === 'elseif' || node.type === 'else'
+      if (!branch) {
+        if (chosen) asts.push(node)
+        continue
+      }
+      if (chosen) break
+      chosen = node.type === 'else' || velocityTrue(this.getExpression(node.condition as ExprAst))
+    }
+    return this.renderAstList(asts, this.contextId)
+  }
+
+  /**
+   * `#set` as Velocity 1.7 does it: a right-hand side that is null leaves the variable as it
+   * was, and an override already set in `$context` may not be set again (write-once.ts).
+   */
+  override setValue(ast: Parameters<Compile['setValue']>[0]): void {
+    const node = ast as unknown as { equal: [RefAst & { path?: unknown[] }, ExprAst & { type: string }] }
+    const [ref, rhs] = node.equal
+    const val: unknown = rhs.type === 'math' ? this.getExpression(rhs) : this.getLiteral(rhs as never)
+    if (val === undefined || val === null) return
+    let context = (this as unknown as Mixins).getContext(ref.id) as Record<string, unknown>
+    if (this.contextId.startsWith('macro:')) context = this.context as Record<string, unknown>
+    if (ref.path === undefined) {
+      if (ref.id !== '__proto__') context[ref.id] = val
+      return
+    }
+    // A path into a map or list that exists: Velocity sets nothing through a null or a string.
+    const keys = ref.path.map((p) => this.pathKey(p as { type?: string; id?: unknown }))
+    let base: unknown = Object.hasOwn(context, ref.id) ? context[ref.id] : undefined
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]
+      if (key === undefined || typeof base !== 'object' || base === null || Object.isFrozen(base)) return
+      if (i === keys.length - 1) {
+        checkWrite(base, key)
+        ;(base as Record<string, unknown>)[key] = val
+        return
+      }
+      base = Object.hasOwn(base, key) ? (base as Record<string, unknown>)[key] : undefined
+    }
+  }
+
+  private pathKey(p: { type?: string; id?: unknown }): string | undefined {
+    const key =
+      p.type === 'property'
+        ? String(p.id)
+        : p.type === 'index'
+          ? toVtlString(this.getLiteral(p.id as never))
+          : undefined
+    return key === undefined || BLOCKED_KEYS.has(key) ? undefined : key
   }
 
   /**
@@ -130,13 +218,13 @@ class LimitedCompile extends Compile {
     return callMethod(baseRef, property.id, args)
   }
 
-  // The #stop() and #eval() macros velocityjs gives every render, made once per engine.
+  // #stop, made once per engine. velocityjs's #eval (not Velocity's) is left out: it parsed a
+  // string at render time, and `#eval($input.body)` would run a client's payload as a template.
   readonly #macros = {
     stop: (): string => {
       this.runState.stop = true
       return ''
     },
-    eval: (str: string, local?: object): string => this.eval(str, local),
   }
 
   override render(context?: Parameters<Compile['render']>[0], _macros?: unknown, silence?: boolean): string {
@@ -178,7 +266,8 @@ class LimitedCompile extends Compile {
     // (a null or missing one as nothing), text as it is.
     let out = ''
     for (const ast of list) {
-      if (this.runState.stop) break
+      // #break ends the loop body where it stands, as #stop ends the template.
+      if (this.runState.stop || this.runState.break) break
       if (typeof ast === 'string') {
         out += ast
         continue
@@ -261,7 +350,11 @@ function checkBlocks(template: string): void {
   }
 }
 
-export function compileVtl(template: string): CompiledVtl {
+/** Velocity's `#stop` directive takes no parentheses; velocityjs knows only the `#stop()` call. */
+const BARE_STOP = /#(?:\{stop\}|stop(?![A-Za-z0-9_(-]))/g
+
+export function compileVtl(source: string): CompiledVtl {
+  const template = source.replace(BARE_STOP, '#stop()')
   const ast = parseOrThrow(template)
   checkBlocks(template)
   // One engine per template, reset before each render: rendering is synchronous, so no two

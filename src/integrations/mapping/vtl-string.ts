@@ -5,7 +5,19 @@
  */
 export function toVtlString(value: unknown): string {
   if (value === null || value === undefined) return ''
+  if (typeof value === 'object' && NULL_PRINT in value) return ''
   return javaString(value)
+}
+
+const NULL_PRINT = Symbol('forcegate.prints-as-null')
+
+/**
+ * Marks a map that prints as a null does (nothing) while its entries stay readable:
+ * `$context.authorizer.claims`, which AWS documents as returning null when called itself.
+ */
+export function printsAsNull<T extends object>(map: T): T {
+  ;(map as { [NULL_PRINT]?: true })[NULL_PRINT] = true
+  return map
 }
 
 /** Java's `toString()`; inside a list or map a null prints as `null`, as Java's collections do. */

@@ -3,7 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { LambdaFunctionError } from '../../../src/aws/lambda-invoker.ts'
 import { substituteTemplate } from '../../../src/errors/template-scope.ts'
-import { buildContextVariable } from '../../../src/integrations/mapping/context-variable.ts'
+import {
+  buildContextVariable,
+  readResponseOverride,
+} from '../../../src/integrations/mapping/context-variable.ts'
 import { compileResponseSelector } from '../../../src/integrations/mapping/integration-response-selection.ts'
 import { lambdaErrorObject } from '../../../src/integrations/mapping/lambda-error-object.ts'
 import { compileMappingTemplate } from '../../../src/integrations/mapping/mapping-template.ts'
@@ -12,6 +15,7 @@ import {
   selectRequestTemplate,
   templatesByMediaType,
 } from '../../../src/integrations/mapping/request-template-selection.ts'
+import { TemplateRenderError } from '../../../src/integrations/mapping/vtl-engine.ts'
 
 /**
  * API Gateway mapping-template conformance: every file in `vectors/` is one documented
@@ -39,7 +43,17 @@ interface RenderVector {
       apiId: string
     }>
   }
-  expected: { json?: unknown; text?: string }
+  /**
+   * The rendered text or JSON; what the template wrote into `$context.requestOverride` and
+   * `$context.responseOverride`; or the start of the error a failing render raises.
+   */
+  expected: {
+    json?: unknown
+    text?: string
+    requestOverride?: Record<string, Record<string, string>>
+    responseOverride?: { status?: number; header?: Record<string, string> }
+    error?: string
+  }
 }
 interface RequestTemplateVector {
   kind: 'request-template'
@@ -105,7 +119,12 @@ function contextFor(v: RenderVector['request']): Record<string, unknown> {
   })
 }
 
-function renderWith(template: string, body: string, request: RenderVector['request']): string {
+function renderWith(
+  template: string,
+  body: string,
+  request: RenderVector['request'],
+  context: Record<string, unknown> = contextFor(request),
+): string {
   return compileMappingTemplate(template, { file: 'vector.json', pointer: '/template' }).render({
     body,
     params: {
@@ -113,9 +132,38 @@ function renderWith(template: string, body: string, request: RenderVector['reque
       querystring: request.querystring ?? {},
       header: request.header ?? {},
     },
-    context: contextFor(request),
+    context,
     stageVariables: request.stageVariables ?? {},
   })
+}
+
+function checkRender(v: RenderVector): void {
+  const context = contextFor(v.request)
+  if (v.expected.error !== undefined) {
+    const expected = v.expected.error
+    assert.throws(
+      () => renderWith(v.template, v.request.body ?? '', v.request, context),
+      (err: Error) => err instanceof TemplateRenderError && err.message.startsWith(expected),
+    )
+    return
+  }
+  const out = renderWith(v.template, v.request.body ?? '', v.request, context)
+  if (v.expected.text !== undefined) assert.equal(out, v.expected.text)
+  else if (v.expected.json !== undefined) assert.deepEqual(JSON.parse(out), v.expected.json)
+  if (v.expected.requestOverride !== undefined)
+    assert.deepEqual(JSON.parse(JSON.stringify(context.requestOverride)), {
+      header: {},
+      querystring: {},
+      path: {},
+      ...v.expected.requestOverride,
+    })
+  if (v.expected.responseOverride !== undefined) {
+    const o = readResponseOverride(context)
+    assert.deepEqual(
+      { status: o.status, header: Object.fromEntries(o.headers) },
+      { status: v.expected.responseOverride.status, header: v.expected.responseOverride.header ?? {} },
+    )
+  }
 }
 
 test('the vectors are there', () => assert.ok(files.length >= 15, `${files.length} vectors`))
@@ -145,11 +193,8 @@ for (const file of files) {
         error: v.error,
       })
       assert.equal(out, v.expected)
-    } else if (v.kind === 'render') {
-      const out = renderWith(v.template, v.request.body ?? '', v.request)
-      if (v.expected.text !== undefined) assert.equal(out, v.expected.text)
-      else assert.deepEqual(JSON.parse(out), v.expected.json)
-    } else if (v.kind === 'request-template') {
+    } else if (v.kind === 'render') checkRender(v)
+    else if (v.kind === 'request-template') {
       // Vectors spell it as AWS's exports do (lower case); the document reader upper-cases it.
       const behavior = (v.passthroughBehavior ?? 'when_no_match').toUpperCase() as PassthroughBehavior
       assert.ok(['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER'].includes(behavior))

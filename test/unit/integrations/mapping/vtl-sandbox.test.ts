@@ -18,6 +18,26 @@ describe('the template sandbox', () => {
     ['Java getClass', '$input.body.getClass().forName("java.lang.Runtime")'],
     ['Node globals', '$process$globalThis$require$global$Buffer$module'],
     ['util internals', '$util.constructor$util.base64Encode.constructor'],
+    [
+      'getClass on every gateway variable',
+      '$input.getClass()$context.getClass()$util.getClass()$stageVariables.getClass()',
+    ],
+    ['class property', '$input.class.forName("java.lang.Runtime")$context.class$util.class.name'],
+    ['function read as a value', '#set($f = $input.json)$f$f.call($input, "$")$f.apply($input, ["$"])'],
+    [
+      'constructor through a payload map',
+      '#set($m = $input.path(\'$\'))$m.constructor.constructor("return process")()',
+    ],
+    [
+      'prototype of a payload list',
+      "#set($l = $input.path('$.l'))$l.__proto__$l.prototype$l.__defineGetter__",
+    ],
+    ['macro named constructor', '#constructor("return process")x#end'],
+    ['macro named toString', '#toString()'],
+    ['macro named __proto__', '#__proto__()'],
+    ['macro named hasOwnProperty', '#hasOwnProperty("stop")y#end'],
+    ['velocityjs #eval of the payload', '#eval($input.body)'],
+    ['#evaluate of the payload', '#evaluate($input.body)'],
   ]
   for (const [name, template] of escapes) {
     test(`reaches nothing: ${name}`, () => {
@@ -35,6 +55,43 @@ describe('the template sandbox', () => {
   test('prototype pollution through #set leaves Object.prototype alone', () => {
     render('#set($m = {})#set($m.__proto__.polluted = "yes")#set($x = $m.put("__proto__", {"polluted": 1}))')
     assert.equal(({} as Record<string, unknown>).polluted, undefined)
+  })
+
+  test('#set reaches no prototype: not through constructor, prototype, __proto__ or a method call', () => {
+    render(
+      '#set($m = {})#set($m.constructor.prototype.polluted = "yes")#set($l = [])#set($l.__proto__.polluted = "yes")' +
+        '#set($input.path(\'$\').constructor.prototype.polluted = "yes")#set($x.prototype.polluted = "yes")',
+      '{"a":1}',
+    )
+    assert.equal(({} as Record<string, unknown>).polluted, undefined)
+    assert.equal(([] as unknown as Record<string, unknown>).polluted, undefined)
+  })
+
+  test('a payload with a __proto__ key stays data', () => {
+    const out = render(
+      "#set($m = $util.parseJson($input.body))$m.polluted|$m.get('__proto__')|#set($n = $input.path('$'))$n.polluted",
+      '{"__proto__": {"polluted": "yes"}}',
+    )
+    assert.doesNotMatch(out, /yes\|.*yes$/)
+    assert.equal(({} as Record<string, unknown>).polluted, undefined)
+  })
+
+  test('the shared $util cannot be changed by a template', () => {
+    assert.equal(
+      render(
+        '#set($util.escapeJavaScript = "x")#set($util.base64Encode.x = 1)$util.escapeJavaScript("a\'b")',
+      ),
+      "a\\'b",
+    )
+  })
+
+  test('a body written as a template renders as text, never as a template', () => {
+    const body = '#set($x = 5)$x $input.json.constructor'
+    assert.equal(render("$input.body|$input.path('$')", body), `${body}|${body}`)
+  })
+
+  test('a macro that calls itself without end fails the render, not the process', () => {
+    assert.throws(() => render('#macro(f)#f()#end#f()'), TemplateRenderError)
   })
 
   test('a #foreach stops at 1,000 iterations, as API Gateway limits it', () => {
