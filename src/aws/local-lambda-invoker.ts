@@ -151,7 +151,7 @@ export class LocalLambdaInvoker implements LambdaInvoker {
       throw new ConfigError(origin, '', `Lambda function '${fn.name}': ${loadFailure(path, err)}`)
     }
     // CommonJS modules whose exports Node cannot name statically arrive under `default`.
-    const handler = mod[exportName] ?? mod.default?.[exportName]
+    const handler = exportAt(mod, exportName) ?? exportAt(mod.default, exportName)
     if (typeof handler !== 'function') {
       throw new ConfigError(
         origin,
@@ -228,4 +228,14 @@ export class LocalLambdaInvoker implements LambdaInvoker {
       })
     })
   }
+}
+
+/** `a.b` of a module's exports: Lambda's runtime reads a handler's dotted name as a property path. */
+function exportAt(exports: unknown, name: string): unknown {
+  let node = exports
+  for (const key of name.split('.')) {
+    if (node === null || (typeof node !== 'object' && typeof node !== 'function')) return undefined
+    node = (node as Record<string, unknown>)[key]
+  }
+  return node
 }

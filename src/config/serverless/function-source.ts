@@ -28,7 +28,11 @@ export interface ApiSource {
   readonly stage?: string | undefined
 }
 
-const HANDLER = /^(.+)\.([A-Za-z_$][\w$]*)$/
+/**
+ * As Lambda's Node.js runtime reads a handler: the module is the last path segment up to its
+ * first dot, the rest a property path into its exports (`handler.api.get` is `api.get`).
+ */
+const HANDLER = /^((?:.*\/)?[^./]+)\.([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)$/
 
 /** `src/users.handler` → module `src/users`, export `handler`; undefined when not that shape. */
 export function splitHandler(handler: string): { module: string; exportName: string } | undefined {

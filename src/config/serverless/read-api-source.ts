@@ -1,3 +1,4 @@
+import { dirname, extname, resolve } from 'node:path'
 import { ConfigError } from '../../errors/config-error.ts'
 import { readApiDocument } from '../openapi/read-api-document.ts'
 import { parseTemplateText } from '../sam/cloudformation-yaml.ts'
@@ -5,6 +6,7 @@ import { readSamTemplate } from '../sam/read-sam-template.ts'
 import type { SourceDocument } from '../source-document.ts'
 import type { ApiSource } from './function-source.ts'
 import { readServerlessFile } from './read-serverless-file.ts'
+import { resolveVariables, type VariableSources } from './resolve-variables.ts'
 
 /** What the API file is: an OpenAPI document, a Serverless Framework service, a SAM template. */
 export type ApiFormat = 'openapi' | 'serverless' | 'sam'
@@ -29,9 +31,9 @@ export async function readApiSource(file: string, format: ApiFormat, io: ApiSour
   }
   if (format === 'serverless') {
     const doc = await io.loadDocument(file)
-    return withSharedEnvironment(
-      readServerlessFile(doc, { stage: io.stage, region: io.env.AWS_REGION, env: io.env }),
-    )
+    const sources = { stage: io.stage, region: io.env.AWS_REGION, env: io.env }
+    const files = await readVariableFiles(doc, io.readText, sources)
+    return withSharedEnvironment(readServerlessFile(doc, { ...sources, files }))
   }
   let text: string
   try {
@@ -55,6 +57,60 @@ export async function readApiSource(file: string, format: ApiFormat, io: ApiSour
       loadDocument: io.loadDocument,
     }),
   )
+}
+
+/**
+ * The files `${file(…)}` names, beside serverless.yml: YAML and JSON parsed, other files as
+ * text (as the framework reads them); JavaScript resolvers are not run.
+ */
+async function readVariableFiles(
+  doc: SourceDocument,
+  readText: (file: string) => Promise<string>,
+  { stage, region, env }: Omit<VariableSources, 'files' | 'wanted'>,
+): Promise<Map<string, { value: unknown } | { missing: string }>> {
+  const out = new Map<string, { value: unknown } | { missing: string }>()
+  const folder = dirname(resolve(doc.file))
+  // A path may be built from variables (`${file(./config/${sls:stage}.yml)}`), and a file's
+  // values may name further files: resolving until no new file is wanted finds them all.
+  for (let round = 0; round < 5; round++) {
+    const wanted = new Set<string>()
+    resolveVariables(doc.data, { stage, region, env, files: out, wanted }, [])
+    if (wanted.size === 0) break
+    await readFiles(wanted, out, folder, readText)
+  }
+  return out
+}
+
+async function readFiles(
+  paths: ReadonlySet<string>,
+  out: Map<string, { value: unknown } | { missing: string }>,
+  folder: string,
+  readText: (file: string) => Promise<string>,
+): Promise<void> {
+  for (const path of paths) {
+    const full = resolve(folder, path)
+    const ext = extname(full).toLowerCase()
+    if (ext === '.js' || ext === '.cjs' || ext === '.mjs' || ext === '.ts') {
+      out.set(path, { missing: 'JavaScript variable resolvers are not run' })
+      continue
+    }
+    let text: string
+    try {
+      text = await readText(full)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      out.set(path, { missing: code === 'ENOENT' ? `${full} not found` : `${full} (${code ?? 'error'})` })
+      continue
+    }
+    try {
+      out.set(path, {
+        value:
+          ext === '.yml' || ext === '.yaml' || ext === '.json' ? parseTemplateText(full, text).data : text,
+      })
+    } catch (err) {
+      out.set(path, { missing: (err as Error).message })
+    }
+  }
 }
 
 function withSharedEnvironment(source: ApiSource): ApiSource {

@@ -3,10 +3,12 @@ import { HTTP_API, REST_API } from '../../dialect/api-dialect.ts'
 import { ConfigError } from '../../errors/config-error.ts'
 import { describe, FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import type { RouteSpec, SecuritySchemeSpec } from '../openapi/api-definition.ts'
-import type { RequestValidationSpec } from '../openapi/mapping-integration-spec.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
+import { readEnvironment } from './function-environment.ts'
 import { type ApiSource, type FunctionSource, localFunctionArn, splitHandler } from './function-source.ts'
+import { requestValidation } from './request-validation.ts'
 import { resolveVariables, type VariableSources } from './resolve-variables.ts'
+import { isServedKey } from './served-keys.ts'
 import { readHttpApiAuthorizers, restAuthorizerScheme } from './serverless-authorizers.ts'
 import { httpApiCors } from './serverless-cors.ts'
 import { RestCorsCollector } from './serverless-rest-cors.ts'
@@ -32,19 +34,25 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
     throw new ConfigError(doc.file, '', 'expected a serverless.yml service (an object at the top level)')
   const r = new FieldReader(doc)
   const notes = new FieldReader(doc)
-  const variableProblems: { pointer: string; expected: string }[] = []
+  const variableProblems: { pointer: string; expected: string; origin: string }[] = []
   const root = resolveVariables(doc.data, sources, variableProblems) as JsonObject
-  for (const p of variableProblems) r.fail(p.pointer, p.expected)
+  const reported = new Set<string>()
+  for (const p of variableProblems)
+    if (isServedKey(p.origin) && !reported.has(`${p.pointer} ${p.expected}`)) {
+      reported.add(`${p.pointer} ${p.expected}`)
+      r.fail(p.pointer, p.expected)
+    }
   const folder = dirname(resolve(doc.file))
   const service = serviceName(r, root)
   checkUnsupported(notes, root)
   const provider = r.object(root, 'provider', '', true) ?? {}
+  const providerName = r.string(provider, 'name', '/provider', false)
+  if (providerName !== undefined && providerName !== 'aws')
+    r.fail('/provider/name', `expected aws, found '${providerName}': only AWS Lambda services are served`)
   const runtime = r.string(provider, 'runtime', '/provider', false)
-  if (runtime !== undefined && !runtime.startsWith('nodejs'))
-    r.fail('/provider/runtime', `expected a Node.js runtime (nodejs20.x, nodejs22.x…), found '${runtime}'`)
   const stage = sources.stage ?? r.string(provider, 'stage', '/provider', false) ?? 'dev'
   const region = r.string(provider, 'region', '/provider', false) ?? sources.region ?? 'us-east-1'
-  const providerEnv = r.stringMap(provider, 'environment', '/provider') ?? []
+  const providerEnv = readEnvironment(r, notes, provider, '/provider')
   const providerTimeout = r.integer(provider, 'timeout', '/provider', 1, 900)
   const apiGateway = r.object(provider, 'apiGateway', '/provider', false) ?? {}
   const binaryMediaTypes = r.stringArray(apiGateway, 'binaryMediaTypes', '/provider/apiGateway') ?? []
@@ -71,6 +79,9 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       continue
     }
     const ref = names.get(key)!
+    const fnRuntime = r.string(fn, 'runtime', fp, false)
+    const served = servedRuntime(r, notes, fn, fp, fnRuntime ?? runtime, fnRuntime === undefined)
+    if (!served) continue
     const handler = r.string(fn, 'handler', fp, true)
     const parts = handler === undefined ? undefined : splitHandler(handler)
     if (handler !== undefined && parts === undefined)
@@ -79,7 +90,7 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       notes.fail(childPointer(fp, 'url'), 'function URLs are not served: add an http or httpApi event')
     if (r.string(fn, 'image', fp, false) !== undefined)
       r.fail(childPointer(fp, 'image'), 'container image functions are not run; give a handler instead')
-    const environment = new Map([...providerEnv, ...(r.stringMap(fn, 'environment', fp) ?? [])])
+    const environment = new Map([...providerEnv, ...readEnvironment(r, notes, fn, fp)])
     const timeoutS = r.integer(fn, 'timeout', fp, 1, 900) ?? providerTimeout ?? DEFAULT_FUNCTION_TIMEOUT_S
     if (parts !== undefined)
       out.push({
@@ -98,6 +109,13 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
     }
     events.forEach((event, i) => {
       const p = childPointer(ep, i)
+      if (typeof event === 'string') {
+        notes.fail(
+          p,
+          `'${event}' events are not triggered: only http (REST API) and httpApi (HTTP API) events are served`,
+        )
+        return
+      }
       const type = isObject(event) ? Object.keys(event)[0] : undefined
       if (!isObject(event) || type === undefined || Object.keys(event).length !== 1) {
         r.fail(p, 'expected one event: { http: … } or { httpApi: … }')
@@ -115,7 +133,7 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       const timeoutMs = Math.min(timeoutS, type === 'http' ? REST_TIMEOUT_S : HTTP_TIMEOUT_S) * 1000
       const route =
         type === 'http'
-          ? restRoute(r, spec, timeoutMs, region, names, schemes, restCors)
+          ? restRoute(r, notes, spec, timeoutMs, region, names, schemes, restCors)
           : httpApiRoute(r, spec, timeoutMs, httpApi, httpAuthorizers, schemes)
       if (route !== undefined) routes.push(route)
     })
@@ -145,6 +163,28 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       problems: r.errors,
     },
   }
+}
+
+/**
+ * Whether the function runs here: Node.js runtimes do. Another runtime is named: at start-up
+ * when the function only serves other events, as a problem when an HTTP event needs it.
+ */
+function servedRuntime(
+  r: FieldReader,
+  notes: FieldReader,
+  fn: JsonObject,
+  pointer: string,
+  runtime: string | undefined,
+  fromProvider: boolean,
+): boolean {
+  if (runtime === undefined || runtime.startsWith('nodejs')) return true
+  const where = fromProvider ? '/provider/runtime' : childPointer(pointer, 'runtime')
+  const events = Array.isArray(fn.events) ? fn.events : []
+  const http = events.some((e) => isObject(e) && (e.http !== undefined || e.httpApi !== undefined))
+  const why = `expected a Node.js runtime (nodejs20.x, nodejs22.x…) for ${pointer.slice('/functions/'.length)}, found '${runtime}': only Node.js handlers run in the gateway`
+  if (http) r.fail(where, why)
+  else notes.fail(where, `${why}; it serves no HTTP event, so the API is served without it`)
+  return false
 }
 
 function serviceName(r: FieldReader, root: JsonObject): string {
@@ -196,7 +236,8 @@ function methodAndPath(
   const method = r.string(event, 'method', pointer, true)
   const path = r.string(event, 'path', pointer, method !== '*')
   if (method === undefined) return undefined
-  if (method === '*' && path === undefined) return { method: '$default', path: '/', options: event }
+  if (method === '*' && (path === undefined || path === '*'))
+    return { method: '$default', path: '/', options: event }
   if (path === undefined) return undefined
   return { method, path, options: event }
 }
@@ -207,6 +248,7 @@ function normalMethod(method: string): string {
 
 function restRoute(
   r: FieldReader,
+  notes: FieldReader,
   spec: EventSpec,
   timeoutMs: number,
   region: string,
@@ -232,7 +274,14 @@ function restRoute(
   if (options.async === true) r.fail(childPointer(p, 'async'), 'async invocation is not supported')
   const security: RouteSpec['security'][number][] = []
   if (options.authorizer !== undefined) {
-    const scheme = restAuthorizerScheme(r, options.authorizer, childPointer(p, 'authorizer'), region, names)
+    const scheme = restAuthorizerScheme(
+      r,
+      notes,
+      options.authorizer,
+      childPointer(p, 'authorizer'),
+      region,
+      names,
+    )
     const same = scheme === undefined ? undefined : schemes.get(scheme.name)
     if (scheme !== undefined && same !== undefined && JSON.stringify(same.raw) !== JSON.stringify(scheme.raw))
       r.fail(
@@ -311,42 +360,5 @@ function httpApiRoute(
     },
     security,
     securityPointer: childPointer(p, 'authorizer'),
-  }
-}
-
-/**
- * `request.parameters` (`true` = required) and `request.schemas` (media type → JSON Schema, or
- * `{ schema }`): the framework deploys a validator that checks what is given.
- */
-function requestValidation(
-  r: FieldReader,
-  options: JsonObject,
-  pointer: string,
-): RequestValidationSpec | undefined {
-  const request = r.object(options, 'request', pointer, false)
-  if (request === undefined) return undefined
-  const rp = childPointer(pointer, 'request')
-  const parameters = r.object(request, 'parameters', rp, false) ?? {}
-  const pp = childPointer(rp, 'parameters')
-  const required = (key: string): string[] =>
-    Object.entries(r.object(parameters, key, pp, false) ?? {})
-      .filter(([, v]) => v === true || (isObject(v) && v.required === true))
-      .map(([name]) => name)
-  const schemas = r.object(request, 'schemas', rp, false) ?? {}
-  const models = Object.entries(schemas).map(
-    ([type, s]) => [type, isObject(s) && isObject(s.schema) ? s.schema : s] as const,
-  )
-  const req = { path: required('paths'), querystring: required('querystrings'), header: required('headers') }
-  const anyParams = req.path.length + req.querystring.length + req.header.length > 0
-  if (!anyParams && models.length === 0) return undefined
-  return {
-    validator: 'serverless',
-    pointer: rp,
-    validateRequestBody: models.length > 0,
-    validateRequestParameters: anyParams,
-    required: req,
-    models,
-    modelsPointer: childPointer(rp, 'schemas'),
-    document: {},
   }
 }

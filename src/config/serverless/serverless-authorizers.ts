@@ -16,6 +16,7 @@ const DEFAULT_HEADER = 'Authorization'
  */
 export function restAuthorizerScheme(
   r: FieldReader,
+  notes: FieldReader,
   raw: unknown,
   pointer: string,
   region: string,
@@ -31,14 +32,20 @@ export function restAuthorizerScheme(
     return r.fail(childPointer(pointer, 'type'), `expected TOKEN or REQUEST, found '${String(obj.type)}'`)
   const fn = functionOf(r, obj, pointer, names)
   if (fn === undefined) return undefined
+  const ttl = (obj.resultTtlInSeconds as number | undefined) ?? 300
+  // An uncached REQUEST authorizer may go without identity sources: it then runs on every request.
   const identitySource =
-    typeof obj.identitySource === 'string' ? obj.identitySource : `method.request.header.${DEFAULT_HEADER}`
-  const header = /^method\.request\.header\.(.+)$/.exec(identitySource)?.[1] ?? DEFAULT_HEADER
+    typeof obj.identitySource === 'string'
+      ? restIdentitySource(notes, obj.identitySource, childPointer(pointer, 'identitySource'))
+      : type === 'request' && ttl === 0
+        ? ''
+        : `method.request.header.${DEFAULT_HEADER}`
+  const header = /^method\.request\.header\.([^,\s]+)$/.exec(identitySource)?.[1] ?? DEFAULT_HEADER
   const authorizer: JsonObject = {
     type,
     authorizerUri: invokeUri(region, fn.arn),
     identitySource,
-    authorizerResultTtlInSeconds: (obj.resultTtlInSeconds as number | undefined) ?? 300,
+    authorizerResultTtlInSeconds: ttl,
   }
   if (typeof obj.identityValidationExpression === 'string')
     authorizer.identityValidationExpression = obj.identityValidationExpression
@@ -53,6 +60,18 @@ export function restAuthorizerScheme(
       'x-amazon-apigateway-authorizer': authorizer,
     },
   }
+}
+
+/**
+ * REST identity sources are `method.request.header.NAME` (or `querystring`, `stageVariables`,
+ * `context`). The HTTP API form `$request.header.NAME` is what serverless-offline also accepts
+ * here; it is read as the REST form it stands for, and named, since API Gateway refuses it.
+ */
+function restIdentitySource(notes: FieldReader, raw: string, pointer: string): string {
+  if (!raw.includes('$request.')) return raw
+  const rest = raw.replace(/\$request\.(header|querystring)\./g, 'method.request.$1.')
+  notes.fail(pointer, `'${raw}' is the HTTP API syntax: read as '${rest}', which a REST API expects`)
+  return rest
 }
 
 function functionOf(

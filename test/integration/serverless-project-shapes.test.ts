@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { ConfigErrors } from '../../src/errors/config-error.ts'
+import { type Gateway, startGateway } from '../../src/gateway.ts'
+import { createLogger } from '../../src/observability/logger.ts'
+
+const FIXTURES = 'test/fixtures/serverless'
+
+async function serve(folder: string, warnings: string[] = []): Promise<Gateway> {
+  const logger = createLogger('warn', { write: (line: string) => void warnings.push(line) })
+  return startGateway({
+    apiFile: `${FIXTURES}/${folder}/serverless.yml`,
+    apiFormat: 'serverless',
+    port: 0,
+    logger,
+  })
+}
+
+const json = async (res: Response): Promise<Record<string, unknown>> =>
+  JSON.parse(await res.text()) as Record<string, unknown>
+
+describe('a service in the shapes real projects use is served unmodified', () => {
+  let gateway: Gateway
+  const warnings: string[] = []
+  before(async () => {
+    gateway = await serve('project-shapes', warnings)
+  })
+  after(() => gateway.close())
+
+  test('variables where serving never looks (an IAM statement, a resource) do not stop it; what is not honoured is named', () => {
+    const text = warnings.join('')
+    assert.match(text, /\/plugins\/0: plugin serverless-plugin-typescript is not run/)
+    assert.match(
+      text,
+      /\/functions\/reindex\/runtime: expected a Node\.js runtime .* for reindex, found 'python3\.12'.*served without it/,
+    )
+    assert.match(text, /\/functions\/voice\/events\/0: 'alexaSkill' events are not triggered/)
+    assert.match(
+      text,
+      /\/provider\/environment\/CATALOG_BUCKET: CATALOG_BUCKET is left unset: Ref names a deployed CloudFormation resource/,
+    )
+    assert.match(
+      text,
+      /\/resources\/Resources\/AssetsBucket: custom CloudFormation resources are not created/,
+    )
+    assert.doesNotMatch(text, /ssm:|cf:catalog/)
+  })
+
+  test('self:provider.stage without a stage, aws:region, aws:accountId, numbers and booleans, file(…) by stage and by key', async () => {
+    const res = await fetch(`${gateway.url}/products`)
+    assert.equal(res.status, 200)
+    assert.deepEqual(await json(res), {
+      handler: 'list',
+      resource: '/products',
+      stage: 'dev',
+      region: 'eu-central-1',
+      account: '000000000000',
+      pageSize: '25',
+      strict: 'true',
+      label: 'catalog (development)',
+      owner: 'storefront',
+      bucket: null,
+    })
+  })
+
+  test('handler src/catalog.routes.get is the export routes.get of src/catalog, as Lambda reads it', async () => {
+    const res = await fetch(`${gateway.url}/products/7?pass=yes`)
+    assert.equal(res.status, 200)
+    assert.deepEqual(await json(res), { handler: 'get', id: '7', principalId: 'visitor' })
+  })
+
+  test('an uncached REQUEST authorizer without identitySource runs on every request: no header is its decision, not a 401', async () => {
+    const res = await fetch(`${gateway.url}/products/7`)
+    assert.equal(res.status, 403)
+    assert.deepEqual(await json(res), {
+      Message: 'User is not authorized to access this resource with an explicit deny',
+    })
+  })
+
+  test("identitySource $request.header.X-Token on a REST authorizer (serverless-offline's form) is read as method.request.header.X-Token, and named", async () => {
+    assert.match(
+      warnings.join(''),
+      /\/functions\/searchProducts\/events\/0\/http\/authorizer\/identitySource: '\$request\.header\.X-Token' is the HTTP API syntax: read as 'method\.request\.header\.X-Token'/,
+    )
+    const none = await fetch(`${gateway.url}/search`, { headers: { authorization: 'open-sesame' } })
+    assert.equal(none.status, 401)
+    const res = await fetch(`${gateway.url}/search`, { headers: { 'x-token': 'open-sesame' } })
+    assert.equal(res.status, 200)
+    assert.equal((await json(res)).resource, '/search')
+  })
+})
+
+describe("an HTTP API with method '*' routes", () => {
+  let gateway: Gateway
+  before(async () => {
+    gateway = await serve('http-api-any')
+  })
+  after(() => gateway.close())
+
+  test("method '*' with a path is ANY on it; with path '*' it is the $default route", async () => {
+    const things = await fetch(`${gateway.url}/things`, { method: 'DELETE' })
+    assert.deepEqual(await json(things), { routeKey: 'ANY /things', method: 'DELETE' })
+    const other = await fetch(`${gateway.url}/elsewhere/deep`, { method: 'PATCH' })
+    assert.deepEqual(await json(other), { routeKey: '$default', method: 'PATCH' })
+  })
+})
+
+test('an HTTP event on a Python function, a file(…) that is not there: start-up names each with its line and pointer', async () => {
+  await assert.rejects(serve('foreign'), (err: unknown) => {
+    const text = err instanceof ConfigErrors ? err.message : String(err)
+    assert.match(
+      text,
+      /serverless\.yml:\d+: \/provider\/runtime: expected a Node\.js runtime \(nodejs20\.x, nodejs22\.x…\) for balance, found 'python3\.12'/,
+    )
+    assert.match(
+      text,
+      /serverless\.yml:\d+: \/provider\/environment\/LEDGER_SECRET: \$\{file\(\.\/secrets\/dev\.json\)\} cannot be read: .*secrets\/dev\.json not found/,
+    )
+    return true
+  })
+})
