@@ -62,6 +62,9 @@ export class TemplateRenderError extends Error {
   override name = 'TemplateRenderError'
 }
 
+/** A decimal literal (`7.0`) keeps a division real. */
+const isDecimal = (e: ExprAst): boolean => (e as unknown as { type?: string }).type === 'decimal'
+
 /** Keys a `#set` path never writes: JavaScript's prototype machinery. */
 const BLOCKED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
@@ -92,37 +95,45 @@ class LimitedCompile extends Compile {
     const math = ast as unknown as { type: string; operator?: string; expression?: ExprAst[] }
     if (math.type !== 'math') return super.getExpression(ast)
     const [l, r] = math.expression as [ExprAst, ExprAst]
-    const value = (e: ExprAst): unknown => this.getExpression(e)
     let out: unknown
     switch (math.operator) {
       case '&&':
-        out = velocityTrue(value(l)) && velocityTrue(value(r))
+        out = velocityTrue(this.getExpression(l)) && velocityTrue(this.getExpression(r))
         break
       case '||':
-        out = velocityTrue(value(l)) || velocityTrue(value(r))
+        out = velocityTrue(this.getExpression(l)) || velocityTrue(this.getExpression(r))
         break
       case 'not':
-        out = !velocityTrue(value(l))
+        out = !velocityTrue(this.getExpression(l))
         break
       case '==':
-        out = velocityEquals(value(l), value(r))
+        out = velocityEquals(this.getExpression(l) as unknown, this.getExpression(r))
         break
       case '!=':
-        out = !velocityEquals(value(l), value(r))
+        out = !velocityEquals(this.getExpression(l) as unknown, this.getExpression(r))
         break
       case '<':
       case '>':
       case '<=':
       case '>=':
-        out = velocityCompare(math.operator, value(l), value(r))
+        out = velocityCompare(
+          math.operator,
+          this.getExpression(l) as unknown,
+          this.getExpression(r) as unknown,
+        )
         break
       case '+':
       case '-':
       case '*':
       case '/':
       case '%': {
-        const decimal = math.expression?.some((e) => (e as { type?: string }).type === 'decimal') === true
-        out = velocityMath(math.operator, value(l), value(r), decimal)
+        const decimal = isDecimal(l) || isDecimal(r)
+        out = velocityMath(
+          math.operator,
+          this.getExpression(l) as unknown,
+          this.getExpression(r) as unknown,
+          decimal,
+        )
         break
       }
       default:
