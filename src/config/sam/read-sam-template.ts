@@ -1,24 +1,21 @@
 import { dirname, resolve } from 'node:path'
 import { HTTP_API, REST_API } from '../../dialect/api-dialect.ts'
 import { ConfigError } from '../../errors/config-error.ts'
-import { describe, FieldReader, isObject, type JsonObject } from '../field-reader.ts'
+import { FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import type { ApiDefinition, RouteSpec } from '../openapi/api-definition.ts'
 import { readApiDocument } from '../openapi/read-api-document.ts'
-import {
-  type ApiSource,
-  type FunctionSource,
-  localFunctionArn,
-  splitHandler,
-} from '../serverless/function-source.ts'
+import { type ApiSource, type FunctionSource, localFunctionArn } from '../serverless/function-source.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
 import { Intrinsics } from './resolve-intrinsics.ts'
 import { readSamAuthorizers, readSamCors } from './sam-auth.ts'
+import { functionCode } from './sam-function-code.ts'
+import { samRestCorsRoutes } from './sam-rest-cors.ts'
 
 const FUNCTION = 'AWS::Serverless::Function'
 const REST = 'AWS::Serverless::Api'
 const HTTP = 'AWS::Serverless::HttpApi'
 const IMPLICIT: Readonly<Record<string, string>> = { Api: 'ServerlessRestApi', HttpApi: 'ServerlessHttpApi' }
-const READ_PROPERTIES = ['Handler', 'CodeUri', 'Runtime', 'Timeout', 'PackageType'] as const
+const READ_PROPERTIES = ['Handler', 'CodeUri', 'Runtime', 'Timeout', 'PackageType', 'InlineCode'] as const
 /** Lambda's default timeout, which SAM keeps. */
 const DEFAULT_TIMEOUT_S = 3
 
@@ -107,21 +104,12 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
     const read = Object.fromEntries(READ_PROPERTIES.filter((k) => k in merged).map((k) => [k, merged[k]!]))
     const props = cfn.resolve(read, pp, fail) as JsonObject
     const ref = names.get(id)!
-    const runtime = props.Runtime
-    if (typeof runtime === 'string' && !runtime.startsWith('nodejs'))
-      r.fail(
-        childPointer(pp, 'Runtime'),
-        `expected a Node.js runtime (nodejs20.x, nodejs22.x…), found '${runtime}'`,
-      )
-    if (props.PackageType === 'Image')
-      r.fail(childPointer(pp, 'PackageType'), 'container image functions are not run')
-    const handler = r.string(props, 'Handler', pp, true)
-    const parts = handler === undefined ? undefined : splitHandler(handler)
-    if (handler !== undefined && parts === undefined)
-      r.fail(childPointer(pp, 'Handler'), `expected file.export (app.handler), found '${handler}'`)
-    const codeUri = props.CodeUri ?? '.'
-    if (typeof codeUri !== 'string')
-      r.fail(childPointer(pp, 'CodeUri'), `expected a folder, found ${describe(codeUri)}`)
+    const fnEvents = isObject(own.Events) ? own.Events : {}
+    const servesHttp = Object.values(fnEvents).some(
+      (e) => isObject(e) && (e.Type === 'Api' || e.Type === 'HttpApi'),
+    )
+    const code = functionCode(r, notes, res, props, pp, folder, servesHttp)
+    if (code === undefined && !servesHttp) continue
     const env = cfn.resolve(
       {
         ...((fnGlobals.Environment as JsonObject | undefined)?.Variables as JsonObject),
@@ -130,16 +118,14 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
       childPointer(childPointer(pp, 'Environment'), 'Variables'),
       note,
     ) as JsonObject
-    if (parts !== undefined && typeof codeUri === 'string')
+    if (code !== undefined)
       functions.push({
         ...ref,
-        modulePath: resolve(folder, codeUri, parts.module),
-        exportName: parts.exportName,
+        ...code,
         environment: new Map(Object.entries(env).map(([k, v]) => [k, String(v)])),
         pointer: childPointer(pp, 'Handler'),
       })
     const timeoutS = typeof props.Timeout === 'number' ? props.Timeout : DEFAULT_TIMEOUT_S
-    const fnEvents = isObject(own.Events) ? own.Events : {}
     for (const [name, ev] of Object.entries(fnEvents)) {
       const ep = childPointer(childPointer(pp, 'Events'), name)
       const type = isObject(ev) ? ev.Type : undefined
@@ -190,14 +176,25 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
         e.route.securityPointer,
         `expected the name of an authorizer in the API's Auth.Authorizers, found '${name}'`,
       )
+    // An authorizer's AuthorizationScopes are the default of the routes that give none.
+    const declared = name === undefined || !isObject(auth.Authorizers) ? undefined : auth.Authorizers[name]
+    const scopes =
+      e.scopes.length === 0 && isObject(declared) && Array.isArray(declared.AuthorizationScopes)
+        ? declared.AuthorizationScopes.filter((x): x is string => typeof x === 'string')
+        : e.scopes
     const security =
-      name === undefined || name === 'NONE' || !schemes.has(name)
-        ? []
-        : [[{ scheme: name, scopes: e.scopes }]]
+      name === undefined || name === 'NONE' || !schemes.has(name) ? [] : [[{ scheme: name, scopes }]]
     routes.push({ ...e.route, security })
   }
-  if (!isHttp && props.Cors !== undefined)
-    note(childPointer(ap, 'Cors'), 'REST API CORS preflights are not generated: answer OPTIONS in a function')
+  if (!isHttp && props.Cors !== undefined) {
+    const cp = childPointer(ap, 'Cors')
+    const preflightAuth =
+      auth.AddDefaultAuthorizerToCorsPreflight !== false &&
+      defaultAuthorizer !== undefined &&
+      schemes.has(defaultAuthorizer)
+    const security = preflightAuth ? [[{ scheme: defaultAuthorizer, scopes: [] }]] : []
+    routes.push(...samRestCorsRoutes(r, cfn.resolve(props.Cors, cp, fail), cp, routes, security))
+  }
   const stageName = typeof props.StageName === 'string' ? props.StageName : undefined
   const api: ApiDefinition = {
     file: doc.file,

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { readApiSource } from '../../src/config/serverless/read-api-source.ts'
+import { loadSourceDocument } from '../../src/config/source-document.ts'
+import { type Gateway, startGateway } from '../../src/gateway.ts'
+import { createLogger } from '../../src/observability/logger.ts'
+
+const FIXTURES = 'test/fixtures/sam'
+
+async function serve(folder: string, warnings: string[] = []): Promise<Gateway> {
+  const logger = createLogger('warn', { write: (line: string) => void warnings.push(line) })
+  return startGateway({ apiFile: `${FIXTURES}/${folder}/template.yaml`, apiFormat: 'sam', port: 0, logger })
+}
+
+const json = async (res: Response): Promise<Record<string, unknown>> =>
+  JSON.parse(await res.text()) as Record<string, unknown>
+
+const preflight = (url: string, method: string) =>
+  fetch(url, {
+    method: 'OPTIONS',
+    headers: { origin: 'https://app.example.com', 'access-control-request-method': method },
+  })
+
+describe('a template in the shape sam init writes: implicit API, esbuild TypeScript, Globals.Api.Cors', () => {
+  let gateway: Gateway
+  const warnings: string[] = []
+  before(async () => {
+    gateway = await serve('project-shapes', warnings)
+  })
+  after(() => gateway.close())
+
+  test('Handler app.lambdaHandler with BuildMethod esbuild and EntryPoints src/app.ts runs the TypeScript entry point', async () => {
+    const res = await fetch(`${gateway.url}/greetings/ada`, { method: 'PUT' })
+    assert.equal(res.status, 200)
+    assert.deepEqual(await json(res), {
+      resource: '/greetings/{name}',
+      method: 'PUT',
+      name: 'ada',
+      stage: 'Prod',
+    })
+  })
+
+  test('functions the API does not need are named, not fatal: another runtime, InlineCode', () => {
+    const text = warnings.join('')
+    assert.match(
+      text,
+      /\/Resources\/ArchiveFunction\/Properties\/Runtime: expected a Node\.js runtime .*found 'python3\.12'.*served without it/,
+    )
+    assert.match(text, /\/Resources\/WarmupFunction\/Properties\/InlineCode: InlineCode is not run/)
+    assert.match(text, /\/Resources\/ArchiveQueue: AWS::SQS::Queue resources are not created locally/)
+  })
+
+  test('Cors adds an OPTIONS mock per path: the quoted values, the path methods and OPTIONS (all of them for ANY)', async () => {
+    const list = await preflight(`${gateway.url}/greetings`, 'GET')
+    assert.equal(list.status, 200)
+    assert.equal(list.headers.get('access-control-allow-origin'), 'https://app.example.com')
+    assert.equal(list.headers.get('access-control-allow-methods'), 'GET,OPTIONS')
+    assert.equal(list.headers.get('access-control-allow-headers'), 'Content-Type,X-Request-Id')
+    assert.equal(list.headers.get('access-control-max-age'), '600')
+    assert.equal(list.headers.get('access-control-allow-credentials'), null)
+    const one = await preflight(`${gateway.url}/greetings/ada`, 'DELETE')
+    assert.equal(one.headers.get('access-control-allow-methods'), 'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT')
+  })
+
+  test("as on AWS, Cors does not touch the function's own responses: they carry only the headers it sets", async () => {
+    const res = await fetch(`${gateway.url}/greetings`, { headers: { origin: 'https://app.example.com' } })
+    assert.equal(res.status, 200)
+    assert.equal(res.headers.get('access-control-allow-origin'), null)
+  })
+})
+
+describe('Cors with a DefaultAuthorizer', () => {
+  let gateway: Gateway
+  before(async () => {
+    gateway = await serve('cors-auth')
+  })
+  after(() => gateway.close())
+
+  test('SAM adds the DefaultAuthorizer to the preflight (AddDefaultAuthorizerToCorsPreflight defaults to true): without a token it is 401', async () => {
+    const anonymous = await preflight(`${gateway.url}/notes`, 'POST')
+    assert.equal(anonymous.status, 401)
+    assert.deepEqual(await json(anonymous), { message: 'Unauthorized' })
+    const signed = await fetch(`${gateway.url}/notes`, {
+      method: 'OPTIONS',
+      headers: { authorization: 'Bearer notes', origin: 'https://app.example.com' },
+    })
+    assert.equal(signed.status, 200)
+    assert.equal(signed.headers.get('access-control-allow-origin'), '*')
+    assert.equal(signed.headers.get('access-control-allow-methods'), 'OPTIONS,POST')
+  })
+})
+
+test("an HTTP API authorizer's AuthorizationScopes are the scopes of the routes that give none", async () => {
+  const source = await readApiSource(`${FIXTURES}/http-api-scopes/template.yaml`, 'sam', {
+    readText: async (file) => (await import('node:fs/promises')).readFile(file, 'utf8'),
+    loadDocument: loadSourceDocument,
+    env: {},
+    stage: undefined,
+  })
+  assert.deepEqual(source.api.problems, [])
+  const scopes = Object.fromEntries(
+    source.api.routes.map((r) => [`${r.method} ${r.resourcePath}`, r.security[0]?.[0]?.scopes ?? null]),
+  )
+  assert.deepEqual(scopes, {
+    'GET /reports': ['reports:read'],
+    'POST /reports': ['reports:write'],
+    'GET /status': null,
+  })
+})
