@@ -238,6 +238,21 @@ class LimitedCompile extends Compile {
     },
   }
 
+  /**
+   * A double-quoted literal with `$` or `#` in it is a template of its own: velocityjs parsed it
+   * on every evaluation. The literals are the template's, so each is parsed once per engine.
+   */
+  readonly #strings = new Map<string, Ast>()
+
+  override evalStr(str: string): string {
+    let asts = this.#strings.get(str)
+    if (asts === undefined) {
+      asts = parse(str)
+      this.#strings.set(str, asts)
+    }
+    return this.renderAstList(asts, this.contextId)
+  }
+
   override render(context?: Parameters<Compile['render']>[0], _macros?: unknown, silence?: boolean): string {
     this.silence = silence === true
     this.context = context ?? {}
