@@ -90,7 +90,7 @@ describe('Cors with a DefaultAuthorizer', () => {
   })
 })
 
-test("an HTTP API authorizer's AuthorizationScopes are the scopes of the routes that give none", async () => {
+test("an HTTP API authorizer's AuthorizationScopes are the scopes of the routes that give none; FunctionInvokeRole is not resolved", async () => {
   const source = await readApiSource(`${FIXTURES}/http-api-scopes/template.yaml`, 'sam', {
     readText: async (file) => (await import('node:fs/promises')).readFile(file, 'utf8'),
     loadDocument: loadSourceDocument,
@@ -105,5 +105,25 @@ test("an HTTP API authorizer's AuthorizationScopes are the scopes of the routes 
     'GET /reports': ['reports:read'],
     'POST /reports': ['reports:write'],
     'GET /status': null,
+    'POST /exports': [],
+  })
+  const keyCheck = source.api.securitySchemes.get('KeyCheck')?.raw['x-amazon-apigateway-authorizer'] as
+    | Record<string, unknown>
+    | undefined
+  assert.equal(keyCheck?.authorizerPayloadFormatVersion, '2.0', 'an unquoted 2.0 is the number 2 in YAML')
+})
+
+test('a ResourcePolicy and Authorizer: AWS_IAM are start-up errors naming their pointers', async () => {
+  await assert.rejects(serve('refused'), (err: unknown) => {
+    const text = err instanceof Error ? err.message : String(err)
+    assert.match(
+      text,
+      /template\.yaml:\d+: \/Resources\/InternalApi\/Properties\/Auth\/ResourcePolicy: resource policies are not enforced yet/,
+    )
+    assert.match(
+      text,
+      /\/Resources\/AuditFunction\/Properties\/Events\/Read\/Properties\/Auth\/Authorizer: IAM authorization \(AWS_IAM\) is not supported yet/,
+    )
+    return true
   })
 })

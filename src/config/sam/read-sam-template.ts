@@ -157,7 +157,11 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
       : explicit.props
   const body = await definition(r, cfn, props, ap, folder, doc, isHttp, options)
   const auth = isObject(props.Auth)
-    ? (cfn.resolve(props.Auth, childPointer(ap, 'Auth'), fail) as JsonObject)
+    ? (cfn.resolve(
+        servedAuth(r, props.Auth, childPointer(ap, 'Auth')),
+        childPointer(ap, 'Auth'),
+        fail,
+      ) as JsonObject)
     : {}
   const schemes = new Map([
     ...(body?.securitySchemes ?? []),
@@ -174,7 +178,9 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
     if (name !== undefined && name !== 'NONE' && !schemes.has(name))
       r.fail(
         e.route.securityPointer,
-        `expected the name of an authorizer in the API's Auth.Authorizers, found '${name}'`,
+        name === 'AWS_IAM'
+          ? 'IAM authorization (AWS_IAM) is not supported yet'
+          : `expected the name of an authorizer in the API's Auth.Authorizers, found '${name}'`,
       )
     // An authorizer's AuthorizationScopes are the default of the routes that give none.
     const declared = name === undefined || !isObject(auth.Authorizers) ? undefined : auth.Authorizers[name]
@@ -222,6 +228,29 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
   }
 }
 
+/**
+ * The parts of an API's `Auth` that serving reads, so that an authorizer's `FunctionInvokeRole`
+ * (`!GetAtt Role.Arn`) or a usage plan never stops the gateway. A `ResourcePolicy` is refused:
+ * ignoring it would let through callers AWS denies.
+ */
+function servedAuth(r: FieldReader, auth: JsonObject, pointer: string): JsonObject {
+  if (auth.ResourcePolicy !== undefined)
+    r.fail(childPointer(pointer, 'ResourcePolicy'), 'resource policies are not enforced yet')
+  const out: JsonObject = {}
+  for (const key of ['DefaultAuthorizer', 'ApiKeyRequired', 'AddDefaultAuthorizerToCorsPreflight'])
+    if (auth[key] !== undefined) out[key] = auth[key]!
+  if (isObject(auth.Authorizers))
+    out.Authorizers = Object.fromEntries(
+      Object.entries(auth.Authorizers).map(([name, a]) => {
+        if (!isObject(a)) return [name, a]
+        const { FunctionInvokeRole: _role, ...rest } = a
+        return [name, rest]
+      }),
+    )
+  else if (auth.Authorizers !== undefined) out.Authorizers = auth.Authorizers
+  return out
+}
+
 function eventRoute(
   r: FieldReader,
   ev: JsonObject,
@@ -239,7 +268,8 @@ function eventRoute(
   const auth = isObject(props.Auth) ? props.Auth : {}
   const isDefault = type === 'HttpApi' && path === undefined && method === undefined
   if (type === 'Api' && (path === undefined || method === undefined)) return undefined
-  const payload = type === 'Api' ? '1.0' : props.PayloadFormatVersion === '1.0' ? '1.0' : '2.0'
+  const given = props.PayloadFormatVersion
+  const payload = type === 'Api' ? '1.0' : given === '1.0' || given === 1 ? '1.0' : '2.0'
   const limit =
     type === 'Api' ? 29_000 : typeof props.TimeoutInMillis === 'number' ? props.TimeoutInMillis : 30_000
   const verb =

@@ -63,7 +63,10 @@ export function readSamAuthorizers(
     if (httpApi) {
       const headers = r.stringArray(identity, 'Headers', ip) ?? []
       const queries = r.stringArray(identity, 'QueryStrings', ip) ?? []
-      const version = r.string(a, 'AuthorizerPayloadFormatVersion', p, true)
+      // YAML reads an unquoted 2.0 as the number 2, which SAM accepts.
+      const given = a.AuthorizerPayloadFormatVersion
+      const version =
+        typeof given === 'number' ? given.toFixed(1) : r.string(a, 'AuthorizerPayloadFormatVersion', p, true)
       const ext: JsonObject = {
         type: 'request',
         authorizerUri: invokeUri(region, fn.arn),
