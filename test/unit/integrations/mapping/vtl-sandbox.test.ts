@@ -32,6 +32,11 @@ describe('the template sandbox', () => {
       'prototype of a payload list',
       "#set($l = $input.path('$.l'))$l.__proto__$l.prototype$l.__defineGetter__",
     ],
+    [
+      'the class behind $input',
+      '$input.constructor.METHODS$input.constructor.name$input.__proto__.constructor',
+    ],
+    ['a gateway function called on another object', '#set($m = {"body": "x"})$input.json.apply($m, ["$"])'],
     ['macro named constructor', '#constructor("return process")x#end'],
     ['macro named toString', '#toString()'],
     ['macro named __proto__', '#__proto__()'],
