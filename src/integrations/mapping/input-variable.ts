@@ -7,6 +7,7 @@
  */
 import { hostObject } from './java-methods.ts'
 import { evaluateJsonPath, type JsonPath, parseJsonPath } from './json-path.ts'
+import { parseJsonPayload } from './json-payload.ts'
 import { TemplateRenderError } from './vtl-engine.ts'
 
 export interface MethodRequestParams {
@@ -57,7 +58,7 @@ export function createInputVariable(
       if (body.trim() === '') parsed = { value: {} }
       else {
         try {
-          parsed = { value: JSON.parse(body) }
+          parsed = { value: parseJsonPayload(body) }
         } catch {
           parsed = { value: body }
         }

@@ -8,6 +8,7 @@
  * A source with no value maps to nothing (the target is left out).
  */
 import { evaluateJsonPath, parseJsonPath } from './json-path.ts'
+import { parseJsonPayload } from './json-payload.ts'
 
 export interface MappingSources {
   readonly path?: Readonly<Record<string, string>>
@@ -65,7 +66,7 @@ function bodyReader(expression: string, rest: string, pick: (s: MappingSources) 
     if (text === undefined) return undefined
     let root: unknown
     try {
-      root = JSON.parse(text)
+      root = parseJsonPayload(text)
     } catch {
       return undefined
     }

@@ -5,6 +5,7 @@
  * characters as `\uXXXX`. `urlEncode` is `java.net.URLEncoder` (space as `+`).
  */
 import { hostObject } from './java-methods.ts'
+import { parseJsonPayload } from './json-payload.ts'
 import { TemplateRenderError } from './vtl-engine.ts'
 import { toVtlString } from './vtl-string.ts'
 
@@ -61,7 +62,7 @@ export const UTIL_VARIABLE: object = Object.freeze(
       escapeJavaScript: (s: unknown) => escapeJavaScript(toVtlString(s)),
       parseJson: (s: unknown) => {
         try {
-          return JSON.parse(toVtlString(s))
+          return parseJsonPayload(toVtlString(s))
         } catch {
           throw new TemplateRenderError('$util.parseJson: the argument is not valid JSON')
         }

@@ -3,6 +3,8 @@
  * `{a=1, b=2}`, a list as `[1, 2]` (a null inside either as `null`), and null as nothing (API Gateway renders a null reference
  * as an empty string rather than the reference's text).
  */
+import { largeIntegerText } from './json-payload.ts'
+
 export function toVtlString(value: unknown): string {
   if (value === null || value === undefined) return ''
   if (typeof value === 'object' && NULL_PRINT in value) return ''
@@ -25,6 +27,8 @@ function javaString(value: unknown): string {
   if (typeof value === 'string') return value
   if (value === null || value === undefined) return 'null'
   if (Array.isArray(value)) return `[${value.map(javaString).join(', ')}]`
+  const digits = largeIntegerText(value)
+  if (digits !== undefined) return digits
   if (typeof value === 'object')
     return `{${Object.entries(value)
       .map(([k, v]) => `${k}=${javaString(v)}`)

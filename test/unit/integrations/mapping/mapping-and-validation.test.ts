@@ -48,6 +48,22 @@ describe('parameter mapping expressions', () => {
       ['X-Req=r1', 'X-Name=Rex'],
     )
   })
+  test('a body JSONPath keeps every digit of a 64-bit id, as Java reads it', () => {
+    const m = compileParameterMappings(
+      [
+        ['method.response.header.X-Id', 'integration.response.body.id'],
+        ['method.response.header.X-Ids', 'integration.response.body.ids'],
+      ],
+      'response',
+    )
+    const out = applyParameterMappings(m, {
+      responseBody: '{"id": 1234567890123456789, "ids": [9007199254740993]}',
+    })
+    assert.deepEqual(
+      out.map(([t, v]) => `${t.name}=${v}`),
+      ['X-Id=1234567890123456789', 'X-Ids=[9007199254740993]'],
+    )
+  })
   test('an expression API Gateway refuses names what it expected', () => {
     assert.throws(
       () => compileParameterMappings([['integration.request.body.x', "'a'"]], 'request'),
