@@ -426,7 +426,7 @@ async function main(): Promise<void> {
   const forcegateRows = [...main, ...routes, ...identities, ...bodies].filter(
     (v) => v.scenario.kind === 'forcegate',
   )
-  const targets = evaluateTargets(main, routes, memory, forcegateRows)
+  const targets = evaluateTargets(main, routes, memory, forcegateRows, bodies, [...routes, ...identities])
   const sections: string[] = []
   if (main.length > 0) sections.push(`## Main table\n\n${mainTable(main, true)}`)
   if (targets.length > 0)

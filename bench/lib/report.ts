@@ -182,23 +182,27 @@ export function evaluateTargets(
   routes: readonly VariantResult[],
   memory: readonly (CacheMemoryResult | { cache: string; entries: number; error: string })[],
   allForcegate: readonly VariantResult[],
+  bodies: readonly VariantResult[] = [],
+  others: readonly VariantResult[] = [],
 ): Target[] {
   const c = 100
   const s = (list: readonly VariantResult[], id: string, conns = c) => {
     const v = find(list, id, conns)
     return v === undefined ? undefined : summarize(v)
   }
+  // Scenarios of other sections (usage plans, workers) are looked up after the main table.
+  const anywhere = [...main, ...others]
   const ratioTarget = (name: string, num: string, den: string, min: number, note = ''): Target => {
-    const a = s(main, num)
-    const b = s(main, den)
+    const a = s(anywhere, num)
+    const b = s(anywhere, den)
     if (a === undefined || b === undefined) {
       const missing = a === undefined ? num : den
-      const why = find(main, missing, c)?.unavailable ?? 'not run'
+      const why = find(anywhere, missing, c)?.unavailable ?? 'not run'
       return { name, measured: `${missing}: ${why}`, met: undefined }
     }
     const r = a.rps / b.rps
-    const one = s(main, num, 1)
-    const oneB = s(main, den, 1)
+    const one = s(anywhere, num, 1)
+    const oneB = s(anywhere, den, 1)
     const at1 = one !== undefined && oneB !== undefined ? `; at 1 conn ${fmtRatio(one.rps / oneB.rps)}×` : ''
     return {
       name,
@@ -246,6 +250,57 @@ export function evaluateTargets(
   targets.push(
     ratioTarget('JWT verified on every request ≥ 1.0× fastify + jose', 'fg-jwt-verify', 'fastify-jose', 1.0),
   )
+  targets.push(
+    ratioTarget(
+      'mapping templates (request + response) ≥ 0.8× the aws_proxy route',
+      'fg-lambda-mapped',
+      'fg-lambda',
+      0.8,
+    ),
+  )
+  targets.push(
+    ratioTarget(
+      'usage plan in Redis ≥ 0.8× the in-process usage plan',
+      'fg-plan-redis',
+      'fg-plan-local',
+      0.8,
+    ),
+  )
+  {
+    // 1 MB bodies: the worst of the streamed request and response rows against the undici proxy.
+    const pairs = bodies
+      .filter((v) => v.scenario.id.startsWith('fg-passthrough') && v.scenario.id.endsWith('-1048576'))
+      .map((v) => {
+        const base = find(bodies, v.scenario.id.replace('fg-passthrough', 'undici'), v.connections)
+        const a = summarize(v)
+        const b = base === undefined ? undefined : summarize(base)
+        return a === undefined || b === undefined ? undefined : { id: v.scenario.id, r: a.rps / b.rps }
+      })
+      .filter((p) => p !== undefined)
+    targets.push(
+      pairs.length === 0
+        ? { name: '1 MB bodies ≥ 0.9× the undici proxy', measured: 'not run', met: undefined }
+        : {
+            name: '1 MB bodies ≥ 0.9× the undici proxy',
+            measured: pairs.map((p) => `${p.id.replace('fg-passthrough-', '')} ${fmtRatio(p.r)}×`).join('; '),
+            met: pairs.every((p) => p.r >= 0.9),
+          },
+    )
+  }
+  {
+    // Peak RSS of the passthrough against the minimal proxy doing the same work in the same run.
+    const a = s(main, 'fg-passthrough')
+    const b = s(main, 'undici')
+    targets.push(
+      a?.rss === undefined || b?.rss === undefined
+        ? { name: 'passthrough peak RSS ≤ 1.1× the undici proxy', measured: 'not run', met: undefined }
+        : {
+            name: 'passthrough peak RSS ≤ 1.1× the undici proxy',
+            measured: `${fmtRatio(a.rss / b.rss)}× (${fmtMb(a.rss)} / ${fmtMb(b.rss)} MB)`,
+            met: a.rss / b.rss <= 1.1,
+          },
+    )
+  }
   {
     const small = routes.find((v) => v.scenario.id === 'fg-routes-10')
     const large = routes.find((v) => v.scenario.id === 'fg-routes-10000')
