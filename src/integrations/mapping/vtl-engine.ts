@@ -15,6 +15,7 @@
 import { Compile, parse } from 'velocityjs'
 import { callMethod } from './java-methods.ts'
 import { velocityCompare, velocityEquals, velocityMath, velocityTrue } from './velocity-operators.ts'
+import { backslashDoubledQuotes } from './velocity-quotes.ts'
 import { toVtlString } from './vtl-string.ts'
 import { checkWrite } from './write-once.ts'
 
@@ -379,9 +380,24 @@ function checkBlocks(template: string): void {
 /** Velocity's `#stop` directive takes no parentheses; velocityjs knows only the `#stop()` call. */
 const BARE_STOP = /#(?:\{stop\}|stop(?![A-Za-z0-9_(-]))/g
 
-export function compileVtl(source: string): CompiledVtl {
+/** Parses with Velocity's doubled quotes (velocity-quotes.ts) when the template needs them. */
+function parseVelocity(source: string): { template: string; ast: Ast } {
   const template = source.replace(BARE_STOP, '#stop()')
-  const ast = parseOrThrow(template)
+  try {
+    return { template, ast: parseOrThrow(template) }
+  } catch (e) {
+    const rewritten = backslashDoubledQuotes(template)
+    if (rewritten === template) throw e
+    try {
+      return { template: rewritten, ast: parseOrThrow(rewritten) }
+    } catch {
+      throw e
+    }
+  }
+}
+
+export function compileVtl(source: string): CompiledVtl {
+  const { template, ast } = parseVelocity(source)
   checkBlocks(template)
   // One engine per template, reset before each render: rendering is synchronous, so no two
   // renders of a template overlap, and building an engine cost more than most renders.
