@@ -7,7 +7,8 @@
 import { ConfigError } from '../../errors/config-error.ts'
 import { createInputVariable, type MethodRequestParams } from './input-variable.ts'
 import { UTIL_VARIABLE } from './util-variable.ts'
-import { type CompiledVtl, compileVtl, TemplateSyntaxError } from './vtl-engine.ts'
+import { type CompiledVtl, compileVtl } from './vtl-engine.ts'
+import { TemplateSyntaxError } from './vtl-parse.ts'
 
 /** Where a template came from, for start-up errors. */
 export interface TemplateSource {
