@@ -134,6 +134,7 @@ export const ERRORS = {
     httpApi: { status: 403, responseType: 'ACCESS_DENIED', message: 'Forbidden' },
   },
   GW_FORBIDDEN: { status: 403, responseType: 'ACCESS_DENIED', message: 'Forbidden' },
+  GW_API_KEY_INVALID: { status: 403, responseType: 'INVALID_API_KEY', message: 'Forbidden' },
   GW_INSUFFICIENT_SCOPE: { status: 403, responseType: 'ACCESS_DENIED', message: 'Forbidden' },
   GW_AUTHORIZER_CONFIG: {
     status: 500,

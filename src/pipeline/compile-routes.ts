@@ -19,6 +19,7 @@ import { createMockIntegration } from '../integrations/mock/mock-integration.ts'
 import type { SalesforceConnections } from '../integrations/salesforce/salesforce-connections.ts'
 import { createSalesforceIntegration } from '../integrations/salesforce/salesforce-integration.ts'
 import type { Integration } from '../integrations/types.ts'
+import { withApiKey } from './api-key-route-auth.ts'
 import type { GatewayRoute } from './gateway-routes.ts'
 import type { CompiledRoute, RouteAuth, RouteTable } from './types.ts'
 
@@ -76,7 +77,7 @@ export async function compileRoutes(
       )
       continue
     }
-    const auth = await problems.collect(() => deps.compileAuth(spec, api, dialect))
+    const auth = withApiKey(await problems.collect(() => deps.compileAuth(spec, api, dialect)), spec, api)
     if (spec.integration === undefined) {
       problems.ensure(new ConfigError(api.file, spec.pointer, 'expected a usable integration'))
       continue

@@ -127,3 +127,35 @@ test('a ResourcePolicy and Authorizer: AWS_IAM are start-up errors naming their 
     return true
   })
 })
+
+describe("Auth.ApiKeyRequired: the API's AWS::ApiGateway::ApiKey values in x-api-key", () => {
+  let gateway: Gateway
+  before(async () => {
+    gateway = await serve('api-keys')
+  })
+  after(() => gateway.close())
+
+  test("every method of the API needs a key (403 Forbidden without) unless its event's Auth.ApiKeyRequired is false", async () => {
+    const none = await fetch(`${gateway.url}/shipments`)
+    assert.equal(none.status, 403)
+    assert.deepEqual(await json(none), { message: 'Forbidden' })
+    const keyed = await fetch(`${gateway.url}/shipments`, {
+      headers: { 'x-api-key': 'sam-partner-key-0123456789' },
+    })
+    assert.equal(keyed.status, 200)
+    assert.deepEqual(await json(keyed), { resource: '/shipments', stage: 'v2' })
+    const ping = await fetch(`${gateway.url}/ping`)
+    assert.equal(ping.status, 200)
+  })
+
+  test('AddApiKeyRequiredToCorsPreflight (true unless set false) puts the key on the preflights SAM adds', async () => {
+    const anonymous = await fetch(`${gateway.url}/shipments`, { method: 'OPTIONS' })
+    assert.equal(anonymous.status, 403)
+    const keyed = await fetch(`${gateway.url}/shipments`, {
+      method: 'OPTIONS',
+      headers: { 'x-api-key': 'sam-partner-key-0123456789' },
+    })
+    assert.equal(keyed.status, 200)
+    assert.equal(keyed.headers.get('access-control-allow-origin'), 'https://partner.example.com')
+  })
+})

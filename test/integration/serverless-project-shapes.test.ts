@@ -119,3 +119,47 @@ test('an HTTP event on a Python function, a file(…) that is not there: start-u
     return true
   })
 })
+
+describe('private: true routes take a key of provider.apiGateway.apiKeys', () => {
+  let gateway: Gateway
+  const warnings: string[] = []
+  before(async () => {
+    gateway = await serve('api-keys', warnings)
+  })
+  after(() => gateway.close())
+
+  test("without x-api-key, or with a wrong one, API Gateway's 403 Forbidden; a configured key passes", async () => {
+    const none = await fetch(`${gateway.url}/reports`)
+    assert.equal(none.status, 403)
+    assert.deepEqual(await json(none), { message: 'Forbidden' })
+    const wrong = await fetch(`${gateway.url}/reports`, { headers: { 'x-api-key': 'guess' } })
+    assert.equal(wrong.status, 403)
+    assert.deepEqual(await json(wrong), { message: 'Forbidden' })
+    const good = await fetch(`${gateway.url}/reports`, {
+      headers: { 'x-api-key': 'partner-key-0123456789abcdef' },
+    })
+    assert.equal(good.status, 200)
+    const open = await fetch(`${gateway.url}/reports/summary`)
+    assert.equal(open.status, 200, 'a route without private: true takes no key')
+  })
+
+  test('a usage plan key without a value gets one for the run, named at start-up, and it is accepted', async () => {
+    const line = /API key trial has no value: this run accepts x-api-key: (\S+) /.exec(warnings.join(''))
+    assert.ok(line, warnings.join(''))
+    assert.match(warnings.join(''), /\/provider\/apiGateway\/apiKeys\/1\/free\/0: API key trial/)
+    const res = await fetch(`${gateway.url}/reports`, { headers: { 'x-api-key': line[1]! } })
+    assert.equal(res.status, 200)
+  })
+
+  test("the key is checked after the route's authorizer: neither is its 401, a token without a key 403", async () => {
+    const neither = await fetch(`${gateway.url}/reports/audit`)
+    assert.equal(neither.status, 401)
+    const tokenOnly = await fetch(`${gateway.url}/reports/audit`, { headers: { authorization: 'auditor' } })
+    assert.equal(tokenOnly.status, 403)
+    assert.deepEqual(await json(tokenOnly), { message: 'Forbidden' })
+    const both = await fetch(`${gateway.url}/reports/audit`, {
+      headers: { authorization: 'auditor', 'x-api-key': 'partner-key-0123456789abcdef' },
+    })
+    assert.equal(both.status, 200)
+  })
+})

@@ -33,7 +33,6 @@ describe('a serverless.yml with http events is served as the REST API it deploys
     assert.match(text, /serverless\.yml:6: \/plugins\/1: plugin serverless-esbuild is not run/)
     assert.match(text, /\/functions\/nightly\/events\/0\/schedule: 'schedule' events are not triggered/)
     assert.doesNotMatch(text, /serverless-offline is not run/)
-    assert.match(text, /\/provider\/apiGateway\/apiKeys: apiGateway\.apiKeys is not applied locally/)
     assert.match(text, /\/functions\/files\/url: function URLs are not served/)
   })
 
@@ -238,10 +237,6 @@ test('what cannot be honoured is all reported in one run, each with its file, li
     assert.match(
       text,
       /serverless\.yml:10: \/provider\/environment\/DATABASE_URL: \$\{ssm:\/legacy\/database-url\} cannot be resolved locally/,
-    )
-    assert.match(
-      text,
-      /serverless\.yml:\d+: \/functions\/report\/events\/0\/http\/private: API keys \(private: true\) are not enforced/,
     )
     assert.match(text, /\/functions\/report\/events\/1\/http\/authorizer: IAM authorizers are not supported/)
     assert.match(

@@ -17,6 +17,8 @@ export interface ApiDefinition {
   /** HTTP APIs: `x-amazon-apigateway-cors`, when the document configures it. */
   readonly cors?: CorsSpec | undefined
   readonly securitySchemes: ReadonlyMap<string, SecuritySchemeSpec>
+  /** The API keys a route with `apiKeyRequired` accepts in `x-api-key` (serverless.yml, SAM). */
+  readonly apiKeys?: readonly string[] | undefined
   /**
    * Every problem found in the document. They are handed on rather than thrown so that
    * compiling the routes adds its own and one run reports them all; a definition with
@@ -35,6 +37,8 @@ export interface RouteSpec {
   /** Security requirements (OR of ANDs, as OpenAPI defines); `[]` means none. */
   readonly security: readonly (readonly { readonly scheme: string; readonly scopes: readonly string[] }[])[]
   readonly securityPointer: string
+  /** REST: a request without a valid `x-api-key` (one of the API's `apiKeys`) is refused 403. */
+  readonly apiKeyRequired?: boolean | undefined
   /** The method's request validator (`x-amazon-apigateway-request-validator`), when one applies. */
   readonly validation?: RequestValidationSpec | undefined
 }

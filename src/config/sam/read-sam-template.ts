@@ -7,6 +7,7 @@ import { readApiDocument } from '../openapi/read-api-document.ts'
 import { type ApiSource, type FunctionSource, localFunctionArn } from '../serverless/function-source.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
 import { Intrinsics } from './resolve-intrinsics.ts'
+import { API_KEY, samApiKeys } from './sam-api-keys.ts'
 import { readSamAuthorizers, readSamCors } from './sam-auth.ts'
 import { functionCode } from './sam-function-code.ts'
 import { samRestCorsRoutes } from './sam-rest-cors.ts'
@@ -25,6 +26,8 @@ export interface SamOptions {
   readonly parameters: Readonly<Record<string, string>>
   /** Reads a `DefinitionUri` file; injected so that reading stays free of I/O. */
   readonly loadDocument: (file: string) => Promise<SourceDocument>
+  /** A value for an API key the template leaves AWS to generate. */
+  readonly newApiKey: () => string
 }
 
 interface EventRoute {
@@ -33,6 +36,8 @@ interface EventRoute {
   readonly route: RouteSpec
   readonly authorizer: string | undefined
   readonly scopes: readonly string[]
+  /** The event's own `Auth.ApiKeyRequired`, over the API's. */
+  readonly apiKey: boolean | undefined
 }
 
 /**
@@ -94,7 +99,7 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
       continue
     }
     if (res.Type !== FUNCTION) {
-      note(p, `${String(res.Type)} resources are not created locally`)
+      if (res.Type !== API_KEY) note(p, `${String(res.Type)} resources are not created locally`)
       continue
     }
     const pp = childPointer(p, 'Properties')
@@ -168,8 +173,6 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
     ...readSamAuthorizers(r, auth, childPointer(ap, 'Auth'), isHttp, region),
   ])
   const defaultAuthorizer = typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined
-  if (auth.ApiKeyRequired === true)
-    r.fail(childPointer(childPointer(ap, 'Auth'), 'ApiKeyRequired'), 'API keys are not enforced yet')
   const routes: RouteSpec[] = [...(body?.routes ?? [])]
   for (const e of events) {
     if (e.api !== apiId) continue
@@ -190,7 +193,8 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
         : e.scopes
     const security =
       name === undefined || name === 'NONE' || !schemes.has(name) ? [] : [[{ scheme: name, scopes }]]
-    routes.push({ ...e.route, security })
+    const apiKeyRequired = !isHttp && (e.apiKey ?? auth.ApiKeyRequired === true)
+    routes.push({ ...e.route, security, apiKeyRequired })
   }
   if (!isHttp && props.Cors !== undefined) {
     const cp = childPointer(ap, 'Cors')
@@ -199,7 +203,10 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
       defaultAuthorizer !== undefined &&
       schemes.has(defaultAuthorizer)
     const security = preflightAuth ? [[{ scheme: defaultAuthorizer, scopes: [] }]] : []
-    routes.push(...samRestCorsRoutes(r, cfn.resolve(props.Cors, cp, fail), cp, routes, security))
+    const preflights = samRestCorsRoutes(r, cfn.resolve(props.Cors, cp, fail), cp, routes, security)
+    // SAM's AddApiKeyRequiredToCorsPreflight (default true) puts the API's key on them too.
+    const keyed = auth.ApiKeyRequired === true && auth.AddApiKeyRequiredToCorsPreflight !== false
+    routes.push(...preflights.map((route) => ({ ...route, apiKeyRequired: keyed })))
   }
   const stageName = typeof props.StageName === 'string' ? props.StageName : undefined
   const api: ApiDefinition = {
@@ -217,6 +224,16 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
         ) ?? body?.cors)
       : undefined,
     securitySchemes: schemes,
+    apiKeys: samApiKeys(
+      notes,
+      resources,
+      cfn,
+      fail,
+      isObject(props.Auth) ? props.Auth : {},
+      childPointer(ap, 'Auth'),
+      routes.some((route) => route.apiKeyRequired),
+      options.newApiKey,
+    ),
     problems: [...r.errors, ...(body?.problems ?? [])],
   }
   return {
@@ -237,7 +254,12 @@ function servedAuth(r: FieldReader, auth: JsonObject, pointer: string): JsonObje
   if (auth.ResourcePolicy !== undefined)
     r.fail(childPointer(pointer, 'ResourcePolicy'), 'resource policies are not enforced yet')
   const out: JsonObject = {}
-  for (const key of ['DefaultAuthorizer', 'ApiKeyRequired', 'AddDefaultAuthorizerToCorsPreflight'])
+  for (const key of [
+    'DefaultAuthorizer',
+    'ApiKeyRequired',
+    'AddDefaultAuthorizerToCorsPreflight',
+    'AddApiKeyRequiredToCorsPreflight',
+  ])
     if (auth[key] !== undefined) out[key] = auth[key]!
   if (isObject(auth.Authorizers))
     out.Authorizers = Object.fromEntries(
@@ -282,6 +304,7 @@ function eventRoute(
     type,
     api,
     authorizer: typeof auth.Authorizer === 'string' ? auth.Authorizer : undefined,
+    apiKey: typeof auth.ApiKeyRequired === 'boolean' ? auth.ApiKeyRequired : undefined,
     scopes: r.stringArray(auth, 'AuthorizationScopes', childPointer(pp, 'Auth')) ?? [],
     route: {
       method: isDefault ? '$default' : verb,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { dirname, extname, resolve } from 'node:path'
 import { ConfigError } from '../../errors/config-error.ts'
 import { readApiDocument } from '../openapi/read-api-document.ts'
@@ -16,7 +17,11 @@ export interface ApiSourceIo {
   readonly loadDocument: (file: string) => Promise<SourceDocument>
   readonly env: Readonly<Record<string, string | undefined>>
   readonly stage: string | undefined
+  /** A value for an API key the file names without one (random unless a test fixes it). */
+  readonly newApiKey?: () => string
 }
+
+const newApiKey = (): string => randomBytes(24).toString('base64url')
 
 /**
  * Reads the API file in its format into the one input the route compiler takes. A
@@ -33,7 +38,7 @@ export async function readApiSource(file: string, format: ApiFormat, io: ApiSour
     const doc = await io.loadDocument(file)
     const sources = { stage: io.stage, region: io.env.AWS_REGION, env: io.env }
     const files = await readVariableFiles(doc, io.readText, sources)
-    return withSharedEnvironment(readServerlessFile(doc, { ...sources, files }))
+    return withSharedEnvironment(readServerlessFile(doc, { ...sources, files }, io.newApiKey ?? newApiKey))
   }
   let text: string
   try {
@@ -55,6 +60,7 @@ export async function readApiSource(file: string, format: ApiFormat, io: ApiSour
       stage: io.stage,
       parameters,
       loadDocument: io.loadDocument,
+      newApiKey: io.newApiKey ?? newApiKey,
     }),
   )
 }

@@ -9,6 +9,7 @@ import { type ApiSource, type FunctionSource, localFunctionArn, splitHandler } f
 import { requestValidation } from './request-validation.ts'
 import { resolveVariables, type VariableSources } from './resolve-variables.ts'
 import { isServedKey } from './served-keys.ts'
+import { readApiKeys } from './serverless-api-keys.ts'
 import { readHttpApiAuthorizers, restAuthorizerScheme } from './serverless-authorizers.ts'
 import { httpApiCors } from './serverless-cors.ts'
 import { RestCorsCollector } from './serverless-rest-cors.ts'
@@ -29,7 +30,11 @@ const DEFAULT_FUNCTION_TIMEOUT_S = 6
  * gateway does not start); plugins, custom resources and events that are not HTTP are notices
  * printed at start-up, since they do not change what the API answers.
  */
-export function readServerlessFile(doc: SourceDocument, sources: VariableSources): ApiSource {
+export function readServerlessFile(
+  doc: SourceDocument,
+  sources: VariableSources,
+  newApiKey: () => string,
+): ApiSource {
   if (!isObject(doc.data))
     throw new ConfigError(doc.file, '', 'expected a serverless.yml service (an object at the top level)')
   const r = new FieldReader(doc)
@@ -57,7 +62,7 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
   const apiGateway = r.object(provider, 'apiGateway', '/provider', false) ?? {}
   const binaryMediaTypes = r.stringArray(apiGateway, 'binaryMediaTypes', '/provider/apiGateway') ?? []
   for (const key of Object.keys(apiGateway))
-    if (key !== 'binaryMediaTypes' && key !== 'shouldStartNameWithService')
+    if (key !== 'binaryMediaTypes' && key !== 'shouldStartNameWithService' && key !== 'apiKeys')
       notes.fail(childPointer('/provider/apiGateway', key), `apiGateway.${key} is not applied locally`)
   const functions = r.object(root, 'functions', '', false) ?? {}
   const kinds = new Set<string>()
@@ -144,6 +149,13 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       'expected either http (REST API) or httpApi (HTTP API) events: a service with both deploys two APIs; serve one at a time',
     )
   const dialect = kinds.has('httpApi') ? HTTP_API : REST_API
+  const apiKeys = readApiKeys(
+    r,
+    notes,
+    provider,
+    routes.some((route) => route.apiKeyRequired),
+    newApiKey,
+  )
   if (!kinds.has('httpApi')) routes.push(...restCors.routes(r, routes))
   return {
     doc,
@@ -160,6 +172,7 @@ export function readServerlessFile(doc: SourceDocument, sources: VariableSources
       binaryMediaTypes,
       cors: kinds.has('httpApi') ? httpApiCors(r, httpApi, routes) : undefined,
       securitySchemes: schemes,
+      apiKeys,
       problems: r.errors,
     },
   }
@@ -266,11 +279,6 @@ function restRoute(
       childPointer(p, 'integration'),
       `integration: ${integration} is not served; use lambda-proxy (the default)`,
     )
-  if (options.private === true)
-    r.fail(
-      childPointer(p, 'private'),
-      'API keys (private: true) are not enforced yet: protect the route with an authorizer',
-    )
   if (options.async === true) r.fail(childPointer(p, 'async'), 'async invocation is not supported')
   const security: RouteSpec['security'][number][] = []
   if (options.authorizer !== undefined) {
@@ -311,6 +319,7 @@ function restRoute(
     security,
     securityPointer: childPointer(p, 'authorizer'),
     validation: requestValidation(r, options, p),
+    apiKeyRequired: options.private === true,
   }
 }
 
