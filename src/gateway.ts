@@ -112,7 +112,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   if (missing.length > 0) throw missing.length === 1 ? missing[0] : new ConfigErrors(missing)
   const log = options.logger ?? createLogger(config.log.level)
   const metricsToken = checkedMetricsToken(options.metrics)
-  // Metrics follow the trail from before the first request, including the gateway's own paths.
+  // Metrics count from the first request, including the gateway's own paths.
   const metrics =
     options.metrics === undefined ? undefined : (options.sharedMetrics ?? createGatewayMetrics())
   const ownsMetrics = metrics !== options.sharedMetrics
@@ -160,7 +160,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
         )
   const salesforceOrgs = resolveSalesforceOrgs(config.salesforce.orgs, configFile)
   const salesforce = new SalesforceConnections(salesforceWriteOrgs(config.salesforce.orgs, configFile))
-  const portal = openPortal(
+  const portal = await openPortal(
     config,
     salesforceOrgs,
     partners,
@@ -174,7 +174,9 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   let portalHandler: OwnedHandler | undefined
   const gatewayRoutes: GatewayRoute[] = healthRoutes(
     () => draining,
-    async () => (partners === undefined ? [] : await partners.probe()),
+    async () => [
+      ...new Set([...(partners === undefined ? [] : await partners.probe()), ...((await portal?.probe()) ?? [])]),
+    ],
   )
   const adminApi = partners?.adminApi
   if (adminApi !== undefined)
@@ -330,7 +332,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? Date.now
   const serving = (p: PreparedGateway) => ({
     prepared: p,
-    run: { table: p.table, log: p.log, accessLog: p.config.log.access, clock },
+    run: { table: p.table, log: p.log, accessLog: p.config.log.access, clock, observe: p.metrics?.observe },
   })
   const first = serving(prepared)
   const generations =
@@ -345,7 +347,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await current().table.close()
     settings.sharedMetrics?.close()
   }
-  const serve = observedHandler(prepared.metrics, options.tracing?.tracer, pipeline)
+  const serve = observedHandler(options.tracing?.tracer, pipeline)
   const server = createHttpServer(config.server, serve.handler, (err) =>
     log.error({ err }, 'request handler failed'),
   )

@@ -1,15 +1,27 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { Counter, Histogram, Registry } from 'prom-client'
+import { Registry } from 'prom-client'
 import { ConfigError } from '../errors/config-error.ts'
-
-/** The pipeline's decision channel (named, not imported: observability sits below the pipeline). */
-const TRAIL_CHANNEL = 'forcegate:trail'
+import { CellCounter, CellHistogram, type CounterCell, type HistogramCell } from './metric-cells.ts'
+import {
+  AUTHORIZER_CHANNEL,
+  type AuthorizerFact,
+  IDENTITY_CACHE_CHANNEL,
+  ORG_CALL_CHANNEL,
+  type OrgCallFact,
+  RELAY_CHANNEL,
+  type RelayFact,
+} from './metric-facts.ts'
 
 /** Seconds, from a cached answer to a slow integration behind a cold Lambda. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+/** The 429s a usage plan answers, by the limit that refused. */
+const USAGE_LIMITS: Readonly<Record<string, string>> = {
+  GW_THROTTLED: 'throttle',
+  GW_QUOTA_EXCEEDED: 'quota',
+}
 
 /**
  * On the API's listener behind `token` (a bearer token of 16 characters or more, as the admin
@@ -29,131 +41,180 @@ export function checkedMetricsToken(options: MetricsOptions | undefined): string
   return token
 }
 
-interface RequestState {
-  route: string | undefined
-}
-
-interface TrailMessage {
-  readonly step: string
-  readonly detail: Readonly<Record<string, unknown>>
+/**
+ * What the metrics read of a request once it is answered: facts the stages set anyway (the
+ * pipeline's request context has this shape), nothing recorded for them.
+ */
+export interface ObservedRequest {
+  readonly incoming: { readonly method?: string | undefined }
+  readonly res: ServerResponse
+  readonly route: { readonly routeKey: string; readonly integration: { readonly type: string } } | undefined
+  /** Milliseconds around the integration's call, when it was called. */
+  readonly integrationLatency: number | undefined
+  readonly failure: { readonly code: string } | undefined
+  readonly grants: { readonly contract?: { readonly usagePlan: string | undefined } | undefined } | undefined
 }
 
 export interface GatewayMetrics {
-  /** Serves one request through `run`, counting it when its response finishes. */
-  observe(req: IncomingMessage, res: ServerResponse, run: () => Promise<void>): Promise<void>
+  /** Counts `request` when its response finishes; called as it starts. */
+  observe(request: ObservedRequest): void
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>
   readonly contentType: string
-  /** Stops listening to the pipeline's decisions. */
+  /** Stops listening to the gateway's facts. */
   close(): void
 }
 
+/** One route and method's series, found once and kept: a request adds to numbers. */
+interface RouteSeries {
+  readonly statuses: Map<number, CounterCell>
+  readonly latency: HistogramCell
+  integration: HistogramCell | undefined
+}
+
 /**
- * Counters and histograms fed by the decisions the stages publish on the trail channel: the
- * request path gains one subscription, not an edit per stage. The route a request matched is
- * tied to its response through the async context the request runs in.
+ * Requests are counted from what their context holds when the response finishes (route,
+ * method, status, latencies, the usage plan that refused); decisions made deeper (Lambda
+ * authorizers, the identity cache, calls to the org, the relay) arrive on their own
+ * diagnostics channels, published only while these metrics listen. Nothing here needs the
+ * per-request decision trail.
  */
 export function createGatewayMetrics(): GatewayMetrics {
   const registry = new Registry()
-  const requests = new Counter({
-    name: 'forcegate_requests_total',
-    help: 'Requests answered, by route, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
-  })
-  const latency = new Histogram({
-    name: 'forcegate_request_duration_seconds',
-    help: 'Time from receiving a request to finishing its response',
-    labelNames: ['route', 'method'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  })
-  const authorizerLatency = new Histogram({
-    name: 'forcegate_authorizer_duration_seconds',
-    help: 'Lambda authorizer invocations, by authorizer',
-    labelNames: ['authorizer'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  })
-  const authorizerDecisions = new Counter({
-    name: 'forcegate_authorizer_decisions_total',
-    help: 'Lambda authorizer decisions, by authorizer, cache result (none: refused before the cache) and outcome',
-    labelNames: ['authorizer', 'cache', 'outcome'] as const,
-    registers: [registry],
-  })
-  const identityCache = new Counter({
-    name: 'forcegate_identity_cache_total',
-    help: 'Salesforce identity cache lookups, by result (hit, miss, negative_hit, joined)',
-    labelNames: ['result'] as const,
-    registers: [registry],
-  })
-  const orgCalls = new Counter({
-    name: 'forcegate_org_calls_total',
-    help: 'Calls to a Salesforce org, by kind',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-  })
-  const usageRefusals = new Counter({
-    name: 'forcegate_usage_plan_refusals_total',
-    help: 'Requests refused by a usage plan (429), by plan',
-    labelNames: ['plan'] as const,
-    registers: [registry],
-  })
-  const current = new AsyncLocalStorage<RequestState>()
+  const requests = new CellCounter(
+    'forcegate_requests_total',
+    'Requests answered, by route, method and status',
+    ['route', 'method', 'status'],
+    registry,
+  )
+  const latency = new CellHistogram(
+    'forcegate_request_duration_seconds',
+    'Time from receiving a request to finishing its response',
+    ['route', 'method'],
+    LATENCY_BUCKETS,
+    registry,
+  )
+  const integrationLatency = new CellHistogram(
+    'forcegate_integration_duration_seconds',
+    "Time the route's integration took to answer (to its response head when streamed), by route and integration type",
+    ['route', 'integration'],
+    LATENCY_BUCKETS,
+    registry,
+  )
+  const authorizerLatency = new CellHistogram(
+    'forcegate_authorizer_duration_seconds',
+    'Lambda authorizer invocations, by authorizer',
+    ['authorizer'],
+    LATENCY_BUCKETS,
+    registry,
+  )
+  const authorizerDecisions = new CellCounter(
+    'forcegate_authorizer_decisions_total',
+    'Lambda authorizer decisions, by authorizer, cache result (none: refused before the cache) and outcome',
+    ['authorizer', 'cache', 'outcome'],
+    registry,
+  )
+  const identityCache = new CellCounter(
+    'forcegate_identity_cache_total',
+    'Salesforce identity cache lookups, by result (hit, miss, negative_hit, joined)',
+    ['result'],
+    registry,
+  )
+  const orgCalls = new CellCounter(
+    'forcegate_org_calls_total',
+    'Calls to a Salesforce org, by kind and outcome (ok, refused, failed, retried: a transient answer tried again)',
+    ['kind', 'outcome'],
+    registry,
+  )
+  const usageRefusals = new CellCounter(
+    'forcegate_usage_plan_refusals_total',
+    'Requests refused by a usage plan (429), by plan and limit (throttle, quota)',
+    ['plan', 'limit'],
+    registry,
+  )
+  const relayEvents = new CellCounter(
+    'forcegate_relay_events_total',
+    'Platform events the relay handled, by subscription and outcome (received, delivered, retried, dead_lettered)',
+    ['subscription', 'outcome'],
+    registry,
+  )
 
-  const onStep = (message: unknown): void => {
-    const { step, detail } = message as TrailMessage
-    switch (step) {
-      case 'route': {
-        const state = current.getStore()
-        if (state !== undefined && typeof detail.routeKey === 'string') state.route = detail.routeKey
-        return
-      }
-      case 'authorizer': {
-        const authorizer = String(detail.authorizerId ?? 'unknown')
-        authorizerDecisions.inc({
-          authorizer,
-          cache: String(detail.cache ?? 'none'),
-          outcome: String(detail.outcome ?? 'error'),
-        })
-        if (detail.invoked === true && typeof detail.latencyMs === 'number')
-          authorizerLatency.observe({ authorizer }, detail.latencyMs / 1000)
-        return
-      }
-      case 'cache':
-        identityCache.inc({ result: String(detail.result) })
-        return
-      case 'identity facts':
-        identityCache.inc({ result: detail.cached === true ? 'hit' : 'miss' })
-        return
-      case 'org_call':
-        orgCalls.inc({ kind: String(detail.call) })
-        return
-      case 'usage':
-        if (detail.allowed === false) usageRefusals.inc({ plan: String(detail.plan) })
-        return
-      default:
-        return
+  const routes = new Map<string, Map<string, RouteSeries>>()
+  const seriesOf = (route: string, method: string): RouteSeries => {
+    let methods = routes.get(route)
+    if (methods === undefined) {
+      methods = new Map()
+      routes.set(route, methods)
+    }
+    let series = methods.get(method)
+    if (series === undefined) {
+      series = { statuses: new Map(), latency: latency.cell(route, method), integration: undefined }
+      methods.set(method, series)
+    }
+    return series
+  }
+
+  const count = (request: ObservedRequest, started: number): void => {
+    const { route, res } = request
+    const routeKey = route?.routeKey ?? 'unmatched'
+    const method = request.incoming.method ?? 'UNKNOWN'
+    const series = seriesOf(routeKey, method)
+    const status = res.statusCode
+    let cell = series.statuses.get(status)
+    if (cell === undefined) {
+      cell = requests.cell(routeKey, method, String(status))
+      series.statuses.set(status, cell)
+    }
+    cell.value++
+    latency.observe(series.latency, (performance.now() - started) / 1000)
+    if (request.integrationLatency !== undefined && route !== undefined) {
+      series.integration ??= integrationLatency.cell(routeKey, route.integration.type)
+      integrationLatency.observe(series.integration, request.integrationLatency / 1000)
+    }
+    if (status === 429 && request.failure !== undefined) {
+      const limit = USAGE_LIMITS[request.failure.code]
+      if (limit !== undefined)
+        usageRefusals.cell(request.grants?.contract?.usagePlan ?? 'unknown', limit).value++
     }
   }
-  subscribe(TRAIL_CHANNEL, onStep)
+
+  const onAuthorizer = (message: unknown): void => {
+    const fact = message as AuthorizerFact
+    authorizerDecisions.cell(fact.authorizer, fact.cache, fact.outcome).value++
+    if (fact.latencyMs !== undefined) observe(authorizerLatency, fact.authorizer, fact.latencyMs)
+  }
+  const onIdentityCache = (message: unknown): void => {
+    identityCache.cell(message as string).value++
+  }
+  const onOrgCall = (message: unknown): void => {
+    const fact = message as OrgCallFact
+    orgCalls.cell(fact.kind, fact.outcome).value++
+  }
+  const onRelay = (message: unknown): void => {
+    const fact = message as RelayFact
+    relayEvents.cell(fact.subscription, fact.outcome).value++
+  }
+  const listeners = [
+    [AUTHORIZER_CHANNEL, onAuthorizer],
+    [IDENTITY_CACHE_CHANNEL, onIdentityCache],
+    [ORG_CALL_CHANNEL, onOrgCall],
+    [RELAY_CHANNEL, onRelay],
+  ] as const
+  for (const [name, listener] of listeners) subscribe(name, listener)
 
   return {
-    observe(req, res, run) {
-      const state: RequestState = { route: undefined }
+    observe(request) {
       const started = performance.now()
-      res.once('finish', () => {
-        const route = state.route ?? 'unmatched'
-        const method = req.method ?? 'UNKNOWN'
-        requests.inc({ route, method, status: String(res.statusCode) })
-        latency.observe({ route, method }, (performance.now() - started) / 1000)
-      })
-      return current.run(state, run)
+      request.res.once('finish', () => count(request, started))
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,
     close() {
-      unsubscribe(TRAIL_CHANNEL, onStep)
+      for (const [name, listener] of listeners) unsubscribe(name, listener)
     },
   }
+}
+
+function observe(histogram: CellHistogram, label: string, ms: number): void {
+  histogram.observe(histogram.cell(label), ms / 1000)
 }

@@ -1,11 +1,17 @@
+import { channel } from 'node:diagnostics_channel'
+import { performance } from 'node:perf_hooks'
 import { createTrail } from '../auth/lambda-authorizer/authorizer-trail.ts'
 import type { AuthorizerDecision, LambdaAuthorizer } from '../auth/lambda-authorizer/lambda-authorizer.ts'
 import type { LambdaInvoker } from '../aws/lambda-invoker.ts'
 import type { AuthorizedIdentity } from '../dialect/authorizer-context.ts'
+import { isGatewayError } from '../errors/gateway-error.ts'
+import type { RequestView } from '../events/request-view.ts'
+import { AUTHORIZER_CHANNEL, type AuthorizerFact } from '../observability/metric-facts.ts'
 import type { AuthCall, AuthOutcome, Principal, RouteAuth } from './types.ts'
 
 const NO_CHECKS: RouteAuth['checks'] = Object.freeze([])
 const NO_HEADERS: AuthOutcome['identityHeaders'] = Object.freeze([])
+const decisions = channel(AUTHORIZER_CHANNEL)
 
 /**
  * A route guarded by a Lambda authorizer: one adapter that authenticates and authorizes (the
@@ -18,12 +24,14 @@ export function lambdaRouteAuth(
   description: string,
   shape: (identity: AuthorizedIdentity) => Record<string, unknown>,
 ): RouteAuth {
+  const facts = knownFacts(authorizer.id)
   return {
     description,
     trustedHeaderNames: new Set(),
     authenticate(call) {
-      if (call.explain === undefined) return authorizer.decide(call.view, undefined)
-      return explained(authorizer, call)
+      if (call.explain !== undefined) return explained(authorizer, call)
+      if (!decisions.hasSubscribers) return authorizer.decide(call.view, undefined)
+      return counted(authorizer, call.view, facts)
     },
     checks: NO_CHECKS,
     enrich(principal) {
@@ -45,6 +53,84 @@ async function explained(authorizer: LambdaAuthorizer, call: AuthCall): Promise<
     return await authorizer.authorize(call.view, { trail })
   } finally {
     call.explain?.({ step: 'authorizer', ...trail })
+    if (decisions.hasSubscribers)
+      decisions.publish({
+        authorizer: authorizer.id,
+        cache: trail.cache ?? 'none',
+        outcome: trail.outcome ?? 'error',
+        latencyMs: trail.invoked ? trail.latencyMs : undefined,
+      } satisfies AuthorizerFact)
+  }
+}
+
+/** The facts a decision made without invoking can be: built once per authorizer, published as they are. */
+function knownFacts(id: string) {
+  const fact = (cache: string, outcome: string): AuthorizerFact =>
+    Object.freeze({ authorizer: id, cache, outcome, latencyMs: undefined })
+  return {
+    hitAllow: fact('hit', 'allow'),
+    hitDeny: fact('hit', 'deny'),
+    identityMissing: fact('none', 'unauthorized'),
+    refusedBefore: fact('none', 'error'),
+  }
+}
+
+/**
+ * Metrics listen: the decision, as fast as `decide` alone. What returns or throws without a
+ * promise was decided before invoking: a refusal of the identity sources (401) or the ARN, or
+ * the cached result; only an invocation is awaited and timed.
+ */
+function counted(
+  authorizer: LambdaAuthorizer,
+  view: RequestView,
+  facts: ReturnType<typeof knownFacts>,
+): Principal | Promise<Principal> {
+  let decided: ReturnType<LambdaAuthorizer['decide']>
+  try {
+    decided = authorizer.decide(view, undefined)
+  } catch (err) {
+    const code = isGatewayError(err) ? err.code : undefined
+    decisions.publish(
+      code === 'GW_IDENTITY_MISSING'
+        ? facts.identityMissing
+        : code === 'GW_AUTHORIZER_ARN_TOO_LONG'
+          ? facts.refusedBefore
+          : facts.hitDeny,
+    )
+    throw err
+  }
+  if (!(decided instanceof Promise)) {
+    decisions.publish(facts.hitAllow)
+    return decided
+  }
+  return invoked(authorizer, decided, performance.now())
+}
+
+async function invoked(
+  authorizer: LambdaAuthorizer,
+  pending: Promise<AuthorizerDecision>,
+  started: number,
+): Promise<Principal> {
+  const miss = authorizer.caches ? 'miss' : 'off'
+  let fact: AuthorizerFact
+  try {
+    const decision = await pending
+    // A result another request was already loading: waited on, not invoked for this one.
+    fact = decision.fromCache
+      ? { authorizer: authorizer.id, cache: 'joined', outcome: 'allow', latencyMs: undefined }
+      : { authorizer: authorizer.id, cache: miss, outcome: 'allow', latencyMs: performance.now() - started }
+    return decision
+  } catch (err) {
+    const status = isGatewayError(err) ? err.status : 500
+    fact = {
+      authorizer: authorizer.id,
+      cache: miss,
+      outcome: status === 401 ? 'unauthorized' : status === 403 ? 'deny' : 'error',
+      latencyMs: performance.now() - started,
+    }
+    throw err
+  } finally {
+    decisions.publish(fact!)
   }
 }
 

@@ -37,6 +37,8 @@ export interface RunOptions {
   readonly log: Logger
   readonly accessLog: boolean
   readonly clock: () => number
+  /** Metrics: handed each request's context as it starts, to count it when answered. */
+  readonly observe?: ((ctx: RequestContext) => void) | undefined
 }
 
 /** Serves one request: every stage in order, then the access log line. */
@@ -49,6 +51,7 @@ export function runPipeline(
   // The trail costs nothing unless someone subscribed to it.
   const trail = trailActive() ? trailSink(requestId) : undefined
   const ctx = createRequestContext(options.table, incoming, res, requestId, options.clock, trail, false)
+  options.observe?.(ctx)
   if (options.accessLog) {
     // Registered first so that responses finished synchronously are logged too.
     res.once('finish', () => logAccess(ctx, options.log))

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { channel } from 'node:diagnostics_channel'
 import { after, before, describe, test } from 'node:test'
 import { type Gateway, startGateway } from '../../src/gateway.ts'
 import { createLogger } from '../../src/observability/logger.ts'
@@ -141,6 +142,10 @@ describe('/_forcegate/metrics on the API listener', () => {
     ])
     const invoked = [...samples(text, 'forcegate_authorizer_duration_seconds_count').values()]
     assert.deepEqual(invoked, [2])
+  })
+
+  test('count without the decision trail: nobody subscribes to it, so requests build none', () => {
+    assert.equal(channel('forcegate:trail').hasSubscribers, false)
   })
 
   test('refuses a scrape without the token (401) or with another (403)', async () => {

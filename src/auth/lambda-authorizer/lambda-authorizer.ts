@@ -50,6 +50,8 @@ export interface AuthorizeResult extends AuthorizerDecision {
 
 export interface LambdaAuthorizer {
   readonly id: string
+  /** Whether decisions are cached (a result TTL above 0). */
+  readonly caches: boolean
   /** Allows, or throws the `GatewayError` the client must see (401, 403, 414 or 500). */
   authorize(view: RequestView, options?: AuthorizeOptions): Promise<AuthorizeResult>
   /**
@@ -229,6 +231,7 @@ export function createLambdaAuthorizer(
 
   return {
     id: config.id,
+    caches: compiled.ttlMs !== 0,
     decide,
     async authorize(view, options) {
       const trail = options?.trail ?? createTrail(config.id)

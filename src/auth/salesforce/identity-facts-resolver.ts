@@ -1,6 +1,8 @@
+import { channel } from 'node:diagnostics_channel'
 import { SingleFlight } from '../../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../../cache/ttl-lru.ts'
 import { GatewayError } from '../../errors/gateway-error.ts'
+import { ORG_CALL_CHANNEL, type OrgCallFact } from '../../observability/metric-facts.ts'
 import { tokenDigest } from '../jwt/verified-token-cache.ts'
 import {
   type FactKind,
@@ -126,12 +128,14 @@ export class IdentityFactsResolver {
       )
     } catch (err) {
       if (!(err instanceof OrgCallError)) throw err
+      countOrgCall(source, 'failed')
       throw new GatewayError('GW_IDP_UNAVAILABLE', {
         reason: `identity.${source}_unavailable`,
         detail: err.message,
       })
     }
     explain?.({ step: 'identity source', source, status: answer.status })
+    countOrgCall(source, answer.status < 400 ? 'ok' : answer.status < 500 ? 'refused' : 'failed')
     if (answer.status === 401 || answer.status === 403) {
       if (source === 'identity_url' || answer.status === 401)
         throw new GatewayError('GW_TOKEN_INVALID', { reason: `identity.${source}_rejected` })
@@ -189,4 +193,10 @@ function factsFromAssignments(body: Readonly<Record<string, unknown>>): Identity
 
 function field(record: unknown, name: string): unknown {
   return typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[name] : undefined
+}
+
+const orgCallFacts = channel(ORG_CALL_CHANNEL)
+
+function countOrgCall(kind: string, outcome: string): void {
+  if (orgCallFacts.hasSubscribers) orgCallFacts.publish({ kind, outcome } satisfies OrgCallFact)
 }

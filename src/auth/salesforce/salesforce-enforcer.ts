@@ -1,5 +1,11 @@
+import { channel } from 'node:diagnostics_channel'
 import { systemClock } from '../../cache/ttl-lru.ts'
 import { GatewayError, isGatewayError } from '../../errors/gateway-error.ts'
+import {
+  IDENTITY_CACHE_CHANNEL,
+  ORG_CALL_CHANNEL,
+  type OrgCallFact,
+} from '../../observability/metric-facts.ts'
 import { createJwtVerifier } from '../jwt/jwt-verifier.ts'
 import type { JwtVerifier } from '../jwt/types.ts'
 import { fingerprint } from '../lambda-authorizer/authorizer-trail.ts'
@@ -152,16 +158,16 @@ export function createSalesforceEnforcer(
     const key = IdentityCache.keyOf(token)
     const hit = cache.identity(key)
     if (hit !== undefined) {
-      explain({ step: 'cache', result: 'hit' })
+      lookedUp(explain, 'hit')
       return { identity: hit, fromCache: true }
     }
     const rejected = cache.rejection(key)
     if (rejected !== undefined) {
-      explain({ step: 'cache', result: 'negative_hit' })
+      lookedUp(explain, 'negative_hit')
       throw tokenRejected(rejected, 'rejected recently; not asked again')
     }
     const { result, joined } = cache.lookup(key, async () => {
-      explain({ step: 'cache', result: 'miss' })
+      lookedUp(explain, 'miss')
       try {
         const identity = Object.freeze({ ...(await work()) })
         cache.remember(key, identity)
@@ -174,7 +180,7 @@ export function createSalesforceEnforcer(
         throw err
       }
     })
-    if (joined) explain({ step: 'cache', result: 'joined' })
+    if (joined) lookedUp(explain, 'joined')
     return { identity: await result, fromCache: false }
   }
 
@@ -256,6 +262,15 @@ export function checkContractScopes(
   if (!ok) throw insufficientScope(requiredScopes)
 }
 
+const identityCacheFacts = channel(IDENTITY_CACHE_CHANNEL)
+const orgCallFacts = channel(ORG_CALL_CHANNEL)
+
+/** The identity cache's answer, for the trail and for metrics. */
+function lookedUp(explain: Explain, result: 'hit' | 'negative_hit' | 'miss' | 'joined'): void {
+  explain({ step: 'cache', result })
+  if (identityCacheFacts.hasSubscribers) identityCacheFacts.publish(result)
+}
+
 /** Notes that a call to the org was made, whatever its outcome. */
 async function observed<T>(
   explain: Explain,
@@ -263,7 +278,17 @@ async function observed<T>(
   run: () => Promise<T>,
 ): Promise<T> {
   explain({ step: 'org_call', call })
-  return run()
+  let outcome = 'failed'
+  try {
+    const answer = await run()
+    outcome = 'ok'
+    return answer
+  } catch (err) {
+    if (isGatewayError(err) && err.status < 500) outcome = 'refused'
+    throw err
+  } finally {
+    if (orgCallFacts.hasSubscribers) orgCallFacts.publish({ kind: call, outcome } satisfies OrgCallFact)
+  }
 }
 
 /** An org that could not answer (introspection, UserInfo) is a 503 with Retry-After. */

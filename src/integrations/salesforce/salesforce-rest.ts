@@ -7,9 +7,11 @@
  * once and their transient answer is the caller's to retry. Errors name the org's host and
  * the failure, never a token.
  */
+import { channel } from 'node:diagnostics_channel'
 import type { Readable } from 'node:stream'
 import { type Dispatcher, request } from 'undici'
 import { GatewayError } from '../../errors/gateway-error.ts'
+import { ORG_CALL_CHANNEL, type OrgCallFact } from '../../observability/metric-facts.ts'
 import type { CallerToken } from './caller-token.ts'
 import type { OrgSession, TokenSource } from './integration-user-token.ts'
 import { TokenMintError } from './integration-user-token.ts'
@@ -70,23 +72,33 @@ export class SalesforceRest {
     let refreshed = false
     for (let attempt = 0; ; attempt++) {
       const { authorization, base, session } = await this.#authorize(credentials, stale)
-      const answer = await this.#send(base, authorization, call, attempt + 1)
+      const answer = await this.#send(base, authorization, call, attempt + 1).catch((err: unknown) => {
+        counted(call, 'failed')
+        throw err
+      })
       if (answer.status === 401 && credentials.kind === 'integrationUser' && !refreshed && !streamed) {
+        counted(call, 'retried')
         refreshed = true
         stale = session
         attempt--
         continue
       }
       const transient = transientOf(answer.status, answer.errorCode)
-      if (transient === undefined || streamed) return answer
-      const delay = nextDelay(
-        this.#retry,
-        attempt,
-        answer.usage,
-        answer.headers['retry-after'],
-        this.#deps.random ?? Math.random,
-      )
-      if (delay === undefined) return answer
+      const delay =
+        transient === undefined || streamed
+          ? undefined
+          : nextDelay(
+              this.#retry,
+              attempt,
+              answer.usage,
+              answer.headers['retry-after'],
+              this.#deps.random ?? Math.random,
+            )
+      if (delay === undefined) {
+        counted(call, answer.status < 400 ? 'ok' : answer.status < 500 ? 'refused' : 'failed')
+        return answer
+      }
+      counted(call, 'retried')
       await this.#sleep(delay)
     }
   }
@@ -162,6 +174,15 @@ export class SalesforceRest {
       attempts,
     }
   }
+}
+
+const orgCalls = channel(ORG_CALL_CHANNEL)
+
+/** Each attempt, for metrics: its kind is the method on the path's first segment (`sobjects_patch`). */
+function counted(call: SalesforceCall, outcome: OrgCallFact['outcome']): void {
+  if (!orgCalls.hasSubscribers) return
+  const segment = /^\/([A-Za-z]+)/.exec(call.path)?.[1] ?? 'rest'
+  orgCalls.publish({ kind: `${segment}_${call.method.toLowerCase()}`, outcome } satisfies OrgCallFact)
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
