@@ -211,6 +211,29 @@ class LimitedCompile extends Compile {
   }
 
   /**
+   * `$x.name` and `$x[key]` read what Java would find: a map's own entry, a list's element at a
+   * whole-number index. Nothing inherited (`$list.map`, `$map.hasOwnProperty`, `$s.length`) is
+   * readable, so no JavaScript function or prototype is ever a template's value.
+   */
+  getAttributes(property: { type?: string; id?: unknown }, baseRef: unknown): unknown {
+    if (baseRef === null || baseRef === undefined) return undefined
+    if (property.type === 'method') return this.getPropMethod(property as RefAst, baseRef)
+    const id = property.id as { type?: string; value?: unknown } | string
+    const key: unknown =
+      property.type === 'property'
+        ? id
+        : typeof id === 'object' && id.type === 'references'
+          ? this.getReferences(id as never)
+          : (id as { value?: unknown }).value
+    if (Array.isArray(baseRef)) {
+      const index = typeof key === 'number' ? key : Number(key)
+      return Number.isInteger(index) && index >= 0 ? baseRef[index] : undefined
+    }
+    if (typeof baseRef !== 'object' || typeof key !== 'string') return undefined
+    return Object.hasOwn(baseRef, key) ? (baseRef as Record<string, unknown>)[key] : undefined
+  }
+
+  /**
    * Method calls go straight to java-methods.ts, the only callables a template has; velocityjs's
    * own path (a payload object, a handler search and a debug call per call) ends there too.
    */

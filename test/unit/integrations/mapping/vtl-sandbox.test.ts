@@ -62,6 +62,16 @@ describe('the template sandbox', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined)
   })
 
+  test('nothing inherited is readable: no JavaScript function or prototype property prints', () => {
+    const out = render(
+      "#set($l = $input.path('$.l'))#set($s = $input.path('$.s'))#set($m = $input.path('$'))" +
+        '[$l.map][$s.charAt][$m.hasOwnProperty][$l.toString][$m.valueOf][$l.map.name][$l.length][$s.length][$l[-1]][$s[0]]' +
+        '#set($f = $l.filter)[$f]#foreach($x in $l.map)[$x]#end',
+      '{"l":[1],"s":"ab"}',
+    )
+    assert.equal(out, '[][][][][][][][][][][]')
+  })
+
   test('#set reaches no prototype: not through constructor, prototype, __proto__ or a method call', () => {
     render(
       '#set($m = {})#set($m.constructor.prototype.polluted = "yes")#set($l = [])#set($l.__proto__.polluted = "yes")' +
