@@ -29,6 +29,8 @@ function javaString(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(javaString).join(', ')}]`
   const digits = largeIntegerText(value)
   if (digits !== undefined) return digits
+  // No template value is a function; should one ever be, its JavaScript source stays unprinted.
+  if (typeof value === 'function' || typeof value === 'symbol') return ''
   if (typeof value === 'object')
     return `{${Object.entries(value)
       .map(([k, v]) => `${k}=${javaString(v)}`)
