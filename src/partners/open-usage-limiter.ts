@@ -7,7 +7,7 @@ import { InProcessUsageLimiter, type UsageLimiter } from './usage-limiter.ts'
 
 export interface OpenedUsageLimiter {
   readonly limiter: UsageLimiter
-  /** The shared store's name when it cannot answer now (readiness); undefined when it can or is local. */
+  /** The shared store's name when it cannot answer now and requests are refused for it (readiness). */
   probe(): Promise<string | undefined>
   close(): Promise<void>
 }
@@ -44,6 +44,9 @@ export function openUsageLimiter(
     ...(options.onStoreEvent === undefined ? {} : { onStateChange: options.onStoreEvent }),
   })
   const probe = async (): Promise<string | undefined> => {
+    // In local mode an instance without Redis still serves (at its share of each plan): taking
+    // every instance out of a load balancer at once would turn that into a full outage.
+    if (redis.onStoreError === 'local') return undefined
     try {
       await client.ping()
       return undefined
