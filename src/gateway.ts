@@ -175,7 +175,10 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const gatewayRoutes: GatewayRoute[] = healthRoutes(
     () => draining,
     async () => [
-      ...new Set([...(partners === undefined ? [] : await partners.probe()), ...((await portal?.probe()) ?? [])]),
+      ...new Set([
+        ...(partners === undefined ? [] : await partners.probe()),
+        ...((await portal?.probe()) ?? []),
+      ]),
     ],
   )
   const adminApi = partners?.adminApi

@@ -4,13 +4,17 @@ import { LocalLambdaInvoker } from '../aws/local-lambda-invoker.ts'
 import { RoutingLambdaInvoker } from '../aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import { readGatewayFile } from '../config/read-gateway-file.ts'
+import { resolveSecret } from '../config/secret-ref.ts'
 import { loadSourceDocument, type SourceDocument } from '../config/source-document.ts'
 import { createLogger } from '../observability/logger.ts'
+import { PostgresRelayStore } from '../relay/postgres-relay-store.ts'
 import { type Relay, type RelayDeps, startRelay, targetFor } from '../relay/relay.ts'
 import type { routeBodyOf } from '../relay/relay-event.ts'
 import { planRelay, type RelayPlan } from '../relay/relay-plan.ts'
-import { RelayStore } from '../relay/relay-store.ts'
+import type { DeadLetter, RelayStore } from '../relay/relay-store.ts'
 import { formatDeadLetters, formatStatus } from '../relay/relay-text.ts'
+import { SqliteRelayStore } from '../relay/sqlite-relay-store.ts'
+import { migratePostgres } from '../store/postgres-migrations.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
 export const RELAY_USAGE = `forcegate relay --config <forcegate.yaml> [--functions <dir>]…
@@ -57,6 +61,22 @@ function storePathOf({ doc, config }: Loaded): string {
   return isAbsolute(path) ? path : join(dirname(doc.file), path)
 }
 
+/**
+ * The relay's state: in PostgreSQL with `stores.postgres` (shared by every instance, which take
+ * turns on each subscription), else the `relay.store` SQLite file.
+ */
+async function openRelayStore(loaded: Loaded, onError?: (error: Error) => void): Promise<RelayStore> {
+  const postgres = loaded.config.stores.postgres
+  if (postgres === undefined) return new SqliteRelayStore(storePathOf(loaded))
+  return PostgresRelayStore.open({
+    url: resolveSecret(postgres.url, loaded.doc.file, '/stores/postgres/url'),
+    migrate: migratePostgres,
+    queryTimeoutMs: postgres.queryTimeoutMs,
+    maxConnections: postgres.maxConnections,
+    ...(onError === undefined ? {} : { onError }),
+  })
+}
+
 /** The relay's invoker with the Lambda targets' modules loaded (folders as `serve` finds them). */
 async function lambdaInvoker(plan: RelayPlan, loaded: Loaded, extraFolders: readonly string[]) {
   const invoker = new RoutingLambdaInvoker(new LocalLambdaInvoker(), loaded.config.lambda)
@@ -90,9 +110,20 @@ export async function openRelay(options: {
   const plan = planRelay(loaded.config, loaded.doc.file, (p) => loaded.doc.lineOf(p))
   const invoker = await lambdaInvoker(plan, loaded, options.functionsFolders ?? [])
   const gatewayUrl = options.gatewayUrl ?? plan.gatewayUrl
+  const log = createLogger(loaded.config.log.level)
+  let store: RelayStore
+  try {
+    store = await openRelayStore(loaded, (error) =>
+      log.warn({ err: error.message }, 'relay store (PostgreSQL): connection lost'),
+    )
+  } catch (err) {
+    invoker.close()
+    throw err
+  }
   const deps: RelayDeps = {
-    log: createLogger(loaded.config.log.level),
+    log,
     invoker,
+    store,
     aws: { accountId: loaded.config.api.accountId, region: loaded.config.api.region },
     file: loaded.doc.file,
     ...(gatewayUrl === undefined ? {} : { gatewayUrl }),
@@ -101,6 +132,7 @@ export async function openRelay(options: {
   try {
     relay = startRelay(plan, deps)
   } catch (err) {
+    await store.close()
     invoker.close()
     throw err
   }
@@ -120,20 +152,20 @@ export async function relayCommand(argv: readonly string[], io: CliIo): Promise<
   if (verb === undefined) return runRelay(values.config, values.functions ?? [], io)
   const loaded = await load(values.config)
   if (verb === 'status') {
-    const store = new RelayStore(storePathOf(loaded))
+    const store = await openRelayStore(loaded)
     try {
-      const statuses = store.statuses()
+      const statuses = await store.statuses()
       io.out(values.json ? `${JSON.stringify(statuses, null, 2)}\n` : formatStatus(statuses, Date.now()))
     } finally {
-      store.close()
+      await store.close()
     }
     return 0
   }
   if (verb !== 'dlq') throw new UsageError(`unknown relay verb '${verb}'\n${RELAY_USAGE}`)
-  const store = new RelayStore(storePathOf(loaded))
+  const store = await openRelayStore(loaded)
   try {
     if (sub === 'list') {
-      const letters = store.deadLetters(values.subscription)
+      const letters = await store.deadLetters(values.subscription)
       io.out(values.json ? `${JSON.stringify(letters, null, 2)}\n` : formatDeadLetters(letters))
       return 0
     }
@@ -141,7 +173,7 @@ export async function relayCommand(argv: readonly string[], io: CliIo): Promise<
     if (!['show', 'retry', 'drop'].includes(sub ?? ''))
       throw new UsageError(`relay dlq expects list, show, retry or drop\n${RELAY_USAGE}`)
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`relay dlq ${sub} expects a dead letter id`)
-    const letter = store.deadLetter(n)
+    const letter = await store.deadLetter(n)
     if (letter === undefined) {
       io.err(`forcegate: no dead letter ${n}\n`)
       return 1
@@ -151,20 +183,20 @@ export async function relayCommand(argv: readonly string[], io: CliIo): Promise<
       return 0
     }
     if (sub === 'drop') {
-      store.dropDeadLetter(n)
+      await store.dropDeadLetter(n)
       io.out(`dropped dead letter ${n} (${letter.eventUuid})\n`)
       return 0
     }
     return await retryDeadLetter(loaded, store, letter, values.functions ?? [], io)
   } finally {
-    store.close()
+    await store.close()
   }
 }
 
 async function retryDeadLetter(
   loaded: Loaded,
   store: RelayStore,
-  letter: ReturnType<RelayStore['deadLetters']>[number],
+  letter: DeadLetter,
   folders: readonly string[],
   io: CliIo,
 ): Promise<number> {
@@ -184,8 +216,8 @@ async function retryDeadLetter(
       ...(plan.gatewayUrl === undefined ? {} : { gatewayUrl: plan.gatewayUrl }),
     })
     const e = letter.event as ReturnType<typeof routeBodyOf> & { orgId?: string }
-    if (store.wasDelivered(letter.subscription, letter.eventUuid)) {
-      store.dropDeadLetter(letter.id)
+    if (await store.wasDelivered(letter.subscription, letter.eventUuid)) {
+      await store.dropDeadLetter(letter.id)
       io.out(`dead letter ${letter.id} (${letter.eventUuid}) was delivered since; removed\n`)
       return 0
     }
@@ -203,7 +235,7 @@ async function retryDeadLetter(
       io.err(`forcegate: dead letter ${letter.id} failed again: ${(err as Error).message}\n`)
       return 1
     }
-    store.resolveDeadLetter(letter.id, letter.subscription, letter.eventUuid)
+    await store.resolveDeadLetter(letter.id, letter.subscription, letter.eventUuid)
     io.out(`delivered dead letter ${letter.id} (${letter.eventUuid}) to ${target.description}\n`)
     return 0
   } finally {

@@ -2,9 +2,16 @@ import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import type { ResolvedSalesforceOrg } from '../config/resolve-salesforce-orgs.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
 import { ConfigError } from '../errors/config-error.ts'
+import { createRecordsAsUser } from '../integrations/salesforce/records-as-user.ts'
 import type { PartnersRuntime } from '../partners/open-partners.ts'
 import { cookiePolicyFor, isLoopbackHttp } from '../portal/cookie-policy.ts'
-import { createPortal, SqliteSessionStore, sessionRouteAuth, sessionSecretBox } from '../portal/index.ts'
+import {
+  createPortal,
+  PostgresSessionStore,
+  SqliteSessionStore,
+  sessionRouteAuth,
+  sessionSecretBox,
+} from '../portal/index.ts'
 import type { SessionRouteAuth } from '../portal/session-route-auth.ts'
 import { explainRequest } from './explain.ts'
 import type { OwnedHandler } from './gateway-routes.ts'
@@ -15,14 +22,17 @@ export interface PortalRuntime {
   sessionAuth(): RouteAuth
   /** The handler of everything under /portal, built once the route table exists (for "try it" explanations). */
   handler(table: RouteTable): OwnedHandler
+  /** The shared stores the sessions live in that cannot answer now (readiness). */
+  probe(): Promise<readonly string[]>
   close(): Promise<void>
 }
 
 /**
  * Opens the portal's session store and checks its configuration before routes compile, so
- * session-guarded routes and the portal share one store and one cookie name.
+ * session-guarded routes and the portal share one store and one cookie name. With
+ * `stores.postgres` the sessions live there, shared by every instance; else in SQLite.
  */
-export function openPortal(
+export async function openPortal(
   config: GatewayFile,
   orgs: ReadonlyMap<string, ResolvedSalesforceOrg>,
   partners: PartnersRuntime | undefined,
@@ -30,7 +40,7 @@ export function openPortal(
   resolvePath: (path: string) => string,
   clock: () => number,
   log: (entry: Readonly<Record<string, unknown>>, message: string) => void,
-): PortalRuntime | undefined {
+): Promise<PortalRuntime | undefined> {
   const portal = config.portal
   if (portal === undefined) return undefined
   const org = orgs.get(portal.org)
@@ -76,11 +86,33 @@ export function openPortal(
             resolveSecret(ref, file, `/partners/encryption/previousKeys/${i}`),
           ),
         )
-  const sessions = new SqliteSessionStore({
-    path: resolvePath(portal.sessions.path),
-    ...(secretBox === undefined ? {} : { secretBox }),
-  })
+  const postgres = config.stores.postgres
+  const shared =
+    postgres === undefined || secretBox === undefined
+      ? undefined
+      : await PostgresSessionStore.open({
+          url: resolveSecret(postgres.url, file, '/stores/postgres/url'),
+          secretBox,
+          queryTimeoutMs: postgres.queryTimeoutMs,
+          maxConnections: postgres.maxConnections,
+          onError: (error) => log({ err: error.message }, 'session store (PostgreSQL): connection lost'),
+        })
+  const sessions =
+    shared ??
+    new SqliteSessionStore({
+      path: resolvePath(portal.sessions.path),
+      ...(secretBox === undefined ? {} : { secretBox }),
+    })
   const timing = { sessionSeconds: portal.sessions.sessionSeconds, idleSeconds: portal.sessions.idleSeconds }
+  const deals = portal.opportunities
+  // The gateway refuses a declared body above server.maxBodyBytes before the portal's page can.
+  if (deals.enabled && deals.maxBytes + 65_536 > config.server.maxBodyBytes)
+    throw new ConfigError(
+      file,
+      '/portal/opportunities/maxBytes',
+      `contract files up to ${deals.maxBytes} bytes need server.maxBodyBytes of at least ${deals.maxBytes + 65_536} (the form around the file), found ${config.server.maxBodyBytes}`,
+    )
+  const records = deals.enabled ? createRecordsAsUser(org) : undefined
   return {
     sessionAuth: () =>
       sessionAdapter(
@@ -101,10 +133,25 @@ export function openPortal(
         clock,
         log,
         ...timing,
+        ...(records === undefined
+          ? {}
+          : { opportunities: { records, maxBytes: deals.maxBytes, contentTypes: deals.contentTypes } }),
       })
       return (req, res) => handler.handle(req, res)
     },
-    close: () => sessions.close(),
+    async probe() {
+      if (shared === undefined) return []
+      try {
+        await shared.ping()
+        return []
+      } catch {
+        return ['postgres']
+      }
+    },
+    close: async () => {
+      await records?.close()
+      await sessions.close()
+    },
   }
 }
 

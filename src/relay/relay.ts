@@ -11,9 +11,10 @@ import { lambdaTarget } from './lambda-target.ts'
 import { OrgSession } from './org-session.ts'
 import { PubSubClient } from './pubsub-client.ts'
 import type { OrgPlan, RelayPlan, SubscriptionPlan } from './relay-plan.ts'
-import { RelayStore } from './relay-store.ts'
+import type { RelayStore } from './relay-store.ts'
 import type { RelayTarget } from './relay-target.ts'
 import { routeTarget } from './route-target.ts'
+import { SqliteRelayStore } from './sqlite-relay-store.ts'
 import { type RelayLog, SubscriptionRunner } from './subscription-runner.ts'
 
 export interface RelayDeps {
@@ -29,6 +30,8 @@ export interface RelayDeps {
   readonly file: string
   /** For the org's token endpoint (tests watch the tokens). */
   readonly fetch?: typeof fetch
+  /** Where the relay's state lives (PostgreSQL when instances share it); default the plan's SQLite file. */
+  readonly store?: RelayStore
 }
 
 export interface Relay {
@@ -129,8 +132,12 @@ export function startRelay(plan: RelayPlan, deps: RelayDeps): Relay {
     return org
   }
   const targets = plan.subscriptions.map((sub) => targetFor(sub, deps, orgOf(sub.org).session))
-  const store = new RelayStore(plan.storePath, clock)
-  store.pruneDelivered(plan.dedupeWindowMs)
+  const store = deps.store ?? new SqliteRelayStore(plan.storePath, clock)
+  const prune = () =>
+    store
+      .pruneDelivered(plan.dedupeWindowMs)
+      .catch((err: Error) => deps.log.warn({ err: err.message }, 'relay ledger not pruned'))
+  void prune()
   const runners = plan.subscriptions.map((sub, i) => {
     const { client, session } = orgOf(sub.org)
     return new SubscriptionRunner({
@@ -147,7 +154,7 @@ export function startRelay(plan: RelayPlan, deps: RelayDeps): Relay {
     })
   })
   // Prune the ledger now and then; the window is days long, so hourly is plenty.
-  const pruning = setInterval(() => store.pruneDelivered(plan.dedupeWindowMs), 3_600_000)
+  const pruning = setInterval(prune, 3_600_000)
   pruning.unref()
   for (const sub of plan.subscriptions)
     deps.log.info(
@@ -170,7 +177,7 @@ export function startRelay(plan: RelayPlan, deps: RelayDeps): Relay {
         clearInterval(pruning)
         await Promise.all(runners.map((r) => r.stop()))
         for (const { client } of clients.values()) client.close()
-        store.close()
+        await store.close()
       })()
       return closing
     },

@@ -1,7 +1,9 @@
 // One subscription's life: subscribe from the checkpoint (or the configured start), ask for at
 // most `batchSize` events at a time, deliver each to the target with retries, and only then
 // move the checkpoint. A dropped stream reconnects with backoff; a refused token is renewed; a
-// replay id the org refuses is handled as configuration says, and said loudly.
+// replay id the org refuses is handled as configuration says, and said loudly. Before it
+// subscribes, the runner claims the subscription in the store: relays sharing one store take
+// turns, and one whose claim ends (its connection to the store dropped) stops and claims again.
 
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import type { SubscriptionConfig } from '../config/relay-schema.ts'
@@ -16,7 +18,8 @@ import type {
 } from './pubsub-client.ts'
 import { classifyFailure, describeFailure } from './pubsub-failure.ts'
 import { createdAtOf, type RelayEvent, routeBodyOf } from './relay-event.ts'
-import type { RelayStore, SubscriptionState } from './relay-store.ts'
+import { relayFact } from './relay-facts.ts'
+import type { RelayStore, SubscriptionClaim, SubscriptionState } from './relay-store.ts'
 import { type RelayTarget, TargetFailure } from './relay-target.ts'
 import { retryDelayMs } from './retry-delay.ts'
 
@@ -48,6 +51,11 @@ export class SubscriptionFailed extends Error {
 
 class Stopping extends Error {}
 
+/** The store ended this runner's claim: another relay may run the subscription now. */
+class ClaimLost extends Error {
+  override name = 'ClaimLost'
+}
+
 const DEFAULT_RECONNECT = { baseDelayMs: 250, maxDelayMs: 15_000 }
 
 export class SubscriptionRunner {
@@ -61,6 +69,11 @@ export class SubscriptionRunner {
   #done: Promise<'stopped' | 'failed'> | undefined
   /** The org id of the current credentials (the EventBridge `source` of Lambda targets). */
   #tenant = ''
+  #claim: SubscriptionClaim | undefined
+  /** Set when the claim ended while a stream was open: its events are left for the next owner. */
+  #lost: ClaimLost | undefined
+  /** The state last written, so a busy stream does not rewrite `running` on every response. */
+  #shown: SubscriptionState | undefined
 
   constructor(deps: RunnerDeps) {
     this.#d = deps
@@ -84,25 +97,64 @@ export class SubscriptionRunner {
     await this.#done
   }
 
-  #state(state: SubscriptionState, error: string | null = null): void {
-    this.#d.store.setState(this.#name, state, error)
+  /** The status is for people reading it: a store that cannot take it now does not stop the relay. */
+  async #state(state: SubscriptionState, error: string | null = null): Promise<void> {
+    this.#shown = state
+    try {
+      await this.#d.store.setState(this.#name, state, error)
+    } catch (err) {
+      this.#d.log.warn(
+        { relay: this.#name, err: (err as Error).message },
+        'relay store did not take the state',
+      )
+    }
+  }
+
+  /** Waits for this runner's turn on the subscription (at once unless another relay holds it). */
+  async #claimed(): Promise<SubscriptionClaim> {
+    if (this.#claim !== undefined) return this.#claim
+    let waited = false
+    this.#claim = await this.#d.store.claim(this.#name, this.#abort.signal, () => {
+      waited = true
+      this.#d.log.info({ relay: this.#name }, 'another relay runs this subscription; standing by')
+      void this.#state('standby')
+    })
+    if (waited) this.#d.log.info({ relay: this.#name }, 'this relay runs the subscription now')
+    const claim = this.#claim
+    claim.onLost((error) => {
+      if (this.#claim !== claim) return
+      this.#claim = undefined
+      this.#d.log.warn({ relay: this.#name, err: error.message }, 'relay store claim ended; claiming again')
+    })
+    return claim
   }
 
   async #loop(): Promise<'stopped' | 'failed'> {
+    try {
+      return await this.#run()
+    } finally {
+      // Stopped or failed, this relay no longer runs the subscription: another may.
+      await this.#claim?.release().catch(() => {})
+      this.#claim = undefined
+    }
+  }
+
+  async #run(): Promise<'stopped' | 'failed'> {
     const policy = this.#d.reconnect ?? DEFAULT_RECONNECT
     let failures = 0
     let authRenewed = false
-    this.#state('starting')
+    await this.#state('starting')
     while (!this.#stopping) {
       try {
+        const claim = await this.#claimed()
         const auth = await this.#d.auth()
         // stop() may have come while the token was fetched: no stream is open yet to cancel.
         if (this.#stopping) break
-        await this.#subscribeOnce(auth, () => {
+        await this.#subscribeOnce(auth, claim, () => {
           if (failures > 0 || authRenewed) this.#d.log.info({ relay: this.#name }, 'subscription resumed')
           failures = 0
           authRenewed = false
-          this.#state('running')
+          if (this.#shown !== 'running') void this.#state('running')
         })
         if (this.#stopping) break
         // The org ended the stream without an error: open a new one.
@@ -111,7 +163,7 @@ export class SubscriptionRunner {
         if (this.#stopping || err instanceof Stopping) break
         if (err instanceof SubscriptionFailed) {
           this.#d.log.error({ relay: this.#name, err: err.message }, 'subscription stopped')
-          this.#state('failed', err.message)
+          await this.#state('failed', err.message)
           return 'failed'
         }
         const kind = err instanceof OrgTokenError ? 'transient' : classifyFailure(err)
@@ -129,16 +181,17 @@ export class SubscriptionRunner {
             { relay: this.#name, topic: this.#d.config.topic, err: why },
             'subscription stopped',
           )
-          this.#state('failed', why)
+          await this.#state('failed', why)
           return 'failed'
         }
         if (kind === 'lost-replay') {
-          const lost = this.#d.store.checkpoint(this.#name)?.toString('hex') ?? this.#d.config.replayId ?? ''
+          const checkpoint = await this.#d.store.checkpoint(this.#name).catch(() => undefined)
+          const lost = checkpoint?.toString('hex') ?? this.#d.config.replayId ?? ''
           const choice = this.#d.config.onLostReplay
           if (choice === 'fail' || this.#startOverride !== undefined) {
             const message = `the org refused replay id ${lost} (${why}); events after it may be lost. Set onLostReplay to earliest or latest to resume, and reconcile`
             this.#d.log.error({ relay: this.#name, replayId: lost, onLostReplay: choice }, message)
-            this.#state('failed', message)
+            await this.#state('failed', message)
             return 'failed'
           }
           this.#startOverride = choice === 'earliest' ? 'EARLIEST' : 'LATEST'
@@ -154,7 +207,7 @@ export class SubscriptionRunner {
           { relay: this.#name, err: why, retryInMs: delay },
           'subscription interrupted; reconnecting',
         )
-        this.#state('reconnecting', why)
+        await this.#state('reconnecting', why)
         try {
           await sleepFor(delay, undefined, { signal: this.#abort.signal })
         } catch {
@@ -162,16 +215,16 @@ export class SubscriptionRunner {
         }
       }
     }
-    this.#state('stopped')
+    await this.#state('stopped')
     return 'stopped'
   }
 
   /** The first FetchRequest: after the checkpoint when there is one, else where configuration says. */
-  #firstRequest(): FetchRequest {
+  async #firstRequest(): Promise<FetchRequest> {
     const c = this.#d.config
     const base = { topicName: c.topic, numRequested: c.batchSize }
     if (this.#startOverride !== undefined) return { ...base, replayPreset: this.#startOverride }
-    const checkpoint = this.#d.store.checkpoint(this.#name)
+    const checkpoint = await this.#d.store.checkpoint(this.#name)
     if (checkpoint !== undefined) return { ...base, replayPreset: 'CUSTOM', replayId: checkpoint }
     if (c.replay === 'custom' && c.replayId !== undefined)
       return { ...base, replayPreset: 'CUSTOM', replayId: Buffer.from(c.replayId, 'hex') }
@@ -179,7 +232,11 @@ export class SubscriptionRunner {
   }
 
   /** One Subscribe call; settles when it ends, after every event received was handled. */
-  #subscribeOnce(auth: PubSubAuth, onResponse: () => void): Promise<void> {
+  async #subscribeOnce(auth: PubSubAuth, claim: SubscriptionClaim, onResponse: () => void): Promise<void> {
+    // Read before the stream opens: a store that cannot answer is a reconnect, not a lost event.
+    const first = await this.#firstRequest()
+    if (this.#stopping) return
+    this.#lost = undefined
     return new Promise((resolve, reject) => {
       this.#tenant = auth.tenantId
       const stream = this.#d.subscribe(auth)
@@ -188,16 +245,25 @@ export class SubscriptionRunner {
       let ended: { error?: unknown } | undefined
       let busy = false
       let failed = false
+      const unlisten = claim.onLost((error) => {
+        this.#lost = new ClaimLost(
+          `the relay store ended this relay's claim on the subscription (${error.message})`,
+        )
+        stream.cancel()
+      })
       const finish = () => {
-        if (failed || busy || ended === undefined || (queue.length > 0 && !this.#stopping)) return
-        if (ended.error === undefined || this.#stopping) resolve()
+        if (failed || busy || ended === undefined || (queue.length > 0 && !this.#stopping && !this.#lost))
+          return
+        unlisten()
+        if (this.#lost !== undefined && !this.#stopping) reject(this.#lost)
+        else if (ended.error === undefined || this.#stopping) resolve()
         else reject(ended.error)
       }
       const pump = async () => {
         if (busy) return
         busy = true
         try {
-          while (queue.length > 0 && !this.#stopping) {
+          while (queue.length > 0 && !this.#stopping && this.#lost === undefined) {
             const response = queue.shift()!
             onResponse()
             await this.#handleResponse(response, queue.length === 0)
@@ -207,8 +273,9 @@ export class SubscriptionRunner {
           }
         } catch (err) {
           failed = true
+          unlisten()
           stream.cancel()
-          reject(err)
+          reject(this.#lost ?? err)
         } finally {
           busy = false
           finish()
@@ -226,22 +293,23 @@ export class SubscriptionRunner {
         ended ??= {}
         finish()
       })
-      stream.write(this.#firstRequest())
+      stream.write(first)
     })
   }
 
   async #handleResponse(response: FetchResponse, idle: boolean): Promise<void> {
     const latest = response.latestReplayId
-    if (latest !== undefined && latest.length > 0) this.#d.store.setLatestReplayId(this.#name, latest)
+    if (latest !== undefined && latest.length > 0) await this.#d.store.setLatestReplayId(this.#name, latest)
     if (response.events.length === 0) {
       // A keepalive while the org may still send (requests outstanding) and nothing is queued
       // here: every event up to its latest id was handled, so a restart may resume after it.
       if (idle && response.pendingNumRequested > 0 && latest !== undefined && latest.length > 0)
-        this.#d.store.saveCheckpoint(this.#name, latest)
+        await this.#d.store.saveCheckpoint(this.#name, latest)
       return
     }
     for (const event of response.events) {
       if (this.#stopping) throw new Stopping()
+      if (this.#lost !== undefined) throw this.#lost
       await this.#handleEvent(event, this.#tenant)
     }
   }
@@ -250,8 +318,10 @@ export class SubscriptionRunner {
     const d = this.#d
     const uuid = ce.event.id
     const replayHex = ce.replayId.toString('hex')
-    if (d.store.wasDelivered(this.#name, uuid)) {
-      d.store.recordDuplicate(this.#name, ce.replayId)
+    relayFact(this.#name, 'received')
+    if (await d.store.wasDelivered(this.#name, uuid)) {
+      await d.store.recordDuplicate(this.#name, ce.replayId)
+      relayFact(this.#name, 'duplicate')
       d.log.info(
         { relay: this.#name, eventUuid: uuid, replayId: replayHex, outcome: 'duplicate' },
         'relay event',
@@ -286,6 +356,7 @@ export class SubscriptionRunner {
         const why = (err as Error).message
         if (permanent || attempt >= maxAttempts) return this.#deadLetter(event, why, attempt)
         const delay = retryDelayMs(attempt, d.config.retry, d.random)
+        relayFact(this.#name, 'retried')
         d.log.warn(
           { relay: this.#name, eventUuid: uuid, attempt, retryInMs: delay, err: why },
           'relay delivery failed',
@@ -300,7 +371,8 @@ export class SubscriptionRunner {
       }
       const created = createdAtOf(event)
       const lagMs = created === undefined ? null : Math.max(0, d.clock() - created)
-      d.store.recordDelivered(this.#name, uuid, ce.replayId, lagMs, attempt - 1)
+      await d.store.recordDelivered(this.#name, uuid, ce.replayId, lagMs, attempt - 1)
+      relayFact(this.#name, 'delivered')
       d.log.info(
         {
           relay: this.#name,
@@ -329,20 +401,21 @@ export class SubscriptionRunner {
     }
   }
 
-  #deadLetter(event: RelayEvent, error: string, attempts: number): void {
+  async #deadLetter(event: RelayEvent, error: string, attempts: number): Promise<void> {
     const d = this.#d
     if (d.config.deadLetter === 'stop') {
       throw new SubscriptionFailed(
         `event ${event.eventUuid} failed ${attempts} time(s) (${error}); deadLetter is stop, so the subscription stops before it`,
       )
     }
-    d.store.recordDeadLetter(this.#name, {
+    await d.store.recordDeadLetter(this.#name, {
       eventUuid: event.eventUuid,
       replayId: event.replayId,
       event: { ...routeBodyOf(event), orgId: event.orgId },
       error,
       attempts,
     })
+    relayFact(this.#name, 'dead_lettered')
     d.log.error(
       {
         relay: this.#name,

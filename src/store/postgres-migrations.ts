@@ -5,10 +5,12 @@ import { StoreError } from './store-error.ts'
 export const PARTNER_CHANNEL = 'forcegate_partners'
 
 /**
- * Schema versions of the PostgreSQL partner store, applied in order at start-up. The same
- * tables as the SQLite store plus a `version` per partner, drawn from one sequence so that a
- * poll for "versions above the last one seen" finds every change. Never edit a shipped entry:
- * append a new one.
+ * Schema versions of the shared PostgreSQL database, applied in order at start-up by whichever
+ * store opens first. 1: the partner store, the same tables as in SQLite plus a `version` per
+ * partner, drawn from one sequence so that a poll for "versions above the last one seen" finds
+ * every change. 2: the portal's browser sessions and login transactions, each record sealed by
+ * the gateway. 3: the relay's checkpoints, delivered-event ledger, dead letters and status.
+ * Never edit a shipped entry: append a new one.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -64,13 +66,63 @@ const MIGRATIONS: readonly string[] = [
     updated_at BIGINT NOT NULL
   );
   `,
+  `
+  CREATE TABLE portal_sessions (
+    key TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX portal_sessions_expiry ON portal_sessions (expires_at);
+  CREATE TABLE portal_login_transactions (
+    state TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX portal_login_transactions_expiry ON portal_login_transactions (expires_at);
+  `,
+  `
+  CREATE TABLE relay_checkpoints (
+    subscription TEXT PRIMARY KEY,
+    replay_id BYTEA NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE TABLE relay_delivered (
+    subscription TEXT NOT NULL,
+    event_uuid TEXT NOT NULL,
+    delivered_at BIGINT NOT NULL,
+    PRIMARY KEY (subscription, event_uuid)
+  );
+  CREATE INDEX relay_delivered_age ON relay_delivered (delivered_at);
+  CREATE TABLE relay_dead_letters (
+    id BIGSERIAL PRIMARY KEY,
+    subscription TEXT NOT NULL,
+    event_uuid TEXT NOT NULL,
+    replay_id TEXT NOT NULL,
+    event_json TEXT NOT NULL,
+    error TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE relay_status (
+    subscription TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    last_error TEXT,
+    latest_replay_id BYTEA,
+    lag_ms BIGINT,
+    delivered BIGINT NOT NULL DEFAULT 0,
+    retried BIGINT NOT NULL DEFAULT 0,
+    dead_lettered BIGINT NOT NULL DEFAULT 0,
+    duplicates BIGINT NOT NULL DEFAULT 0,
+    updated_at BIGINT NOT NULL
+  );
+  `,
 ]
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length
 
 /**
- * Brings the database to the current schema. Instances starting together take an advisory lock,
- * so exactly one applies each migration and the others see it done.
+ * Brings the database to the current schema. Instances (and stores) starting together take an
+ * advisory lock, so exactly one applies each migration and the others see it done.
  */
 export async function migratePostgres(client: pg.PoolClient | pg.Client): Promise<void> {
   await client.query('BEGIN')
@@ -82,7 +134,7 @@ export async function migratePostgres(client: pg.PoolClient | pg.Client): Promis
     if (current > POSTGRES_SCHEMA_VERSION)
       throw new StoreError(
         'STORE_SCHEMA_TOO_NEW',
-        `partner database has schema version ${current}; this version of forcegate knows up to ${POSTGRES_SCHEMA_VERSION}`,
+        `the database has schema version ${current}; this version of forcegate knows up to ${POSTGRES_SCHEMA_VERSION}`,
       )
     for (let version = current; version < POSTGRES_SCHEMA_VERSION; version++)
       await client.query(MIGRATIONS[version]!)

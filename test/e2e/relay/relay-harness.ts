@@ -328,9 +328,13 @@ export async function forcegate(
 }
 
 /** Resolves once `predicate` holds, checking as the effects folder changes (polling its files). */
-export async function until(predicate: () => boolean, what: string, deadlineMs = 30_000): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  deadlineMs = 30_000,
+): Promise<void> {
   const start = Date.now()
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() - start > deadlineMs) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
