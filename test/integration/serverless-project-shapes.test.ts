@@ -163,3 +163,57 @@ describe('private: true routes take a key of provider.apiGateway.apiKeys', () =>
     assert.equal(both.status, 200)
   })
 })
+
+describe('integration: lambda maps the request into the framework event and the result back', () => {
+  let gateway: Gateway
+  before(async () => {
+    gateway = await serve('lambda-integration')
+  })
+  after(() => gateway.close())
+
+  test('the event carries path, query, headers, method, stage and the resource path; the result is the JSON body', async () => {
+    const res = await fetch(`${gateway.url}/quotes/7?currency=EUR`, { headers: { 'x-client': 'desk-7' } })
+    assert.equal(res.status, 200)
+    assert.equal(
+      res.headers.get('access-control-allow-origin'),
+      '*',
+      'cors: true adds the origin to the responses',
+    )
+    assert.deepEqual(await json(res), {
+      id: '7',
+      method: 'GET',
+      stage: 'beta',
+      currency: 'EUR',
+      client: 'desk-7',
+      requestPath: '/quotes/{id}',
+      body: {},
+    })
+  })
+
+  test('an error message with [404] selects the 404 response; the error passes through', async () => {
+    const res = await fetch(`${gateway.url}/quotes/missing`)
+    assert.equal(res.status, 404)
+    assert.equal((await json(res)).errorMessage, '[404] No quote for missing')
+  })
+
+  test('request.template, response.template and response.headers replace the defaults', async () => {
+    const res = await fetch(`${gateway.url}/quotes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"symbol":"ACME"}',
+    })
+    assert.equal(res.status, 200)
+    assert.equal(res.headers.get('x-quote-source'), 'desk')
+    assert.equal(await res.text(), '42')
+  })
+
+  test('passThrough defaults to NEVER: a media type without a template is 415', async () => {
+    const res = await fetch(`${gateway.url}/quotes`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'ACME',
+    })
+    assert.equal(res.status, 415)
+    assert.deepEqual(await json(res), { message: 'Unsupported Media Type' })
+  })
+})

@@ -12,6 +12,7 @@ import { isServedKey } from './served-keys.ts'
 import { readApiKeys } from './serverless-api-keys.ts'
 import { readHttpApiAuthorizers, restAuthorizerScheme } from './serverless-authorizers.ts'
 import { httpApiCors } from './serverless-cors.ts'
+import { lambdaIntegration } from './serverless-lambda-integration.ts'
 import { RestCorsCollector } from './serverless-rest-cors.ts'
 
 /** Event types that are not HTTP: known to the framework, but nothing calls them here. */
@@ -274,10 +275,11 @@ function restRoute(
   const { options } = parsed
   const p = spec.pointer
   const integration = r.string(options, 'integration', p, false)
-  if (integration !== undefined && !/^(lambda-proxy|aws_proxy|aws-proxy)$/i.test(integration))
+  const mapped = integration !== undefined && /^(lambda|aws)$/i.test(integration)
+  if (integration !== undefined && !mapped && !/^(lambda-proxy|aws_proxy|aws-proxy)$/i.test(integration))
     r.fail(
       childPointer(p, 'integration'),
-      `integration: ${integration} is not served; use lambda-proxy (the default)`,
+      `integration: ${integration} is not served; use lambda-proxy (the default) or lambda`,
     )
   if (options.async === true) r.fail(childPointer(p, 'async'), 'async invocation is not supported')
   const security: RouteSpec['security'][number][] = []
@@ -308,14 +310,16 @@ function restRoute(
     method: normalMethod(parsed.method),
     resourcePath: path,
     pointer: p,
-    integration: {
-      type: 'aws_proxy',
-      functionName: spec.ref.name,
-      functionArn: spec.ref.arn,
-      payloadFormatVersion: '1.0',
-      timeoutMs,
-      pointer: p,
-    },
+    integration: mapped
+      ? lambdaIntegration(r, options, p, region, spec.ref.arn, timeoutMs)
+      : {
+          type: 'aws_proxy',
+          functionName: spec.ref.name,
+          functionArn: spec.ref.arn,
+          payloadFormatVersion: '1.0',
+          timeoutMs,
+          pointer: p,
+        },
     security,
     securityPointer: childPointer(p, 'authorizer'),
     validation: requestValidation(r, options, p),
