@@ -159,3 +159,28 @@ describe("Auth.ApiKeyRequired: the API's AWS::ApiGateway::ApiKey values in x-api
     assert.equal(keyed.headers.get('access-control-allow-origin'), 'https://partner.example.com')
   })
 })
+
+describe('DefinitionBody: Fn::Transform AWS::Include of a file beside the template', () => {
+  let gateway: Gateway
+  before(async () => {
+    gateway = await serve('include')
+  })
+  after(() => gateway.close())
+
+  test("the included definition is served, its intrinsics resolved (a function's Arn, a role's Arn as credentials)", async () => {
+    const res = await fetch(`${gateway.url}/stock/ab-12`)
+    assert.equal(res.status, 200)
+    assert.deepEqual(await json(res), { sku: 'ab-12', stage: 'stock' })
+  })
+})
+
+test("what an included definition cannot resolve is named at the included file's line", async () => {
+  await assert.rejects(serve('include-broken'), (err: unknown) => {
+    const text = err instanceof Error ? err.message : String(err)
+    assert.match(
+      text,
+      /broken-api\.yaml:12: \/paths\/~1stock\/get\/x-amazon-apigateway-integration\/uri\/Fn::GetAtt: only a function's or a role's Arn can be resolved locally, not Ledger\.StreamArn/,
+    )
+    return true
+  })
+})

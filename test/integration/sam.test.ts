@@ -178,7 +178,7 @@ test('what a template asks that cannot be honoured is all reported in one run, w
     )
     assert.match(
       text,
-      /\/Resources\/Api\/Properties\/Auth\/Authorizers\/Token\/FunctionArn\/Fn::GetAtt: only a function's Arn can be resolved locally, not Table\.Arn/,
+      /\/Resources\/Api\/Properties\/Auth\/Authorizers\/Token\/FunctionArn\/Fn::GetAtt: only a function's or a role's Arn can be resolved locally, not Table\.Arn/,
     )
     assert.match(text, /template\.yaml:23: \/Resources\/Fn\/Properties\/Runtime: expected a Node\.js runtime/)
     assert.match(

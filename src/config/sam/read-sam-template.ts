@@ -336,24 +336,48 @@ async function definition(
   options: SamOptions,
 ): Promise<(ApiDefinition & { doc: SourceDocument }) | undefined> {
   let source: SourceDocument
-  if (props.DefinitionBody !== undefined) {
+  // A separate file's unresolvable intrinsics are reported at its own lines.
+  let own: FieldReader | undefined
+  const load = async (file: string): Promise<SourceDocument> => {
+    const loaded = await options.loadDocument(resolve(folder, file))
+    const reader = new FieldReader(loaded)
+    own = reader
+    return { ...loaded, data: cfn.resolve(loaded.data, '', (p, e) => reader.fail(p, e)) }
+  }
+  const included = includedLocation(props.DefinitionBody)
+  if (included !== undefined) {
+    const lp = ['DefinitionBody', 'Fn::Transform', 'Parameters', 'Location'].reduce(childPointer, pointer)
+    if (typeof included !== 'string' || /^s3:\/\//i.test(included))
+      return r.fail(lp, 'expected a file beside the template (S3 locations are not read)')
+    source = await load(included)
+  } else if (props.DefinitionBody !== undefined) {
     const bp = childPointer(pointer, 'DefinitionBody')
     const data = cfn.resolve(props.DefinitionBody, bp, (p, e) => r.fail(p, e))
     source = { file: doc.file, data, lineOf: (p) => doc.lineOf(bp + p) }
   } else if (typeof props.DefinitionUri === 'string') {
-    source = await options.loadDocument(resolve(folder, props.DefinitionUri))
-    source = { ...source, data: cfn.resolve(source.data, '', (p, e) => r.fail(p, e)), lineOf: source.lineOf }
+    source = await load(props.DefinitionUri)
   } else if (props.DefinitionUri !== undefined) {
     return r.fail(
       childPointer(pointer, 'DefinitionUri'),
       'expected a file beside the template (S3 locations are not read)',
     )
   } else return undefined
+  // What could not be resolved is already reported where it is written.
+  if (source.data === undefined) return undefined
   if (
     isHttp &&
     isObject(source.data) &&
     source.data['x-amazon-apigateway-importexport-version'] === undefined
   )
     source = { ...source, data: { ...source.data, 'x-amazon-apigateway-importexport-version': '1.0' } }
-  return { ...readApiDocument(source), doc: source }
+  const read = readApiDocument(source)
+  return { ...read, problems: [...(own?.errors ?? []), ...read.problems], doc: source }
+}
+
+/** `DefinitionBody: { Fn::Transform: { Name: AWS::Include, Parameters: { Location } } }`. */
+function includedLocation(body: unknown): unknown {
+  if (!isObject(body) || !isObject(body['Fn::Transform'])) return undefined
+  const transform = body['Fn::Transform']
+  if (transform.Name !== 'AWS::Include') return undefined
+  return isObject(transform.Parameters) ? transform.Parameters.Location : null
 }

@@ -151,7 +151,12 @@ export class Intrinsics {
     const [id, attribute] = arg as [string, string]
     const fn = this.#context.functions.get(id)
     if (fn !== undefined && attribute === 'Arn') return fn.arn
-    return fail(pointer, `only a function's Arn can be resolved locally, not ${id}.${attribute}`)
+    // A role API Gateway assumes (an integration's `credentials`) is named, never used, locally.
+    const resources = isObject(this.#template.Resources) ? this.#template.Resources : {}
+    const resource = resources[id]
+    if (isObject(resource) && resource.Type === 'AWS::IAM::Role' && attribute === 'Arn')
+      return `arn:aws:iam::${ACCOUNT}:role/${id}`
+    return fail(pointer, `only a function's or a role's Arn can be resolved locally, not ${id}.${attribute}`)
   }
 
   #sub(arg: unknown, pointer: string, fail: Fail): unknown {
