@@ -92,10 +92,20 @@ describe('a service in the shapes real projects use is served unmodified', () =>
 
 describe("an HTTP API with method '*' routes", () => {
   let gateway: Gateway
+  const warnings: string[] = []
   before(async () => {
-    gateway = await serve('http-api-any')
+    gateway = await serve('http-api-any', warnings)
   })
   after(() => gateway.close())
+
+  test("a function's own httpApi.payload (a serverless-offline setting) is named; the route keeps the provider's 2.0", async () => {
+    assert.match(
+      warnings.join(''),
+      /\/functions\/things\/httpApi: a function's own httpApi settings are serverless-offline's, not the framework's/,
+    )
+    const res = await fetch(`${gateway.url}/things`)
+    assert.equal((await json(res)).routeKey, 'ANY /things', 'a 2.0 event (1.0 has no routeKey)')
+  })
 
   test("method '*' with a path is ANY on it; with path '*' it is the $default route", async () => {
     const things = await fetch(`${gateway.url}/things`, { method: 'DELETE' })

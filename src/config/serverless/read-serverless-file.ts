@@ -92,6 +92,11 @@ export function readServerlessFile(
     const parts = handler === undefined ? undefined : splitHandler(handler)
     if (handler !== undefined && parts === undefined)
       r.fail(childPointer(fp, 'handler'), `expected file.export (src/users.handler), found '${handler}'`)
+    if (fn.httpApi !== undefined)
+      notes.fail(
+        childPointer(fp, 'httpApi'),
+        "a function's own httpApi settings are serverless-offline's, not the framework's: it deploys provider.httpApi.payload for every route",
+      )
     if (fn.url !== undefined)
       notes.fail(childPointer(fp, 'url'), 'function URLs are not served: add an http or httpApi event')
     if (r.string(fn, 'image', fp, false) !== undefined)
