@@ -35,6 +35,32 @@ export const PortalSchema = Type.Object(
       default: [],
       description: 'Salesforce usernames that approve contracts and suspend partners.',
     }),
+    opportunities: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: false,
+          description:
+            "The Opportunities page: the signed-in user's deals (queried with their own token, so the org's sharing decides) and contract files attached to them as the user.",
+        }),
+        maxBytes: Type.Integer({
+          minimum: 1,
+          maximum: 2_147_483_648,
+          default: 8_388_608,
+          description: 'Largest contract file (413 above), counted as it streams to the org.',
+        }),
+        contentTypes: Type.Array(Type.String({ pattern: '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$' }), {
+          minItems: 1,
+          default: [
+            'application/pdf',
+            'application/octet-stream',
+            'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+            'text/plain',
+          ],
+          description: 'File types accepted (415 otherwise), lower case.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     apis: Type.Array(
       Type.Object(
         {

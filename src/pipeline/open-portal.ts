@@ -2,6 +2,7 @@ import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import type { ResolvedSalesforceOrg } from '../config/resolve-salesforce-orgs.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
 import { ConfigError } from '../errors/config-error.ts'
+import { createRecordsAsUser } from '../integrations/salesforce/records-as-user.ts'
 import type { PartnersRuntime } from '../partners/open-partners.ts'
 import { cookiePolicyFor, isLoopbackHttp } from '../portal/cookie-policy.ts'
 import {
@@ -103,6 +104,15 @@ export async function openPortal(
       ...(secretBox === undefined ? {} : { secretBox }),
     })
   const timing = { sessionSeconds: portal.sessions.sessionSeconds, idleSeconds: portal.sessions.idleSeconds }
+  const deals = portal.opportunities
+  // The gateway refuses a declared body above server.maxBodyBytes before the portal's page can.
+  if (deals.enabled && deals.maxBytes + 65_536 > config.server.maxBodyBytes)
+    throw new ConfigError(
+      file,
+      '/portal/opportunities/maxBytes',
+      `contract files up to ${deals.maxBytes} bytes need server.maxBodyBytes of at least ${deals.maxBytes + 65_536} (the form around the file), found ${config.server.maxBodyBytes}`,
+    )
+  const records = deals.enabled ? createRecordsAsUser(org) : undefined
   return {
     sessionAuth: () =>
       sessionAdapter(
@@ -123,6 +133,9 @@ export async function openPortal(
         clock,
         log,
         ...timing,
+        ...(records === undefined
+          ? {}
+          : { opportunities: { records, maxBytes: deals.maxBytes, contentTypes: deals.contentTypes } }),
       })
       return (req, res) => handler.handle(req, res)
     },
@@ -135,7 +148,10 @@ export async function openPortal(
         return ['postgres']
       }
     },
-    close: () => sessions.close(),
+    close: async () => {
+      await records?.close()
+      await sessions.close()
+    },
   }
 }
 

@@ -42,6 +42,7 @@ export function viewerOf(ctx: PortalContext, session: BrowserSession): Viewer {
     username: session.username,
     csrfToken: session.csrfToken,
     isAdmin: ctx.admins.has(session.username.toLowerCase()),
+    opportunities: ctx.deps.opportunities !== undefined,
   }
 }
 

@@ -1,5 +1,6 @@
 import type { PartnerService } from '../partners/partner-service.ts'
 import type { UsagePlan } from '../partners/usage-plans.ts'
+import type { OpportunitiesSettings } from './org-records.ts'
 import type { SessionStore } from './session-store.ts'
 
 /** What the portal needs of the partners service (the whole `PartnerService` satisfies it). */
@@ -60,6 +61,11 @@ export interface PortalDeps {
     readonly target: string
     readonly headers: readonly (readonly [string, string])[]
   }) => Promise<DecisionTrail>
+  /**
+   * The Opportunities page (deals and their contracts, as the signed-in user); off when absent.
+   * Sign-in then asks for the `api` scope too, which the org's REST API requires.
+   */
+  readonly opportunities?: OpportunitiesSettings
   /** Absolute session lifetime (default 8 h) and idle limit (default 1 h), in seconds. */
   readonly sessionSeconds?: number
   readonly idleSeconds?: number

@@ -13,6 +13,7 @@ import {
 import { BrowserLogin } from './browser-login.ts'
 import { securityHeaders } from './http-io.ts'
 import { callbackRoute, homeRoute, loginRoute, logoutRoute, signedOutRoute } from './login-routes.ts'
+import { listOpportunitiesRoute, showOpportunityRoute, uploadContractRoute } from './opportunities-routes.ts'
 import { createOrgClient } from './org-client.ts'
 import { PORTAL_CSS } from './pages/styles.ts'
 import { fail, type PortalContext, type PortalRequest } from './portal-context.ts'
@@ -49,6 +50,9 @@ const ROUTES: readonly (readonly [string, RegExp, Handler])[] = [
   ['GET', new RegExp(`^/portal/apps/${ID}/secret$`), secretOnceRoute],
   ['GET', new RegExp(`^/portal/apps/${ID}/delete$`), confirmDeleteRoute],
   ['POST', new RegExp(`^/portal/apps/${ID}/delete$`), deleteAppRoute],
+  ['GET', /^\/portal\/opportunities$/, listOpportunitiesRoute],
+  ['GET', new RegExp(`^/portal/opportunities/${ID}$`), showOpportunityRoute],
+  ['POST', new RegExp(`^/portal/opportunities/${ID}/contracts$`), uploadContractRoute],
   ['GET', /^\/portal\/try$/, tryRoute],
   ['POST', /^\/portal\/try\/authorize$/, tryAuthorizeRoute],
   ['GET', /^\/portal\/try\/callback$/, tryCallbackRoute],
@@ -74,6 +78,8 @@ export function createPortal(deps: PortalDeps): Portal {
     publicOrigin: origin,
     basePath: '/portal',
     clock,
+    // The org's REST API (the Opportunities page, as the user) needs the `api` scope.
+    ...(deps.opportunities === undefined ? {} : { scope: 'openid profile email api' }),
     ...(deps.sessionSeconds === undefined ? {} : { sessionSeconds: deps.sessionSeconds }),
     ...(deps.idleSeconds === undefined ? {} : { idleSeconds: deps.idleSeconds }),
   })

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
-import {
-  boundaryOf,
-  MultipartError,
-  openFilePart,
-} from '../../src/integrations/salesforce/multipart-file-part.ts'
+import { boundaryOf, MultipartError, openFilePart } from '../../src/http/multipart-file-part.ts'
 
 async function* chunked(body: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < body.length; i += size) yield body.subarray(i, i + size)

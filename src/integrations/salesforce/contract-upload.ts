@@ -6,12 +6,12 @@
  * as it flows (413 when over `maxBytes`), the type is checked before anything is sent (415),
  * and the file is never held in memory.
  */
-import { randomBytes } from 'node:crypto'
-import { Readable, Transform, type TransformCallback } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { lastHeader } from '../../http/gateway-request.ts'
+import { boundaryOf, MultipartError, openFilePart } from '../../http/multipart-file-part.ts'
 import type { Integration, IntegrationCall, IntegrationResult } from '../types.ts'
-import { boundaryOf, MultipartError, openFilePart } from './multipart-file-part.ts'
+import { streamContentVersion, tooLarge } from './content-version-stream.ts'
 import { jsonResponse, recordAnswer } from './salesforce-answer.ts'
 import type { SalesforceOrgTarget } from './salesforce-connections.ts'
 import type { SalesforceRouteSpec } from './salesforce-route-spec.ts'
@@ -63,77 +63,27 @@ export function createContractUpload(spec: SalesforceRouteSpec, target: Salesfor
           detail: `${file.contentType ?? 'no type'} is not one of ${upload.contentTypes.join(', ')}`,
         })
       }
-      const counted = new ByteLimit(upload.maxBytes)
-      const boundary = `forcegate${randomBytes(12).toString('hex')}`
-      const entity = {
-        PathOnClient: file.filename,
-        Title: file.filename.replace(/\.[^.]*$/, '') || file.filename,
-        FirstPublishLocationId: recordId,
-      }
-      let answer: Awaited<ReturnType<typeof target.rest.call>>
-      try {
-        answer = await target.rest.call(target.credentials(spec.credential, call), {
-          method: 'POST',
-          path: '/sobjects/ContentVersion',
-          headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-          body: () => Readable.from(multipartBody(boundary, entity, file, counted)),
-        })
-      } catch (err) {
-        if (counted.exceeded) throw tooLarge(upload.maxBytes)
-        throw err
-      }
-      if (counted.exceeded) throw tooLarge(upload.maxBytes)
+      const { answer, bytes, title } = await streamContentVersion(
+        target.rest,
+        target.credentials(spec.credential, call),
+        recordId,
+        file,
+        upload.maxBytes,
+      )
       if (answer.status === 201) {
         const body = answer.json as { id?: string }
         return buffered(
           jsonResponse(201, {
             contentVersionId: body.id,
             linkedTo: recordId,
-            title: entity.Title,
+            title,
             pathOnClient: file.filename,
-            bytes: counted.bytes,
+            bytes,
           }),
         )
       }
       return buffered(recordAnswer(answer, spec.credential === 'caller'))
     },
-  }
-}
-
-async function* multipartBody(
-  boundary: string,
-  entity: Record<string, string>,
-  file: { filename: string; contentType: string | undefined; body: Readable },
-  counted: ByteLimit,
-): AsyncGenerator<Buffer> {
-  const name = file.filename.replace(/["\r\n]/g, '_')
-  yield Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="entity_content"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(entity)}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="VersionData"; filename="${name}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
-  )
-  yield* file.body.pipe(counted) as AsyncIterable<Buffer>
-  yield Buffer.from(`\r\n--${boundary}--\r\n`)
-}
-
-/** Counts the file's bytes as they pass and fails the stream at the first byte over the limit. */
-class ByteLimit extends Transform {
-  bytes = 0
-  exceeded = false
-  readonly #max: number
-
-  constructor(max: number) {
-    super()
-    this.#max = max
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length
-    if (this.bytes > this.#max) {
-      this.exceeded = true
-      done(new GatewayError('GW_BODY_TOO_LARGE', { reason: 'salesforce.upload_size' }))
-      return
-    }
-    done(null, chunk)
   }
 }
 
@@ -143,13 +93,6 @@ function rawFilename(call: IntegrationCall): string {
   const fromDisposition = /filename="?([^";]+)"?/i.exec(disposition)?.[1]
   const name = fromDisposition ?? lastHeader(req, 'x-file-name') ?? 'contract'
   return name.split(/[\\/]/).pop() || 'contract'
-}
-
-function tooLarge(max: number): GatewayError {
-  return new GatewayError('GW_BODY_TOO_LARGE', {
-    reason: 'salesforce.upload_size',
-    detail: `the file exceeds ${max} bytes`,
-  })
 }
 
 function badUpload(message: string) {

@@ -6,6 +6,8 @@ export interface Viewer {
   readonly username: string
   readonly csrfToken: string
   readonly isAdmin: boolean
+  /** The portal serves the Opportunities page. */
+  readonly opportunities?: boolean
 }
 
 /**
@@ -40,6 +42,7 @@ export function page(title: string, body: Html, viewer?: Viewer): Html {
     <a href="/portal/apps">My apps</a>
     <a href="/portal/apps/new">Register an app</a>
     <a href="/portal/try">Try it</a>
+    ${viewer.opportunities === true && html`<a href="/portal/opportunities">Opportunities</a>`}
     ${viewer.isAdmin && html`<a href="/portal/admin">Admin</a>`}
     <span>${viewer.displayName}</span>
     <form method="post" action="/portal/logout">${csrfField(viewer)}<button type="submit">Sign out</button></form>

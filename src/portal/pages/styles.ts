@@ -55,6 +55,7 @@ table.trail tr.result { background: var(--bg); font-weight: 600; }
 dl.details { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; }
 dl.details dt { color: var(--muted); } dl.details dd { margin: 0; min-width: 0; }
 summary { cursor: pointer; font-weight: 600; }
+input[type=file].dropzone { display: block; width: 100%; min-height: 7rem; padding: 40px 16px; margin: 4px 0 12px; font: inherit; border: 2px dashed var(--brand); border-radius: 8px; background: #fff; color: var(--ink); cursor: pointer; }
 @media (max-width: 600px) {
   main { padding: 12px; } h1 { font-size: 1.35rem; }
   table, thead, tbody, tr, th, td { display: block; } thead { display: none; }

@@ -2,7 +2,8 @@
  * The first file of a `multipart/form-data` request body, as a stream: the part headers are
  * read (so its name and type are known before anything is sent on), then its bytes flow
  * through while the closing delimiter is looked for in a window no longer than the delimiter.
- * Nothing but that window and the current chunk is ever held in memory.
+ * Nothing but that window and the current chunk is ever held in memory. Small text fields
+ * sent before the file are kept (a form's CSRF token is checked before any byte goes on).
  */
 import { Readable } from 'node:stream'
 
@@ -11,6 +12,10 @@ export interface FilePart {
   /** The part's own Content-Type, lower-cased, without parameters; undefined when it has none. */
   readonly contentType: string | undefined
   readonly body: Readable
+  /** The browser sent the part without a file name (a form submitted with no file chosen). */
+  readonly unnamed: boolean
+  /** Text fields that came before the file, up to 4 KiB each (longer ones are left out). */
+  readonly fields: ReadonlyMap<string, string>
 }
 
 export class MultipartError extends Error {
@@ -18,6 +23,8 @@ export class MultipartError extends Error {
 }
 
 const MAX_HEADER_BYTES = 16_384
+const MAX_FIELD_BYTES = 4096
+const MAX_FIELDS = 32
 
 export function boundaryOf(contentType: string | undefined): string | undefined {
   const match = /;\s*boundary=(?:"([^"]{1,70})"|([^;\s]{1,70}))/i.exec(contentType ?? '')
@@ -55,6 +62,7 @@ export async function openFilePart(
       if (!(await more())) return false
     }
   }
+  const fields = new Map<string, string>()
   if (!(await skipPast(delimiter))) throw new MultipartError('no multipart boundary in the body')
   for (;;) {
     while (pending.length < 2 && (await more()));
@@ -69,14 +77,37 @@ export async function openFilePart(
     pending = pending.subarray(headerEnd + 4)
     const filename = dispositionParam(headers.get('content-disposition') ?? '', 'filename')
     if (filename === undefined) {
-      if (!(await skipPast(delimiter))) throw new MultipartError('the multipart body ends inside a part')
+      const name = dispositionParam(headers.get('content-disposition') ?? '', 'name')
+      const value = await fieldValue()
+      if (value === null) throw new MultipartError('the multipart body ends inside a part')
+      if (name !== undefined && value !== undefined && fields.size < MAX_FIELDS && !fields.has(name))
+        fields.set(name, value)
       continue
     }
     const type = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
+    const base = filename.split(/[\\/]/).pop() ?? ''
     return {
-      filename: filename.split(/[\\/]/).pop() || 'file',
+      filename: base || 'file',
       contentType: type === '' ? undefined : type,
       body: Readable.from(partBytes()),
+      unnamed: base === '',
+      fields,
+    }
+  }
+
+  /** A field's text up to the next delimiter; undefined when too long to keep, null at the end of the body. */
+  async function fieldValue(): Promise<string | undefined | null> {
+    for (;;) {
+      const at = pending.indexOf(delimiter)
+      if (at !== -1) {
+        const value = at <= MAX_FIELD_BYTES ? pending.subarray(0, at).toString('utf8') : undefined
+        pending = pending.subarray(at + delimiter.length)
+        return value
+      }
+      if (pending.length > MAX_FIELD_BYTES + delimiter.length) {
+        return (await skipPast(delimiter)) ? undefined : null
+      }
+      if (!(await more())) return null
     }
   }
 
