@@ -6,7 +6,7 @@
  * and is stopped at the end, also on failure or Ctrl-C.
  *
  * Sections: main (baselines, peers, forcegate at 1 and 100 connections), routes, identities,
- * bodies, memory. See bench/README.md.
+ * bodies, scale (usage plans in Redis, serve --workers), memory. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -68,6 +68,12 @@ import { forcegateTokenAuthorizerMetrics } from './scenarios/forcegate-metrics.t
 import { forcegatePassthrough } from './scenarios/forcegate-passthrough.ts'
 import { routeScenario } from './scenarios/forcegate-routes.ts'
 import { forcegateSalesforce } from './scenarios/forcegate-salesforce.ts'
+import {
+  forcegatePlanLocal,
+  forcegatePlanRedis,
+  forcegateWorkers1,
+  forcegateWorkers2,
+} from './scenarios/forcegate-scale-out.ts'
 import { forcegateTokenAuthorizer } from './scenarios/forcegate-token-authorizer.ts'
 import { nginxAuthRequest } from './scenarios/nginx-auth-request.ts'
 import { nginxProxy } from './scenarios/nginx-proxy.ts'
@@ -128,6 +134,12 @@ const FORCEGATE = [
 ]
 const ROUTES = [routeScenario(10), routeScenario(1_000), routeScenario(10_000)]
 const IDENTITIES = [forcegateJwtCached, forcegateJwt10k]
+const SCALE = [forcegatePlanLocal, forcegatePlanRedis, forcegateWorkers1, forcegateWorkers2]
+/** Each scale-out variant against the one it is compared with in the same run. */
+const SCALE_REFERENCE: Record<string, string> = {
+  'fg-plan-redis': 'fg-plan-local',
+  'fg-workers-2': 'fg-workers-1',
+}
 // Quick mode keeps the 1 MB bodies only.
 const BODIES = bodyScenarios().filter(
   (s) => !quick || (s.bodyBytes ?? Number(s.path.split('/').pop())) > 1024,
@@ -137,6 +149,7 @@ const SECTIONS = {
   routes: ROUTES,
   identities: IDENTITIES,
   bodies: BODIES,
+  scale: SCALE,
   memory: [] as Scenario[],
 }
 type SectionName = keyof typeof SECTIONS
@@ -221,7 +234,11 @@ async function setup() {
 function estimateSeconds(): number {
   const cell = settings.warmup + settings.duration + 1
   const main = selected('main').length * settings.connections.length
-  const growth = selected('routes').length + selected('identities').length + selected('bodies').length
+  const growth =
+    selected('routes').length +
+    selected('identities').length +
+    selected('bodies').length +
+    selected('scale').length
   return settings.rounds * cell * (main + growth) + 600
 }
 
@@ -408,6 +425,7 @@ async function main(): Promise<void> {
   })
   const identities = await runSection(ctx, loadgen, 'identities', selected('identities'), growth)
   const bodies = await runSection(ctx, loadgen, 'bodies', selected('bodies'), growth)
+  const scale = await runSection(ctx, loadgen, 'scale', selected('scale'), growth)
   for (const pending of servers.values()) {
     const s = await pending
     if (!(s instanceof Error)) for (const h of s.owned) await stop(h)
@@ -423,10 +441,15 @@ async function main(): Promise<void> {
 
   const elapsed = (Date.now() - t0) / 1000
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
-  const forcegateRows = [...main, ...routes, ...identities, ...bodies].filter(
-    (v) => v.scenario.kind === 'forcegate',
+  // The RSS target is one process's: the --workers rows sum several and are left out of it.
+  const forcegateRows = [...main, ...routes, ...identities, ...bodies, ...scale].filter(
+    (v) => v.scenario.kind === 'forcegate' && !v.scenario.id.startsWith('fg-workers'),
   )
-  const targets = evaluateTargets(main, routes, memory, forcegateRows, bodies, [...routes, ...identities])
+  const targets = evaluateTargets(main, routes, memory, forcegateRows, bodies, [
+    ...routes,
+    ...identities,
+    ...scale,
+  ])
   const sections: string[] = []
   if (main.length > 0) sections.push(`## Main table\n\n${mainTable(main, true)}`)
   if (targets.length > 0)
@@ -469,6 +492,22 @@ async function main(): Promise<void> {
             ),
         },
       )}`,
+    )
+  }
+  if (scale.length > 0) {
+    sections.push(
+      [
+        '## Scaling out',
+        `Same run, ${settings.growthConnections} connections. The usage-plan rows count every request (throttle and daily quota, never refused) in the process or in a redis-server on loopback pinned with the helpers. The --workers rows are not pinned: their workers may use every CPU, and the load generator (${cpus.description}) takes its share of the second one, so the ratio is what a second worker adds on this machine, not what a free core would.`,
+        growthTable(
+          scale,
+          (v) => {
+            const reference = SCALE_REFERENCE[v.scenario.id]
+            return reference === undefined ? undefined : find(scale, reference, v.connections)
+          },
+          '× its reference',
+        ),
+      ].join('\n\n'),
     )
   }
   const environment = describeEnvironment({

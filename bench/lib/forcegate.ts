@@ -90,6 +90,10 @@ export async function startForcegate(
     nodeArgs?: readonly string[]
     /** Folder of the Lambda handler modules (default: the bench's fixtures). */
     functionsDir?: string
+    /** More `serve` arguments (`--workers 2`, for instance). */
+    serveArgs?: readonly string[]
+    /** CPUs for the gateway instead of the server's (`null`: not pinned). */
+    cpus?: string | null
   } = {},
 ): Promise<Started> {
   const dir = join(ctx.workDir, 'forcegate', name)
@@ -114,11 +118,12 @@ export async function startForcegate(
       options.functionsDir ?? FUNCTIONS_DIR,
       '--port',
       String(port),
+      ...(options.serveArgs ?? []),
     ],
     {
       name: `forcegate ${name}`,
       lifetimeSeconds: ctx.lifetimeSeconds,
-      cpus: ctx.cpus.server,
+      cpus: options.cpus === undefined ? ctx.cpus.server : (options.cpus ?? undefined),
       cwd: REPO_DIR,
       env: {
         ...(ctx.identity === undefined ? {} : { BENCH_JWKS_FILE: ctx.identity.jwksFile }),
