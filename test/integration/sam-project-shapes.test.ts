@@ -40,13 +40,14 @@ describe('a template in the shape sam init writes: implicit API, esbuild TypeScr
     })
   })
 
-  test('functions the API does not need are named, not fatal: another runtime, InlineCode', () => {
+  test('functions the API does not need are named, not fatal: another runtime, InlineCode; layers are named', () => {
     const text = warnings.join('')
     assert.match(
       text,
       /\/Resources\/ArchiveFunction\/Properties\/Runtime: expected a Node\.js runtime .*found 'python3\.12'.*served without it/,
     )
     assert.match(text, /\/Resources\/WarmupFunction\/Properties\/InlineCode: InlineCode is not run/)
+    assert.match(text, /\/Resources\/GreetingsFunction\/Properties\/Layers: layers are not mounted locally/)
     assert.match(text, /\/Resources\/ArchiveQueue: AWS::SQS::Queue resources are not created locally/)
   })
 

@@ -43,10 +43,11 @@ describe('a service in the shapes real projects use is served unmodified', () =>
       text,
       /\/resources\/Resources\/AssetsBucket: custom CloudFormation resources are not created/,
     )
+    assert.match(text, /\/functions\/listProducts\/layers: layers are not mounted locally/)
     assert.doesNotMatch(text, /ssm:|cf:catalog/)
   })
 
-  test('self:provider.stage without a stage, aws:region, aws:accountId, numbers and booleans, file(…) by stage and by key', async () => {
+  test('self:provider.stage without a stage, aws:region, aws:accountId, numbers and booleans, file(…) by stage and by key, a bare variable as fallback', async () => {
     const res = await fetch(`${gateway.url}/products`)
     assert.equal(res.status, 200)
     assert.deepEqual(await json(res), {
@@ -59,6 +60,7 @@ describe('a service in the shapes real projects use is served unmodified', () =>
       strict: 'true',
       label: 'catalog (development)',
       owner: 'storefront',
+      table: 'catalog-dev',
       bucket: null,
     })
   })

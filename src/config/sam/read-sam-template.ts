@@ -114,6 +114,11 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
       (e) => isObject(e) && (e.Type === 'Api' || e.Type === 'HttpApi'),
     )
     const code = functionCode(r, notes, res, props, pp, folder, servesHttp)
+    if (merged.Layers !== undefined)
+      note(
+        childPointer(pp, 'Layers'),
+        'layers are not mounted locally: what a handler imports from /opt is not there',
+      )
     if (code === undefined && !servesHttp) continue
     const env = cfn.resolve(
       {

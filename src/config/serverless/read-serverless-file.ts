@@ -20,6 +20,7 @@ const HTTP_EVENTS = new Set(['http', 'httpApi'])
 /** API Gateway's integration timeouts: 29 s for REST APIs, 30 s for HTTP APIs. */
 const REST_TIMEOUT_S = 29
 const HTTP_TIMEOUT_S = 30
+const LAYERS = 'layers are not mounted locally: what a handler imports from /opt is not there'
 /** The framework deploys functions with 6 s unless told otherwise. */
 const DEFAULT_FUNCTION_TIMEOUT_S = 6
 
@@ -60,6 +61,7 @@ export function readServerlessFile(
   const region = r.string(provider, 'region', '/provider', false) ?? sources.region ?? 'us-east-1'
   const providerEnv = readEnvironment(r, notes, provider, '/provider')
   const providerTimeout = r.integer(provider, 'timeout', '/provider', 1, 900)
+  if (provider.layers !== undefined) notes.fail('/provider/layers', LAYERS)
   const apiGateway = r.object(provider, 'apiGateway', '/provider', false) ?? {}
   const binaryMediaTypes = r.stringArray(apiGateway, 'binaryMediaTypes', '/provider/apiGateway') ?? []
   for (const key of Object.keys(apiGateway))
@@ -92,6 +94,7 @@ export function readServerlessFile(
     const parts = handler === undefined ? undefined : splitHandler(handler)
     if (handler !== undefined && parts === undefined)
       r.fail(childPointer(fp, 'handler'), `expected file.export (src/users.handler), found '${handler}'`)
+    if (fn.layers !== undefined) notes.fail(childPointer(fp, 'layers'), LAYERS)
     if (fn.httpApi !== undefined)
       notes.fail(
         childPointer(fp, 'httpApi'),

@@ -82,7 +82,10 @@ export function resolveVariables(
   }
   const one = (expression: string, pointer: string): unknown => {
     const [head, ...rest] = expression.split(',')
-    const fallback = rest.length > 0 ? parseFallback(rest.join(',')) : undefined
+    const rawFallback = rest.join(',').trim()
+    // `${opt:stage, self:provider.stage}`: a fallback may be another variable, written bare.
+    const chained = /^(self|opt|env|sls|aws):|^file\(/.test(rawFallback)
+    const fallback = rest.length === 0 ? undefined : chained ? rawFallback : parseFallback(rawFallback)
     const text = head!.trim()
     const file = FILE.exec(text)
     const colon = text.indexOf(':')
@@ -108,7 +111,7 @@ export function resolveVariables(
         pointer,
         `\${${text}} cannot be resolved locally (${source || 'this'} variables are not read): give it a fallback, \${${text}, 'value'}`,
       )
-    if (value === undefined && fallback !== undefined) return fallback
+    if (value === undefined && fallback !== undefined) return chained ? one(rawFallback, pointer) : fallback
     if (value === undefined && file === null)
       problem(pointer, `\${${expression}} has no value and no fallback`)
     return value
