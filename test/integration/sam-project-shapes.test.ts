@@ -114,9 +114,13 @@ test("an HTTP API authorizer's AuthorizationScopes are the scopes of the routes 
   assert.equal(keyCheck?.authorizerPayloadFormatVersion, '2.0', 'an unquoted 2.0 is the number 2 in YAML')
 })
 
-test('a ResourcePolicy and Authorizer: AWS_IAM are start-up errors naming their pointers', async () => {
+test('a ResourcePolicy, Authorizer: AWS_IAM and a definition in S3 are start-up errors naming their pointers', async () => {
   await assert.rejects(serve('refused'), (err: unknown) => {
     const text = err instanceof Error ? err.message : String(err)
+    assert.match(
+      text,
+      /\/Resources\/InternalApi\/Properties\/DefinitionUri: expected a file beside the template \(S3 locations are not read\)/,
+    )
     assert.match(
       text,
       /template\.yaml:\d+: \/Resources\/InternalApi\/Properties\/Auth\/ResourcePolicy: resource policies are not enforced yet/,

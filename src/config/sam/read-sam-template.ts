@@ -359,7 +359,7 @@ async function definition(
     const bp = childPointer(pointer, 'DefinitionBody')
     const data = cfn.resolve(props.DefinitionBody, bp, (p, e) => r.fail(p, e))
     source = { file: doc.file, data, lineOf: (p) => doc.lineOf(bp + p) }
-  } else if (typeof props.DefinitionUri === 'string') {
+  } else if (typeof props.DefinitionUri === 'string' && !/^s3:\/\//i.test(props.DefinitionUri)) {
     source = await load(props.DefinitionUri)
   } else if (props.DefinitionUri !== undefined) {
     return r.fail(
