@@ -6,6 +6,7 @@ import { installHandlerConsole } from './aws/handler-console.ts'
 import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
 import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
+import { resolveMetricsBlock } from './config/metrics-schema.ts'
 import { missingSecrets } from './config/missing-secrets.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
 import { salesforceWriteOrgs } from './config/resolve-integration-user.ts'
@@ -57,12 +58,12 @@ export interface GatewayOptions {
    * the command-line overrides: what is compiled is always what was validated.
    */
   readonly configPatch?: (config: GatewayFile) => void
-  /** `/_forcegate/metrics`: off unless given. */
+  /** `/_forcegate/metrics`: off unless given here or in forcegate.yaml (`metrics:`); these win. */
   readonly metrics?: MetricsOptions
   /** OpenTelemetry spans per request and stage: off unless given a tracer. */
   readonly tracing?: { readonly tracer: Tracer }
-  /** The metrics a reload keeps counting into (watch mode), instead of new ones. */
-  readonly sharedMetrics?: GatewayMetrics
+  /** The metrics a reload keeps counting into (watch mode), instead of new ones: made once, when on. */
+  readonly sharedMetrics?: () => GatewayMetrics
   /** Watch mode: `replace` swaps the route table while requests flow. */
   readonly reloadable?: boolean
 }
@@ -75,6 +76,8 @@ export interface PreparedGateway {
   readonly partners: PartnersRuntime | undefined
   /** Present when metrics are on. */
   readonly metrics: GatewayMetrics | undefined
+  /** How they are served: the command line's settings over forcegate.yaml's. */
+  readonly metricsOptions: MetricsOptions | undefined
   /** Marks the gateway as draining: `/_forcegate/ready` answers 503 from then on. */
   drain(): void
 }
@@ -111,11 +114,17 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const missing = missingSecrets(config, configDoc?.file ?? '(defaults)', (p) => configDoc?.lineOf(p))
   if (missing.length > 0) throw missing.length === 1 ? missing[0] : new ConfigErrors(missing)
   const log = options.logger ?? createLogger(config.log.level)
-  const metricsToken = checkedMetricsToken(options.metrics)
+  checkedMetricsToken(options.metrics)
+  const fromFile = resolveMetricsBlock(config.metrics, configDoc?.file ?? '(defaults)', (p) =>
+    configDoc?.lineOf(p),
+  )
+  const metricsOptions =
+    fromFile === undefined && options.metrics === undefined ? undefined : { ...fromFile, ...options.metrics }
+  const metricsToken = metricsOptions?.token
   // Metrics count from the first request, including the gateway's own paths.
   const metrics =
-    options.metrics === undefined ? undefined : (options.sharedMetrics ?? createGatewayMetrics())
-  const ownsMetrics = metrics !== options.sharedMetrics
+    metricsOptions === undefined ? undefined : (options.sharedMetrics?.() ?? createGatewayMetrics())
+  const ownsMetrics = options.sharedMetrics === undefined
   const source = early ?? (await readSource(options))
   const { api, doc: apiDoc } = source
   for (const notice of source.notices) log.warn(`not honoured: ${notice.message}`)
@@ -251,6 +260,7 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
     log,
     partners,
     metrics,
+    metricsOptions,
     drain: () => {
       draining = true
     },
@@ -325,10 +335,11 @@ function besideConfig(path: string, configFile: string | undefined): string {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  // Reloads keep counting into one set of metrics.
+  // Reloads keep counting into one set of metrics, made by the first generation that has them on.
+  let shared: GatewayMetrics | undefined
   const settings =
-    options.reloadable === true && options.metrics !== undefined && options.sharedMetrics === undefined
-      ? { ...options, sharedMetrics: createGatewayMetrics() }
+    options.reloadable === true && options.sharedMetrics === undefined
+      ? { ...options, sharedMetrics: () => (shared ??= createGatewayMetrics()) }
       : options
   const prepared = await prepareGateway(settings)
   const { config, log } = prepared
@@ -348,7 +359,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const release = async () => {
     await generations?.retired()
     await current().table.close()
-    settings.sharedMetrics?.close()
+    shared?.close()
   }
   const serve = observedHandler(options.tracing?.tracer, pipeline)
   const server = createHttpServer(config.server, serve.handler, (err) =>
@@ -363,7 +374,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         resolve()
       })
     })
-    metricsListener = await listenForMetrics(prepared.metrics, options.metrics, config.server.host)
+    metricsListener = await listenForMetrics(prepared.metrics, prepared.metricsOptions, config.server.host)
   } catch (err) {
     server.close()
     serve.close()

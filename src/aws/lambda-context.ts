@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { activeTraceparent } from '../lib/w3c-traceparent.ts'
 
 /** The second argument of a Lambda handler, as the Node.js runtime shapes it. */
 export interface LambdaContext {
@@ -9,8 +10,23 @@ export interface LambdaContext {
   readonly memoryLimitInMB: string
   readonly logGroupName: string
   readonly logStreamName: string
+  /**
+   * As AWS gives a caller's ClientContext; the gateway puts the W3C `traceparent` of the span
+   * the function runs under in `custom.traceparent` when tracing is on (undefined otherwise).
+   */
+  readonly clientContext: LambdaClientContext | undefined
   callbackWaitsForEmptyEventLoop: boolean
   getRemainingTimeInMillis(): number
+}
+
+export interface LambdaClientContext {
+  readonly custom: { readonly traceparent: string }
+}
+
+/** The client context carrying the active trace, or undefined when nothing is traced. */
+export function tracedClientContext(): LambdaClientContext | undefined {
+  const traceparent = activeTraceparent()
+  return traceparent === undefined ? undefined : { custom: { traceparent } }
 }
 
 export interface LambdaContextInput {
@@ -30,6 +46,7 @@ export function createLambdaContext(input: LambdaContextInput): LambdaContext {
     memoryLimitInMB: '128',
     logGroupName: `/aws/lambda/${input.functionName}`,
     logStreamName: 'forcegate/[$LATEST]local',
+    clientContext: tracedClientContext(),
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - clock()),
   }

@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda'
 import type { FunctionRef } from './function-ref.ts'
+import { tracedClientContext } from './lambda-context.ts'
 import { LambdaFunctionError, type LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.ts'
 
 export interface RemoteLambdaOptions {
@@ -106,10 +107,15 @@ export class RemoteLambdaInvoker implements LambdaInvoker {
 
   async invoke(fn: FunctionRef, event: unknown, timeoutMs: number): Promise<unknown> {
     const client = this.#client(this.#regionFor(fn))
+    const traced = tracedClientContext()
     const command = new InvokeCommand({
       FunctionName: fn.arn,
       InvocationType: 'RequestResponse',
       Payload: JSON.stringify(event ?? null),
+      // The function's context.clientContext.custom.traceparent, as a local handler's.
+      ...(traced === undefined
+        ? {}
+        : { ClientContext: Buffer.from(JSON.stringify(traced)).toString('base64') }),
     })
     const abort = new AbortController()
     let timer: NodeJS.Timeout | undefined

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { LambdaSchema } from './lambda-schema.ts'
+import { MetricsSchema } from './metrics-schema.ts'
 import { PartnersSchema } from './partners-schema.ts'
 import { PortalSchema } from './portal-schema.ts'
 import { RelaySchema, SubscriptionsSchema } from './relay-schema.ts'
@@ -112,6 +113,7 @@ export const GatewayFileSchema = Type.Object(
     salesforce: SalesforceSchema,
     partners: Type.Optional(PartnersSchema),
     portal: Type.Optional(PortalSchema),
+    metrics: Type.Optional(MetricsSchema),
     relay: RelaySchema,
     subscriptions: SubscriptionsSchema,
     stores: StoresSchema,

@@ -205,7 +205,8 @@ export function createGatewayMetrics(): GatewayMetrics {
   return {
     observe(request) {
       const started = performance.now()
-      request.res.once('finish', () => count(request, started))
+      // A response finishes once and is not reused: `on` spares `once`'s wrapper.
+      request.res.on('finish', () => count(request, started))
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
+import { withStageTracer } from './stage-span.ts'
 import { parentFromTraceparent } from './traceparent.ts'
 
 /** The pipeline's decision channel (named, not imported: observability sits below the pipeline). */
@@ -21,8 +22,10 @@ export interface RequestTracing {
 /**
  * One server span per request, continuing the caller's `traceparent`, active while the stages
  * run, so an integration's own span (and what it propagates upstream or into a handler) is its
- * child. The stages' decisions on the trail channel add to it: the route names the span, a
- * Lambda authorizer invocation is a child span, an org call an event.
+ * child, and stages find the tracer for their own spans (`stage-span.ts`: the integration, a
+ * Lambda invocation, each call to the org). The stages' decisions on the trail channel add to
+ * it: the route names the span, a Lambda authorizer's decision (from its cache or invoked) is a
+ * child span.
  */
 export function createRequestTracing(tracer: Tracer): RequestTracing {
   const onStep = (message: unknown): void => {
@@ -38,9 +41,6 @@ export function createRequestTracing(tracer: Tracer): RequestTracing {
         return
       case 'authorizer':
         authorizerSpan(tracer, span, detail)
-        return
-      case 'org_call':
-        span.addEvent('org call', { 'forcegate.org_call.kind': String(detail.call) })
         return
       case 'cache':
         span.setAttribute('forcegate.identity_cache', String(detail.result))
@@ -76,7 +76,7 @@ export function createRequestTracing(tracer: Tracer): RequestTracing {
       }
       res.once('finish', end)
       res.once('close', end)
-      return context.with(trace.setSpan(parent, span), run)
+      return context.with(withStageTracer(trace.setSpan(parent, span), tracer), run)
     },
     close() {
       unsubscribe(TRAIL_CHANNEL, onStep)

@@ -7,22 +7,10 @@ import {
   trace,
 } from '@opentelemetry/api'
 
+// Formatting is domain-free (the Lambda context and HTTP upstreams both carry it): it lives in lib.
+export { activeTraceparent, formatTraceparent } from '../lib/w3c-traceparent.ts'
+
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
-
-/**
- * The W3C `traceparent` of the span active where it is called (the request's, or an
- * integration's), or undefined when nothing is traced: with tracing off, no header is added.
- */
-export function activeTraceparent(): string | undefined {
-  const span = trace.getSpan(context.active())
-  return span === undefined ? undefined : formatTraceparent(span.spanContext())
-}
-
-export function formatTraceparent(span: SpanContext): string | undefined {
-  if (!isSpanContextValid(span)) return undefined
-  const flags = (span.traceFlags & TraceFlags.SAMPLED).toString(16).padStart(2, '0')
-  return `00-${span.traceId}-${span.spanId}-${flags}`
-}
 
 /**
  * The caller's trace as the parent context, when its `traceparent` is well formed (version 00,

@@ -7,6 +7,7 @@ import type { AuthorizedIdentity } from '../dialect/authorizer-context.ts'
 import { isGatewayError } from '../errors/gateway-error.ts'
 import type { RequestView } from '../events/request-view.ts'
 import { AUTHORIZER_CHANNEL, type AuthorizerFact } from '../observability/metric-facts.ts'
+import { stageSpan } from '../observability/stage-span.ts'
 import type { AuthCall, AuthOutcome, Principal, RouteAuth } from './types.ts'
 
 const NO_CHECKS: RouteAuth['checks'] = Object.freeze([])
@@ -134,13 +135,18 @@ async function invoked(
   }
 }
 
-/** The invoke function an authorizer needs, over the shared Lambda invoker. */
+/**
+ * The invoke function an authorizer needs, over the shared Lambda invoker; a traced request's
+ * invocation is a span the function runs under.
+ */
 export function invokeByName(invoker: LambdaInvoker, arns: ReadonlyMap<string, string>) {
   return (functionName: string, event: unknown, timeoutMs: number, requestId?: string): Promise<unknown> =>
-    invoker.invoke(
-      { name: functionName, arn: arns.get(functionName) ?? functionName },
-      event,
-      timeoutMs,
-      requestId === undefined ? undefined : { requestId },
+    stageSpan(`invoke ${functionName}`, { 'faas.invoked_name': functionName }, () =>
+      invoker.invoke(
+        { name: functionName, arn: arns.get(functionName) ?? functionName },
+        event,
+        timeoutMs,
+        requestId === undefined ? undefined : { requestId },
+      ),
     )
 }

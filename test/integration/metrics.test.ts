@@ -129,6 +129,12 @@ describe('/_forcegate/metrics on the API listener', () => {
     assert.equal(requests.get('{route="GET /guarded",method="GET",status="401"}'), 1)
     const latency = samples(text, 'forcegate_request_duration_seconds_count')
     assert.equal(latency.get('{route="GET /ok",method="GET"}'), 3)
+    // The integration is timed around its call alone: the 401 and the 403s never reached it.
+    const integration = samples(text, 'forcegate_integration_duration_seconds_count')
+    assert.equal(integration.get('{route="GET /ok",integration="aws_proxy"}'), 3)
+    assert.equal(integration.get('{route="GET /boom",integration="aws_proxy"}'), 1)
+    assert.equal(integration.get('{route="GET /guarded",integration="aws_proxy"}'), 2)
+    assert.equal(integration.size, 3)
     // alice: invoked once, then from the cache; mallory: a new token, invoked and denied; no
     // header: unauthorized before the cache or the function.
     const decisions = [...samples(text, 'forcegate_authorizer_decisions_total').entries()]
@@ -248,5 +254,92 @@ describe('forcegate serve turns metrics on', () => {
       await cli.stop()
       await api.remove()
     }
+  })
+})
+
+describe('metrics in forcegate.yaml', () => {
+  async function withConfig(config: string, use: (gw: Gateway) => Promise<void>): Promise<void> {
+    const api = await tempApi(document(), FUNCTIONS)
+    try {
+      const gw = await startGateway({
+        apiFile: api.apiFile,
+        configFile: await api.file('forcegate.yaml', config),
+        port: 0,
+        logger: createLogger('silent'),
+      })
+      try {
+        await use(gw)
+      } finally {
+        await gw.close()
+      }
+    } finally {
+      await api.remove()
+    }
+  }
+
+  async function refused(config: string, message: RegExp): Promise<void> {
+    const api = await tempApi(document(), FUNCTIONS)
+    try {
+      await assert.rejects(
+        startGateway({
+          apiFile: api.apiFile,
+          configFile: await api.file('forcegate.yaml', config),
+          port: 0,
+          logger: createLogger('silent'),
+        }),
+        message,
+      )
+    } finally {
+      await api.remove()
+    }
+  }
+
+  test('a token read from the environment serves them on the API port behind it', async () => {
+    process.env.FG_METRICS_FILE_TOKEN = TOKEN
+    try {
+      await withConfig('metrics:\n  token: { env: FG_METRICS_FILE_TOKEN }\n', async (gw) => {
+        assert.equal(gw.metricsUrl, undefined)
+        assert.equal(await get(`${gw.url}/ok`), 200)
+        assert.equal(await get(`${gw.url}/_forcegate/metrics`), 401)
+        const { res, text } = await scrapeUntil(
+          `${gw.url}/_forcegate/metrics`,
+          { authorization: `Bearer ${TOKEN}` },
+          (t) => t.includes('route="GET /ok"'),
+        )
+        assert.equal(res.status, 200)
+        assert.equal(
+          samples(text, 'forcegate_requests_total').get('{route="GET /ok",method="GET",status="200"}'),
+          1,
+        )
+      })
+    } finally {
+      delete process.env.FG_METRICS_FILE_TOKEN
+    }
+  })
+
+  test('public: true with a port serves them in the clear on that port only', async () => {
+    await withConfig('metrics:\n  port: 0\n  public: true\n', async (gw) => {
+      assert.ok(gw.metricsUrl !== undefined)
+      assert.equal(await get(`${gw.url}/_forcegate/metrics`, { authorization: `Bearer ${TOKEN}` }), 403)
+      const res = await fetch(gw.metricsUrl)
+      assert.equal(res.status, 200)
+      assert.match(await res.text(), /# TYPE forcegate_requests_total counter/)
+    })
+  })
+
+  test('a port that does not say public, public without a port, or a short token stop the start', async () => {
+    await refused('metrics:\n  port: 0\n', /\/metrics\/port.*public: true/s)
+    await refused('metrics:\n  public: true\n', /\/metrics\/public.*a port of their own/s)
+    process.env.FG_METRICS_SHORT = 'short'
+    try {
+      await refused(
+        'metrics:\n  token: { env: FG_METRICS_SHORT }\n',
+        /\/metrics\/token.*at least 16 characters/s,
+      )
+    } finally {
+      delete process.env.FG_METRICS_SHORT
+    }
+    await refused('metrics:\n  token: { env: FG_METRICS_UNSET_VARIABLE }\n', /FG_METRICS_UNSET_VARIABLE/)
+    await refused('metrics:\n  port: 0\n  public: yes please\n', /\/metrics\/public/)
   })
 })

@@ -26,12 +26,16 @@ const AUTHORIZER = `export const handler = async (event) => ({
   },
 })\n`
 
-/** A handler that answers with the traceparent of the span active while it runs. */
+/**
+ * A handler that answers with the traceparent of the span active while it runs, and the one its
+ * Lambda context carries (what a handler without OpenTelemetry, or a remote function, reads).
+ */
 const TRACED_HANDLER = (apiUrl: string) => `import { context, trace } from '${apiUrl}'
-export const handler = async () => {
+export const handler = async (_event, lambdaContext) => {
   const span = trace.getSpan(context.active())?.spanContext()
   const traceparent = span === undefined ? null : '00-' + span.traceId + '-' + span.spanId + '-0' + span.traceFlags
-  return { statusCode: 200, body: JSON.stringify({ traceparent }) }
+  const fromContext = lambdaContext.clientContext?.custom?.traceparent ?? null
+  return { statusCode: 200, body: JSON.stringify({ traceparent, fromContext }) }
 }\n`
 
 describe('OpenTelemetry spans per request and stage, with traceparent propagated', () => {
@@ -114,9 +118,22 @@ describe('OpenTelemetry spans per request and stage, with traceparent propagated
     assert.equal(span.parentSpanContext?.spanId, CALLER_SPAN)
     assert.equal(span.attributes['http.response.status_code'], 200)
     assert.equal(span.attributes['http.route'], '/up/{proxy+}')
+    // The integration is the request span's child, and the upstream's parent.
+    const integration = childNamed(span, 'integration http_proxy')
+    assert.equal(integration.attributes['forcegate.integration.type'], 'http_proxy')
     const sent = upstream.seen.at(-1)?.headers.traceparent
-    assert.equal(sent, `00-${CALLER_TRACE}-${span.spanContext().spanId}-01`)
+    assert.equal(sent, `00-${CALLER_TRACE}-${integration.spanContext().spanId}-01`)
   })
+
+  /** The one finished span named `name` whose parent is `parent`. */
+  function childNamed(parent: ReadableSpan, name: string): ReadableSpan {
+    const found = exporter
+      .getFinishedSpans()
+      .filter((s) => s.name === name && s.parentSpanContext?.spanId === parent.spanContext().spanId)
+    assert.equal(found.length, 1, `one span ${name} under ${parent.name}`)
+    assert.equal(found[0]!.spanContext().traceId, parent.spanContext().traceId)
+    return found[0]!
+  }
 
   test('without a traceparent a request starts a new trace; the upstream sees it', async () => {
     exporter.reset()
@@ -141,15 +158,21 @@ describe('OpenTelemetry spans per request and stage, with traceparent propagated
     assert.notEqual(span.spanContext().traceId, '0'.repeat(32))
   })
 
-  test('a Lambda handler runs inside the request span; the authorizer invocation is its child', async () => {
+  test('a Lambda handler runs under the integration span, its Lambda context carrying it; the authorizer invocation is a span', async () => {
     exporter.reset()
     const first = await fetch(`${gw.url}/fn`, {
       headers: { authorization: 'Bearer alice', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` },
     })
     assert.equal(first.status, 200)
-    const seen = ((await first.json()) as { traceparent: string }).traceparent
+    const seen = (await first.json()) as { traceparent: string; fromContext: string }
     const span = await serverSpan('GET /fn')
-    assert.equal(seen, `00-${CALLER_TRACE}-${span.spanContext().spanId}-01`)
+    const integration = childNamed(span, 'integration aws_proxy')
+    // The handler runs under the integration span, and its Lambda context carries it too.
+    const expected = `00-${CALLER_TRACE}-${integration.spanContext().spanId}-01`
+    assert.equal(seen.traceparent, expected)
+    assert.equal(seen.fromContext, expected)
+    // The authorizer's invocation is a span of its own, under the request's.
+    childNamed(span, 'invoke policy')
     const authorizer = exporter.getFinishedSpans().filter((s) => s.name.startsWith('authorizer '))
     assert.equal(authorizer.length, 1)
     assert.equal(authorizer[0]!.parentSpanContext?.spanId, span.spanContext().spanId)
@@ -164,6 +187,11 @@ describe('OpenTelemetry spans per request and stage, with traceparent propagated
     const cached = exporter.getFinishedSpans().find((s) => s.name.startsWith('authorizer '))
     assert.equal(cached?.attributes['forcegate.authorizer.cache'], 'hit')
     assert.equal(cached?.attributes['forcegate.authorizer.invoked'], false)
+    assert.equal(
+      exporter.getFinishedSpans().some((s) => s.name.startsWith('invoke ')),
+      false,
+      'a cached decision invokes nothing',
+    )
   })
 
   test('an unknown route is one span with the answer’s status', async () => {

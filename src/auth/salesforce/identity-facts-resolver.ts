@@ -3,6 +3,7 @@ import { SingleFlight } from '../../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../../cache/ttl-lru.ts'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { ORG_CALL_CHANNEL, type OrgCallFact } from '../../observability/metric-facts.ts'
+import { stageSpan } from '../../observability/stage-span.ts'
 import { tokenDigest } from '../jwt/verified-token-cache.ts'
 import {
   type FactKind,
@@ -117,14 +118,16 @@ export class IdentityFactsResolver {
         : queryUrl(credential)
     let answer: OrgAnswer
     try {
-      answer = await callOrg(
-        this.#fetch,
-        url,
-        {
-          method: 'GET',
-          headers: { authorization: `Bearer ${credential.token}`, accept: 'application/json' },
-        },
-        { timeoutMs: this.#options.timeoutMs, maxBytes: MAX_ORG_ANSWER_BYTES },
+      answer = await stageSpan(`org call ${source}`, { 'forcegate.org_call.kind': source }, () =>
+        callOrg(
+          this.#fetch,
+          url,
+          {
+            method: 'GET',
+            headers: { authorization: `Bearer ${credential.token}`, accept: 'application/json' },
+          },
+          { timeoutMs: this.#options.timeoutMs, maxBytes: MAX_ORG_ANSWER_BYTES },
+        ),
       )
     } catch (err) {
       if (!(err instanceof OrgCallError)) throw err

@@ -6,6 +6,7 @@ import {
   ORG_CALL_CHANNEL,
   type OrgCallFact,
 } from '../../observability/metric-facts.ts'
+import { stageSpan } from '../../observability/stage-span.ts'
 import { createJwtVerifier } from '../jwt/jwt-verifier.ts'
 import type { JwtVerifier } from '../jwt/types.ts'
 import { fingerprint } from '../lambda-authorizer/authorizer-trail.ts'
@@ -280,7 +281,7 @@ async function observed<T>(
   explain({ step: 'org_call', call })
   let outcome = 'failed'
   try {
-    const answer = await run()
+    const answer = await stageSpan(`org call ${call}`, { 'forcegate.org_call.kind': call }, run)
     outcome = 'ok'
     return answer
   } catch (err) {

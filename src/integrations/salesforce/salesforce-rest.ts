@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream'
 import { type Dispatcher, request } from 'undici'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import { ORG_CALL_CHANNEL, type OrgCallFact } from '../../observability/metric-facts.ts'
+import { stageSpan } from '../../observability/stage-span.ts'
 import type { CallerToken } from './caller-token.ts'
 import type { OrgSession, TokenSource } from './integration-user-token.ts'
 import { TokenMintError } from './integration-user-token.ts'
@@ -70,14 +71,17 @@ export class SalesforceRest {
     const streamed = typeof call.body === 'function'
     let stale: OrgSession | undefined
     let refreshed = false
+    const kind = kindOf(call)
     for (let attempt = 0; ; attempt++) {
       const { authorization, base, session } = await this.#authorize(credentials, stale)
-      const answer = await this.#send(base, authorization, call, attempt + 1).catch((err: unknown) => {
-        counted(call, 'failed')
+      const answer = await stageSpan(`org call ${kind}`, { 'forcegate.org_call.kind': kind }, () =>
+        this.#send(base, authorization, call, attempt + 1),
+      ).catch((err: unknown) => {
+        counted(kind, 'failed')
         throw err
       })
       if (answer.status === 401 && credentials.kind === 'integrationUser' && !refreshed && !streamed) {
-        counted(call, 'retried')
+        counted(kind, 'retried')
         refreshed = true
         stale = session
         attempt--
@@ -95,10 +99,10 @@ export class SalesforceRest {
               this.#deps.random ?? Math.random,
             )
       if (delay === undefined) {
-        counted(call, answer.status < 400 ? 'ok' : answer.status < 500 ? 'refused' : 'failed')
+        counted(kind, answer.status < 400 ? 'ok' : answer.status < 500 ? 'refused' : 'failed')
         return answer
       }
-      counted(call, 'retried')
+      counted(kind, 'retried')
       await this.#sleep(delay)
     }
   }
@@ -178,11 +182,14 @@ export class SalesforceRest {
 
 const orgCalls = channel(ORG_CALL_CHANNEL)
 
-/** Each attempt, for metrics: its kind is the method on the path's first segment (`sobjects_patch`). */
-function counted(call: SalesforceCall, outcome: OrgCallFact['outcome']): void {
-  if (!orgCalls.hasSubscribers) return
+/** Each attempt, for metrics and spans: the method on the path's first segment (`sobjects_patch`). */
+function kindOf(call: SalesforceCall): string {
   const segment = /^\/([A-Za-z]+)/.exec(call.path)?.[1] ?? 'rest'
-  orgCalls.publish({ kind: `${segment}_${call.method.toLowerCase()}`, outcome } satisfies OrgCallFact)
+  return `${segment}_${call.method.toLowerCase()}`
+}
+
+function counted(kind: string, outcome: OrgCallFact['outcome']): void {
+  if (orgCalls.hasSubscribers) orgCalls.publish({ kind, outcome } satisfies OrgCallFact)
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {

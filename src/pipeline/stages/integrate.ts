@@ -1,5 +1,7 @@
 import type { GatewayRequest } from '../../http/gateway-request.ts'
 import { readBody } from '../../http/read-body.ts'
+import type { IntegrationCall } from '../../integrations/types.ts'
+import { inStageSpan, stageTracer } from '../../observability/stage-span.ts'
 import type { RequestContext } from '../request-context.ts'
 import { streamResponder } from './respond.ts'
 
@@ -32,8 +34,7 @@ async function readThenInvoke(ctx: RequestContext): Promise<void> {
 async function invoke(ctx: RequestContext): Promise<void> {
   const { integration } = ctx.route!
   const outcome = ctx.outcome
-  const started = ctx.clock()
-  ctx.result = await integration.invoke({
+  const call: IntegrationCall = {
     view: ctx.view!,
     authorizer: outcome?.authorizerContext,
     identityHeaders: outcome?.identityHeaders ?? NO_HEADERS,
@@ -42,7 +43,18 @@ async function invoke(ctx: RequestContext): Promise<void> {
     incoming: ctx.incoming,
     outgoing: ctx.res,
     respond: streamResponder(ctx.table.dialect.invalidHeader),
-  })
+  }
+  // Measured here, around the call, and nowhere else: the access log and metrics read it.
+  const tracer = stageTracer()
+  const started = ctx.clock()
+  ctx.result = await (tracer === undefined
+    ? integration.invoke(call)
+    : inStageSpan(
+        tracer,
+        `integration ${integration.type}`,
+        { 'forcegate.integration.type': integration.type, 'forcegate.integration': integration.description },
+        () => integration.invoke(call),
+      ))
   ctx.integrationLatency = ctx.clock() - started
 }
 
