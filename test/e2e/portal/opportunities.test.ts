@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict'
+import { after, before, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { browserSuite } from '../../helpers/chromium.ts'
+import { launchChromium, newContext, salesforceLogin, shot, text } from './browser.ts'
+import { type OpportunitiesEnv, startOpportunitiesEnv } from './opportunities-env.ts'
+
+const SPARE_PARTS = '0065g00000Acme2'
+
+browserSuite('the portal Opportunities page in Chromium', { timeout: 180_000 }, () => {
+  let env: OpportunitiesEnv
+  let browser: Browser
+  let page: Page
+
+  before(async () => {
+    env = await startOpportunitiesEnv()
+    browser = await launchChromium()
+    page = await (await newContext(browser)).newPage()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await env?.close()
+  })
+
+  it('signs in through the dev org and lists the deals the org shares with the user', async () => {
+    await page.goto(`${env.origin}/portal/opportunities`)
+    await salesforceLogin(page)
+    await page.waitForURL(`${env.origin}/portal/opportunities`)
+    assert.equal(await text(page.locator('h1')), 'Opportunities')
+    const table = await text(page.locator('table'))
+    assert.match(table, /Acme Factory Automation/)
+    assert.match(table, /Globex Data Platform/)
+    assert.doesNotMatch(table, /Initech Renewal/)
+    await shot(page, '20-opportunities')
+  })
+
+  it('opens a deal, takes a contract file, lists it, and the org holds exactly its bytes on that deal', async () => {
+    assert.equal(
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Opportunities' })
+        .count(),
+      1,
+    )
+    await page.getByRole('link', { name: 'Acme Spare Parts' }).click()
+    // The org names records by their 18-character ids.
+    await page.waitForURL(new RegExp(`/portal/opportunities/${SPARE_PARTS}[A-Za-z0-9]{3}$`))
+    assert.equal(await text(page.locator('h1')), 'Acme Spare Parts')
+    await shot(page, '21-opportunity')
+    const bytes = Buffer.from(`%PDF-1.4\n${'Acme spare parts contract\n'.repeat(2000)}`)
+    await page.setInputFiles('#contract-file', {
+      name: 'spare-parts-contract.pdf',
+      mimeType: 'application/pdf',
+      buffer: bytes,
+    })
+    await page.getByRole('button', { name: 'Attach to this Opportunity' }).click()
+    await page.waitForURL(new RegExp(`/portal/opportunities/${SPARE_PARTS}[A-Za-z0-9]{3}\\?attached=068`))
+    assert.match(await text(page.getByRole('status')), /spare-parts-contract was attached/)
+    const row = page.locator('tbody tr', { hasText: 'spare-parts-contract' })
+    assert.equal(await row.count(), 1)
+    assert.match(await text(row), /pdf/)
+    await shot(page, '22-contract-attached')
+
+    const versionId = new URL(page.url()).searchParams.get('attached')!
+    assert.equal(await row.getAttribute('data-version'), versionId)
+    assert.deepEqual(await env.orgBytes(versionId), bytes)
+    const [version] = await env.orgQuery(
+      `SELECT ContentDocumentId, FirstPublishLocationId FROM ContentVersion WHERE Id = '${versionId}'`,
+    )
+    assert.equal(String(version!.FirstPublishLocationId).slice(0, 15), SPARE_PARTS)
+    const links = await env.orgQuery(
+      `SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '${String(version!.ContentDocumentId)}'`,
+    )
+    assert.ok(links.some((l) => String(l.LinkedEntityId).slice(0, 15) === SPARE_PARTS))
+  })
+
+  it('a file of another type is refused on the page, saying what the portal accepts', async () => {
+    await page.setInputFiles('#contract-file', {
+      name: 'tool.exe',
+      mimeType: 'application/x-msdownload',
+      buffer: Buffer.from('MZ'),
+    })
+    await page.getByRole('button', { name: 'Attach to this Opportunity' }).click()
+    await page.waitForLoadState('domcontentloaded')
+    assert.match(
+      await text(page.getByRole('alert')),
+      /tool\.exe is application\/x-msdownload[\s\S]*Nothing was attached/,
+    )
+    assert.equal(await page.locator('tbody tr', { hasText: 'tool' }).count(), 0)
+  })
+})
