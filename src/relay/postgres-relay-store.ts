@@ -104,9 +104,11 @@ export class PostgresRelayStore implements RelayStore {
       // Errors surface through the pending query or, once held, through the claim's onLost.
       client.on('error', () => {})
       const abort = () => void client.end().catch(() => {})
-      signal.addEventListener('abort', abort, { once: true })
       try {
+        // Bounded by the connect timeout; ending a connection still being opened is left to it.
         await client.connect()
+        signal.throwIfAborted()
+        signal.addEventListener('abort', abort, { once: true })
         const { rows } = await client.query(
           "SELECT pg_try_advisory_lock(hashtext('forcegate_relay'), hashtext($1)) AS held",
           [subscription],
