@@ -47,7 +47,7 @@ describe('a service in the shapes real projects use is served unmodified', () =>
     assert.doesNotMatch(text, /ssm:|cf:catalog/)
   })
 
-  test('self:provider.stage without a stage, aws:region, aws:accountId, numbers and booleans, file(…) by stage and by key, a bare variable as fallback', async () => {
+  test('self:provider.stage without a stage, aws:region, aws:accountId, numbers and booleans, file(…) by stage and by key, a bare variable as fallback, param: by stage then default', async () => {
     const res = await fetch(`${gateway.url}/products`)
     assert.equal(res.status, 200)
     assert.deepEqual(await json(res), {
@@ -61,6 +61,7 @@ describe('a service in the shapes real projects use is served unmodified', () =>
       label: 'catalog (development)',
       owner: 'storefront',
       table: 'catalog-dev',
+      pricing: 'USD-web',
       bucket: null,
     })
   })

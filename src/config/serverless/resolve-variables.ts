@@ -31,7 +31,8 @@ const ACCOUNT = '000000000000'
 /**
  * Resolves the Serverless Framework's variables in every string of the service: `${self:a.b}`,
  * `${opt:stage}`, `${opt:region}`, `${sls:stage}`, `${env:NAME}`, `${aws:region}`,
- * `${aws:accountId}`, `${file(path)}` and `${file(path):a.b}`, each with an optional
+ * `${aws:accountId}`, `${param:x}` (the service's `params`, by stage then `default`),
+ * `${file(path)}` and `${file(path):a.b}`, each with an optional
  * `, fallback`. A string that is exactly one variable takes the value's type, as the framework
  * does. What cannot be resolved here (`${ssm:…}`, `${cf:…}` without a fallback) is reported
  * with its pointer and the string that led to it, so that the caller decides what matters.
@@ -59,6 +60,16 @@ export function resolveVariables(
       nodePointer = childPointer(nodePointer, key)
     }
     return { node, pointer: nodePointer }
+  }
+  // `params:` of the service: the stage's value, else the default one.
+  const paramOf = (key: string): unknown => {
+    const params = (root as { params?: Record<string, unknown> } | null)?.params
+    if (params === null || typeof params !== 'object') return undefined
+    for (const group of [stage(), 'default']) {
+      const found = lookup(params, `${group}.${key}`, '/params')
+      if (found.node !== undefined) return walk(found.node, found.pointer)
+    }
+    return undefined
   }
   const lookupSelf = (path: string, pointer: string): unknown => {
     if (resolving.has(path)) return problem(pointer, `\${self:${path}} refers to itself`)
@@ -103,6 +114,7 @@ export function resolveVariables(
       value = key === 'stage' ? stage() : key === 'region' ? (sources.region ?? undefined) : undefined
     else if (source === 'sls') value = key === 'stage' ? stage() : key === 'instanceId' ? 'local' : undefined
     else if (source === 'env') value = sources.env[key]
+    else if (source === 'param') value = paramOf(key)
     else if (source === 'aws')
       value =
         key === 'region' ? (sources.region ?? regionOf(root)) : key === 'accountId' ? ACCOUNT : undefined
