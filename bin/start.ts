@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import { startDevOrg } from '../devorg/index.ts'
 import { formatRouteTable } from '../src/cli/format-route-table.ts'
 import { guardProcess } from '../src/cli/guard-process.ts'
@@ -85,6 +85,31 @@ writeFileSync(
     .join(''),
   { mode: 0o600 },
 )
+
+// The dev org as the commands that read an org (`forcegate archive`, `forcegate sync`) see it:
+// its address on the port in use, and the gateway app's secret in a file beside it.
+const devorgConfig = join(home, 'devorg.yaml')
+writeFileSync(join(home, 'gateway-app-secret'), `${gatewayApp.clientSecret}\n`, { mode: 0o600 })
+writeFileSync(
+  devorgConfig,
+  `# Written by npm start at each start: the dev org it runs, for forcegate archive and sync.
+salesforce:
+  orgs:
+    devorg:
+      issuer: ${org.issuer}
+      orgId: ${org.orgId}
+      introspection:
+        # The "forcegate Gateway" app, which runs as the integration user (Modify All Data).
+        clientId: ${gatewayApp.clientId}
+        clientSecret: { file: gateway-app-secret }
+`,
+  { mode: 0o600 },
+)
+/** A path to print: relative to where commands are typed when it is below it. */
+const shown = (path: string): string => {
+  const rel = relative(process.cwd(), path)
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
+}
 
 const configFile = 'examples/order-status/forcegate.yaml'
 /** The example names the dev org's default addresses; follow the ones actually in use. */
@@ -185,6 +210,10 @@ process.stderr.write(`
 Admin token (partners API): ${process.env.FORCEGATE_ADMIN_TOKEN}
 Gateway: ${gateway.url}   Dev org: ${org.url}   State: ${home}
 Developer portal: ${gateway.url}/portal   (sign in as admin@partner.example.com / Partner-Admin-1)
+Opportunities: ${gateway.url}/portal/opportunities   (Pat's deals and one shared with Pat; drop a
+  contract file on a deal: it is attached in the dev org as Pat)
+Archive the dev org's Opportunities and their files into a folder (README "Opportunities archived to S3"):
+  npx forcegate archive opportunities --org devorg --to ./opportunity-archive --config ${shown(devorgConfig)}
 Secrets for other commands: set -a; . ${join(home, 'forcegate.env')}; set +a
 
 Try it (README "Walkthrough" has every step):

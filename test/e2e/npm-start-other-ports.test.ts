@@ -139,6 +139,44 @@ test('npm start on other ports: portal sign-in comes back to the chosen gateway 
   assert.match(signedIn.body, /Sign out/)
   // Each page names its icon, so browsers do not ask the API for /favicon.ico on every view.
   assert.match(signedIn.body, /<link rel="icon" href="data:image\/svg\+xml,/)
+  // The Opportunities page is on and linked: Pat's deals, queried at the dev org as Pat.
+  assert.match(signedIn.body, /<a href="\/portal\/opportunities">Opportunities<\/a>/)
+  const deals = await browser.get(`${gatewayUrl()}/portal/opportunities`)
+  assert.equal(deals.status, 200, deals.body.slice(0, 300))
+  assert.match(deals.body, /Acme Factory Automation/)
+  assert.doesNotMatch(deals.body, /Initech Renewal/)
+})
+
+test('the archive command npm start prints copies the dev org it started into a folder', async () => {
+  const line = (await output.waitForLine(/^\s+npx forcegate (archive opportunities .*)$/m))[1]!
+  const args = line.split(/\s+/)
+  assert.deepEqual(args.slice(0, 6), [
+    'archive',
+    'opportunities',
+    '--org',
+    'devorg',
+    '--to',
+    './opportunity-archive',
+  ])
+  const cwd = await mkdtemp(join(tmpdir(), 'forcegate-archive-'))
+  try {
+    const run = (argv: readonly string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const cli = spawn(process.execPath, [BIN, ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+        let out = ''
+        cli.stdout.on('data', (d: Buffer) => (out += d.toString()))
+        cli.stderr.on('data', (d: Buffer) => (out += d.toString()))
+        cli.once('close', (code) => resolve({ code, out }))
+      })
+    const archived = await run(args)
+    assert.equal(archived.code, 0, archived.out)
+    assert.match(archived.out, /archived 4 of 4 opportunities/)
+    const verified = await run(['archive', 'verify', '--to', './opportunity-archive'])
+    assert.equal(verified.code, 0, verified.out)
+    assert.match(verified.out, /every SHA-256 matches the manifest/)
+  } finally {
+    await rm(cwd, { recursive: true, force: true })
+  }
 })
 
 test('portal pages in a browser ask nothing of /favicon.ico, so the access log has no line for it', {
