@@ -5,7 +5,7 @@
 // SQLite (`sqlite-relay-store.ts`) is the embedded default; PostgreSQL
 // (`postgres-relay-store.ts`) is shared by instances, which take turns on each subscription.
 
-export type SubscriptionState = 'starting' | 'standby' | 'running' | 'reconnecting' | 'failed' | 'stopped'
+export type SubscriptionState = 'starting' | 'running' | 'reconnecting' | 'failed' | 'stopped'
 
 export interface SubscriptionStatus {
   readonly subscription: string

@@ -97,8 +97,12 @@ export class SubscriptionRunner {
     await this.#done
   }
 
-  /** The status is for people reading it: a store that cannot take it now does not stop the relay. */
+  /**
+   * The status is for people reading it: a store that cannot take it now does not stop the
+   * relay. Only the relay running the subscription writes it (a store may be shared).
+   */
   async #state(state: SubscriptionState, error: string | null = null): Promise<void> {
+    if (this.#claim === undefined) return
     this.#shown = state
     try {
       await this.#d.store.setState(this.#name, state, error)
@@ -117,7 +121,6 @@ export class SubscriptionRunner {
     this.#claim = await this.#d.store.claim(this.#name, this.#abort.signal, () => {
       waited = true
       this.#d.log.info({ relay: this.#name }, 'another relay runs this subscription; standing by')
-      void this.#state('standby')
     })
     if (waited) this.#d.log.info({ relay: this.#name }, 'this relay runs the subscription now')
     const claim = this.#claim
@@ -126,6 +129,7 @@ export class SubscriptionRunner {
       this.#claim = undefined
       this.#d.log.warn({ relay: this.#name, err: error.message }, 'relay store claim ended; claiming again')
     })
+    await this.#state('starting')
     return claim
   }
 
@@ -143,7 +147,6 @@ export class SubscriptionRunner {
     const policy = this.#d.reconnect ?? DEFAULT_RECONNECT
     let failures = 0
     let authRenewed = false
-    await this.#state('starting')
     while (!this.#stopping) {
       try {
         const claim = await this.#claimed()

@@ -135,6 +135,11 @@ serviceSuite('the relay on PostgreSQL', ['postgres'], { timeout: 240_000 }, () =
       }, 'the first relay running')
       const second = relay()
       await second.output.waitForLine(/another relay runs this subscription; standing by/)
+      const status = async () => {
+        const { stdout } = await forcegate(['relay', 'status', '--config', f.configFile, '--json'])
+        return (JSON.parse(stdout) as { state: string }[])[0]?.state
+      }
+      assert.equal(await status(), 'running', 'the standby leaves the status to the relay running it')
       const early = await f.publish(['A-1', 'A-2', 'A-3'])
       await until(() => early.every((u) => f.effects.applied().includes(u)), 'the first three')
       assert.equal(
@@ -149,6 +154,7 @@ serviceSuite('the relay on PostgreSQL', ['postgres'], { timeout: 240_000 }, () =
       const late = await f.publish(['B-1', 'B-2'])
       await until(() => late.every((u) => f.effects.applied().includes(u)), 'the next two')
       assert.equal(await second.stop(), 0)
+      assert.equal(await status(), 'stopped')
       invokedOnce([...early, ...late])
       assert.equal(f.effects.invocations().length - before, 5, 'nothing else was invoked')
     })
