@@ -189,3 +189,38 @@ test("what an included definition cannot resolve is named at the included file's
     return true
   })
 })
+
+describe("an Api event's RequestModel and RequestParameters", () => {
+  let gateway: Gateway
+  before(async () => {
+    gateway = await serve('request-models')
+  })
+  after(() => gateway.close())
+
+  const post = (headers: Record<string, string>, body: string) =>
+    fetch(`${gateway.url}/signups`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    })
+
+  test("ValidateParameters: a Required parameter missing is API Gateway's 400 before the function", async () => {
+    const res = await post({}, '{"email":"a@example.com"}')
+    assert.equal(res.status, 400)
+    assert.deepEqual(await json(res), { message: 'Missing required request parameters: [X-Tenant]' })
+  })
+
+  test("ValidateBody: a body the API's model refuses is 400 Invalid request body; a valid one reaches the function", async () => {
+    const invalid = await post({ 'x-tenant': 'acme' }, '{}')
+    assert.equal(invalid.status, 400)
+    assert.deepEqual(await json(invalid), { message: 'Invalid request body' })
+    const valid = await post({ 'x-tenant': 'acme' }, '{"email":"a@example.com"}')
+    assert.equal(valid.status, 200)
+  })
+
+  test('without ValidateBody or ValidateParameters SAM deploys no validator: a Required parameter is not checked', async () => {
+    const res = await fetch(`${gateway.url}/signups/7`)
+    assert.equal(res.status, 200)
+    assert.deepEqual(await json(res), { resource: '/signups/{id}' })
+  })
+})

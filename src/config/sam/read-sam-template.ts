@@ -10,6 +10,7 @@ import { Intrinsics } from './resolve-intrinsics.ts'
 import { API_KEY, samApiKeys } from './sam-api-keys.ts'
 import { readSamAuthorizers, readSamCors } from './sam-auth.ts'
 import { functionCode } from './sam-function-code.ts'
+import { samRequestValidation } from './sam-request-validation.ts'
 import { samRestCorsRoutes } from './sam-rest-cors.ts'
 
 const FUNCTION = 'AWS::Serverless::Function'
@@ -38,6 +39,8 @@ interface EventRoute {
   readonly scopes: readonly string[]
   /** The event's own `Auth.ApiKeyRequired`, over the API's. */
   readonly apiKey: boolean | undefined
+  /** The event's properties, for what depends on its API (`RequestModel` reads its `Models`). */
+  readonly properties: JsonObject
 }
 
 /**
@@ -199,7 +202,17 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
     const security =
       name === undefined || name === 'NONE' || !schemes.has(name) ? [] : [[{ scheme: name, scopes }]]
     const apiKeyRequired = !isHttp && (e.apiKey ?? auth.ApiKeyRequired === true)
-    routes.push({ ...e.route, security, apiKeyRequired })
+    const models = isObject(props.Models) ? props.Models : {}
+    const validation = isHttp
+      ? undefined
+      : samRequestValidation(
+          r,
+          e.properties,
+          childPointer(e.route.pointer, 'Properties'),
+          models,
+          childPointer(ap, 'Models'),
+        )
+    routes.push({ ...e.route, security, apiKeyRequired, ...(validation === undefined ? {} : { validation }) })
   }
   if (!isHttp && props.Cors !== undefined) {
     const cp = childPointer(ap, 'Cors')
@@ -310,6 +323,7 @@ function eventRoute(
     api,
     authorizer: typeof auth.Authorizer === 'string' ? auth.Authorizer : undefined,
     apiKey: typeof auth.ApiKeyRequired === 'boolean' ? auth.ApiKeyRequired : undefined,
+    properties: props,
     scopes: r.stringArray(auth, 'AuthorizationScopes', childPointer(pp, 'Auth')) ?? [],
     route: {
       method: isDefault ? '$default' : verb,
