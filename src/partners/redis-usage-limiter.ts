@@ -52,6 +52,9 @@ const SCRIPT_SHA = createHash('sha1').update(USAGE_LUA).digest('hex')
 
 const ceilSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000))
 
+/** Partners whose Redis key names are remembered; past it the memo starts again. */
+const KEY_MEMO_ENTRIES = 10_000
+
 /**
  * Usage plans counted in Redis for a fleet of gateways: each request is one script run (see
  * usage-script.ts), so while Redis answers the throttle and the quota hold across instances
@@ -67,6 +70,8 @@ export class RedisUsageLimiter implements UsageLimiter {
   readonly #local: InProcessUsageLimiter
   readonly #onStateChange: ((event: StoreErrorEvent) => void) | undefined
   readonly #localPlans = new WeakMap<UsagePlan, UsagePlan>()
+  readonly #arguments = new WeakMap<UsagePlan, string[]>()
+  readonly #keys = new Map<string, string[]>()
   #failing = false
   #stats = { storeErrors: 0, localDecisions: 0, refusedUnavailable: 0 }
 
@@ -90,7 +95,7 @@ export class RedisUsageLimiter implements UsageLimiter {
     if (plan.throttle === undefined && plan.quota === undefined) return { allowed: true, state: undefined }
     let reply: unknown
     try {
-      reply = await this.#run(this.#keysOf(key, plan), argumentsOf(plan))
+      reply = await this.#run(this.#keysOf(key, plan), this.#argumentsOf(plan))
     } catch (error) {
       return this.#unavailable(key, plan, error)
     }
@@ -101,10 +106,29 @@ export class RedisUsageLimiter implements UsageLimiter {
     return outcomeOf(reply)
   }
 
-  /** Keys named by a digest of plan and usage key inside one hash tag: any characters are safe. */
+  /**
+   * Keys named by a digest of plan and usage key inside one hash tag: any characters are safe.
+   * Remembered for the partners seen lately, so a request does not hash them again.
+   */
   #keysOf(key: string, plan: UsagePlan): string[] {
-    const tag = `{${sha256(`${plan.name}\u0000${key}`, 'base64url')}}`
-    return [`${this.#prefix}:${tag}:bucket`, `${this.#prefix}:${tag}:quota`]
+    const id = `${plan.name}\u0000${key}`
+    let keys = this.#keys.get(id)
+    if (keys === undefined) {
+      const tag = `{${sha256(id, 'base64url')}}`
+      keys = [`${this.#prefix}:${tag}:bucket`, `${this.#prefix}:${tag}:quota`]
+      if (this.#keys.size >= KEY_MEMO_ENTRIES) this.#keys.clear()
+      this.#keys.set(id, keys)
+    }
+    return keys
+  }
+
+  #argumentsOf(plan: UsagePlan): string[] {
+    let args = this.#arguments.get(plan)
+    if (args === undefined) {
+      args = argumentsOf(plan)
+      this.#arguments.set(plan, args)
+    }
+    return args
   }
 
   async #run(keys: string[], args: string[]): Promise<unknown> {

@@ -71,12 +71,13 @@ if burst > 0 then
   tokens = math.min(burst, tokens + math.max(0, now - refilled) / 1000 * rate)
 end
 
-local wstart, wend, used, limit, first = 0, 0, 0, 0, 0
+local wstart, wend, used, limit, first, sameWindow = 0, 0, 0, 0, 0, false
 if qlimit > 0 then
   wstart, wend = window(period, now)
   local q = redis.call('HMGET', KEYS[2], 'w', 'u', 'f')
   first = tonumber(q[3]) or wstart
-  if tonumber(q[1]) == wstart then used = tonumber(q[2]) or 0 end
+  sameWindow = tonumber(q[1]) == wstart
+  if sameWindow then used = tonumber(q[2]) or 0 end
   limit = qlimit
   if first == wstart then limit = qlimit - offset end
 end
@@ -108,9 +109,14 @@ if burst > 0 then
 end
 if qlimit > 0 then
   used = used + 1
-  redis.call('HSET', KEYS[2], 'w', tostring(wstart), 'u', tostring(used), 'f', tostring(first))
-  -- Kept one period past the window so the offset of the first window is not applied twice.
-  redis.call('PEXPIREAT', KEYS[2], wend + (wend - wstart))
+  if sameWindow then
+    -- Within a window only the count moves; the expiry was set when the window began.
+    redis.call('HSET', KEYS[2], 'u', tostring(used))
+  else
+    redis.call('HSET', KEYS[2], 'w', tostring(wstart), 'u', tostring(used), 'f', tostring(first))
+    -- Kept one period past the window so the offset of the first window is not applied twice.
+    redis.call('PEXPIREAT', KEYS[2], wend + (wend - wstart))
+  end
 end
 local l, r, s, h = report()
 return {1, 0, 0, l, r, s, h}
