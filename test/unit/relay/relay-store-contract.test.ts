@@ -91,7 +91,7 @@ describe('SqliteRelayStore', () => {
   relayStoreContract(async (clock) => new SqliteRelayStore(join(dir, `relay-${++n}.db`), clock))
 
   it('grants a claim at once (one process runs the relay)', async () => {
-    const store = new SqliteRelayStore(join(dir, 'claims.db'))
+    const store: RelayStore = new SqliteRelayStore(join(dir, 'claims.db'))
     const first = await store.claim('orders', new AbortController().signal)
     const second = await store.claim('orders', new AbortController().signal)
     await first.release()
