@@ -41,7 +41,7 @@ async function upload(
   browser: Browser,
   id: string,
   file: { name: string; type: string; bytes: Buffer },
-  options: { csrf?: string | null; origin?: string } = {},
+  options: { csrf?: string | null; origin?: string; cookie?: string } = {},
 ) {
   const form = new FormData()
   const csrf =
@@ -178,6 +178,23 @@ test('ids that are not Salesforce ids never reach a query', async () => {
   // The router's own refusal for quotes and spaces, whatever is appended.
   const quoted = await page(partner, `/portal/opportunities/${ACME_FACTORY}'%20OR%20Name%20!=%20'`)
   assert.equal(quoted.status, 404)
+})
+
+test('a session that ended before the file arrived attaches nothing and asks to sign in again', async () => {
+  const browser = await env.signIn(PARTNER)
+  const signedIn = await page(browser, '/portal/opportunities')
+  const csrf = csrfOf(signedIn.body)
+  const cookie = browser.jar.header()
+  // Signed out in another tab while this page was open.
+  const out = await browser.post(`${env.origin}/portal/logout`, { csrf })
+  assert.equal(out.status, 303)
+  const before = await linksOf('0065g00000Acme2')
+  const file = { name: 'after-logout.pdf', type: 'application/pdf', bytes: Buffer.alloc(3000, 7) }
+  const sent = await upload(browser, '0065g00000Acme2', file, { csrf, cookie })
+  assert.equal(sent.status, 401)
+  assert.match(sent.body, /Your session has ended/)
+  assert.match(sent.body, /Sign in with Salesforce/)
+  assert.deepEqual(await linksOf('0065g00000Acme2'), before)
 })
 
 test('a token the org no longer accepts ends the session: sign in again, nothing attached', async () => {
