@@ -48,6 +48,10 @@ describe('a template in the shape sam init writes: implicit API, esbuild TypeScr
     )
     assert.match(text, /\/Resources\/WarmupFunction\/Properties\/InlineCode: InlineCode is not run/)
     assert.match(text, /\/Resources\/GreetingsFunction\/Properties\/Layers: layers are not mounted locally/)
+    assert.match(
+      text,
+      /\/Resources\/GreetingsFunction\/Properties\/FunctionUrlConfig: function URLs are not served/,
+    )
     assert.match(text, /\/Resources\/ArchiveQueue: AWS::SQS::Queue resources are not created locally/)
   })
 

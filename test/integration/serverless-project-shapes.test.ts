@@ -110,7 +110,7 @@ describe("an HTTP API with method '*' routes", () => {
     assert.equal((await json(res)).routeKey, 'ANY /things', 'a 2.0 event (1.0 has no routeKey)')
   })
 
-  test("method '*' with a path is ANY on it; with path '*' it is the $default route", async () => {
+  test("method '*' with a path is ANY on it; with path '*' it is the $default route (functions given as a list of maps)", async () => {
     const things = await fetch(`${gateway.url}/things`, { method: 'DELETE' })
     assert.deepEqual(await json(things), { routeKey: 'ANY /things', method: 'DELETE' })
     const other = await fetch(`${gateway.url}/elsewhere/deep`, { method: 'PATCH' })

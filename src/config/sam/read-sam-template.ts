@@ -117,6 +117,8 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
       (e) => isObject(e) && (e.Type === 'Api' || e.Type === 'HttpApi'),
     )
     const code = functionCode(r, notes, res, props, pp, folder, servesHttp)
+    if (merged.FunctionUrlConfig !== undefined)
+      note(childPointer(pp, 'FunctionUrlConfig'), 'function URLs are not served: add an Api or HttpApi event')
     if (merged.Layers !== undefined)
       note(
         childPointer(pp, 'Layers'),

@@ -67,7 +67,10 @@ export function readServerlessFile(
   for (const key of Object.keys(apiGateway))
     if (key !== 'binaryMediaTypes' && key !== 'shouldStartNameWithService' && key !== 'apiKeys')
       notes.fail(childPointer('/provider/apiGateway', key), `apiGateway.${key} is not applied locally`)
-  const functions = r.object(root, 'functions', '', false) ?? {}
+  // `functions: [${file(a.yml)}, ${file(b.yml)}]`: the framework merges a list of maps.
+  const functions = Array.isArray(root.functions)
+    ? (Object.assign({}, ...root.functions.filter(isObject)) as JsonObject)
+    : (r.object(root, 'functions', '', false) ?? {})
   const kinds = new Set<string>()
   const names = new Map<string, { name: string; arn: string }>()
   for (const [key, fn] of Object.entries(functions)) {
