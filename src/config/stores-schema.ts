@@ -35,7 +35,12 @@ const PostgresStoreSchema = Type.Object(
       default: 2000,
       description: 'Longest wait for a connection or a query; past it the request is refused.',
     }),
-    maxConnections: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+    maxConnections: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 10,
+      description: 'Pool size of each store in an instance (partners, portal sessions, the relay).',
+    }),
     changePollMs: Type.Integer({
       minimum: 100,
       maximum: 300_000,
@@ -49,7 +54,8 @@ const PostgresStoreSchema = Type.Object(
 
 /**
  * Shared stores for running several gateway instances. Absent, each instance keeps its own
- * usage counters in memory and its partners in SQLite (the embedded defaults).
+ * usage counters in memory and its partners, portal sessions and relay state in SQLite (the
+ * embedded defaults); with `postgres`, all three live there.
  */
 export const StoresSchema = Type.Object(
   {

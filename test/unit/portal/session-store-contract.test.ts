@@ -78,6 +78,33 @@ serviceSuite('PostgresSessionStore', ['postgres'], { timeout: 120_000 }, () => {
     }
   })
 
+  it('brings a database of an earlier schema (the partner store alone) to the current one, keeping its rows', async () => {
+    const url = await server.createDatabase()
+    const box = new SecretBox(Buffer.alloc(32, 7))
+    await (await PostgresSessionStore.open({ url, secretBox: box })).close()
+    await raw(url, "INSERT INTO store_meta (key, value, updated_at) VALUES ('kept', 'yes', 1)")
+    // As the first schema left it: no session or relay tables, version 1.
+    await raw(
+      url,
+      `DROP TABLE portal_sessions, portal_login_transactions, relay_checkpoints, relay_delivered,
+         relay_dead_letters, relay_status; UPDATE forcegate_schema SET version = 1`,
+    )
+    const store = await PostgresSessionStore.open({ url, secretBox: box })
+    try {
+      await store.putSession(session())
+      assert.ok(await store.getSession('k1', 2000))
+      assert.deepEqual((await raw(url, 'SELECT version FROM forcegate_schema')).rows, [
+        { version: POSTGRES_SCHEMA_VERSION },
+      ])
+      assert.deepEqual((await raw(url, "SELECT value FROM store_meta WHERE key = 'kept'")).rows, [
+        { value: 'yes' },
+      ])
+      assert.equal((await raw(url, 'SELECT count(*)::int AS n FROM relay_status')).rows[0].n, 0)
+    } finally {
+      await store.close()
+    }
+  })
+
   it('answers ping while PostgreSQL does, refuses it while it is stopped, and answers again once it is back', async () => {
     const url = await server.createDatabase()
     const store = await PostgresSessionStore.open({
