@@ -250,14 +250,23 @@ export async function uploadContractRoute(ctx: PortalContext, r: PortalRequest):
   let answer: Asked
   try {
     answer = await asUser(ctx, r, who, async (t) => {
-      const sent = await settings.records.attach(t, id, upload, settings.maxBytes)
-      bytes = sent.bytes
-      return sent.answer
+      try {
+        const sent = await settings.records.attach(t, id, upload, settings.maxBytes)
+        bytes = sent.bytes
+        return sent.answer
+      } catch (err) {
+        // Once the file has gone out, a lost answer says nothing of whether the org kept it.
+        throw unreachable(err) ? new UnansweredUpload(err) : err
+      }
     })
   } catch (err) {
     if (err instanceof GatewayError && err.code === 'GW_BODY_TOO_LARGE')
       return refuse(413, tooLargeMessage(settings.maxBytes))
-    throw err
+    if (!(err instanceof UnansweredUpload)) throw err
+    ctx.deps.log?.({ reason: err.cause.reason, path: r.url.pathname }, 'contract upload unanswered')
+    await drain(r.req)
+    const uncertain: UploadOutcome = { kind: 'unanswered' }
+    return renderDeal(ctx, r, who, settings, id, err.cause.status, () => uncertain)
   }
   if (answer === undefined) return drain(r.req)
   if (answer.status === 201) {
@@ -271,6 +280,15 @@ export async function uploadContractRoute(ctx: PortalContext, r: PortalRequest):
   if (answer.status === 403 || ACCESS_REFUSED.has(answer.errorCode ?? ''))
     return refuse(403, 'Salesforce does not let you attach files to this Opportunity.', answer.errorCode)
   return refuse(502, 'Salesforce did not accept the file.', answer.errorCode)
+}
+
+class UnansweredUpload extends Error {
+  override readonly cause: GatewayError
+
+  constructor(cause: GatewayError) {
+    super('the org did not answer the upload')
+    this.cause = cause
+  }
 }
 
 function tooLargeMessage(maxBytes: number): string {

@@ -61,6 +61,8 @@ export interface UploadLimits {
 export type UploadOutcome =
   | { readonly kind: 'attached'; readonly filename: string; readonly versionId: string | undefined }
   | { readonly kind: 'refused'; readonly message: string; readonly errorCode?: string }
+  /** The file went out but the org's answer did not come back: it may or may not be kept. */
+  | { readonly kind: 'unanswered' }
 
 export function opportunityPage(
   viewer: Viewer & { readonly userId: string },
@@ -83,6 +85,12 @@ export function opportunityPage(
         outcome.errorCode !== undefined &&
         html`<p class="muted">Salesforce answered <code>${outcome.errorCode}</code>.</p>`
       }<p>Nothing was attached.</p></div>`
+    }
+    ${
+      outcome?.kind === 'unanswered' &&
+      html`<div class="alert" role="alert"><p>Salesforce did not answer the upload, so the portal cannot
+      tell whether the file was kept. The contracts below are what Salesforce holds now: if the
+      file is not among them, attach it again.</p></div>`
     }
     <div class="card"><dl class="details">
       <dt>Account</dt><dd>${o.account ?? '—'}</dd>
