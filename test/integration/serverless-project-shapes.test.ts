@@ -23,6 +23,8 @@ describe('a service in the shapes real projects use is served unmodified', () =>
   let gateway: Gateway
   const warnings: string[] = []
   before(async () => {
+    // What ${ssm:…} would give on AWS, supplied the way the project runs unmodified.
+    process.env.CATALOG_SEARCH_KEY = 'search-key-from-env'
     gateway = await serve('project-shapes', warnings)
   })
   after(() => gateway.close())
@@ -47,7 +49,7 @@ describe('a service in the shapes real projects use is served unmodified', () =>
     assert.doesNotMatch(text, /ssm:|cf:catalog/)
   })
 
-  test('self:provider.stage without a stage, aws:region, aws:accountId, numbers and booleans, file(…) by stage and by key, a bare variable as fallback, param: by stage then default', async () => {
+  test("self:provider.stage without a stage, aws:region, aws:accountId, numbers and booleans, file(…) by stage and by key, a bare variable as fallback, param: by stage then default, an unresolvable ssm: variable from forcegate's environment", async () => {
     const res = await fetch(`${gateway.url}/products`)
     assert.equal(res.status, 200)
     assert.deepEqual(await json(res), {
@@ -62,6 +64,7 @@ describe('a service in the shapes real projects use is served unmodified', () =>
       owner: 'storefront',
       table: 'catalog-dev',
       pricing: 'USD-web',
+      searchKey: 'search-key-from-env',
       bucket: null,
     })
   })

@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors/config-error.ts'
 import { describe, FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import type { RouteSpec, SecuritySchemeSpec } from '../openapi/api-definition.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
-import { readEnvironment } from './function-environment.ts'
+import { environmentKey, readEnvironment, setEnvironment } from './function-environment.ts'
 import { type ApiSource, type FunctionSource, localFunctionArn, splitHandler } from './function-source.ts'
 import { requestValidation } from './request-validation.ts'
 import { resolveVariables, type VariableSources } from './resolve-variables.ts'
@@ -44,11 +44,14 @@ export function readServerlessFile(
   const variableProblems: { pointer: string; expected: string; origin: string }[] = []
   const root = resolveVariables(doc.data, sources, variableProblems) as JsonObject
   const reported = new Set<string>()
-  for (const p of variableProblems)
-    if (isServedKey(p.origin) && !reported.has(`${p.pointer} ${p.expected}`)) {
-      reported.add(`${p.pointer} ${p.expected}`)
-      r.fail(p.pointer, p.expected)
-    }
+  for (const p of variableProblems) {
+    if (!isServedKey(p.origin) || reported.has(`${p.pointer} ${p.expected}`)) continue
+    reported.add(`${p.pointer} ${p.expected}`)
+    const name = environmentKey(p.origin)
+    if (name === undefined) r.fail(p.pointer, p.expected)
+    else if (!setEnvironment(root, p.origin, sources.env[name]))
+      r.fail(p.pointer, `${p.expected}; or set ${name} in the environment forcegate runs in`)
+  }
   const folder = dirname(resolve(doc.file))
   const service = serviceName(r, root)
   checkUnsupported(notes, root)
