@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { browserSuite } from '../../helpers/chromium.ts'
 import { launchChromium, newContext, salesforceLogin, shot, text } from './browser.ts'
 import { type OpportunitiesEnv, startOpportunitiesEnv } from './opportunities-env.ts'
@@ -10,12 +10,14 @@ const SPARE_PARTS = '0065g00000Acme2'
 browserSuite('the portal Opportunities page in Chromium', { timeout: 180_000 }, () => {
   let env: OpportunitiesEnv
   let browser: Browser
+  let context: BrowserContext
   let page: Page
 
   before(async () => {
     env = await startOpportunitiesEnv()
     browser = await launchChromium()
-    page = await (await newContext(browser)).newPage()
+    context = await newContext(browser)
+    page = await context.newPage()
   })
 
   after(async () => {
@@ -88,5 +90,28 @@ browserSuite('the portal Opportunities page in Chromium', { timeout: 180_000 }, 
       /tool\.exe is application\/x-msdownload[\s\S]*Nothing was attached/,
     )
     assert.equal(await page.locator('tbody tr', { hasText: 'tool' }).count(), 0)
+  })
+
+  it('is usable on a phone: the list and a deal with its drop box fit the screen', async () => {
+    const phone = await newContext(browser, true)
+    try {
+      await phone.addCookies(await context.cookies(env.origin))
+      const small = await phone.newPage()
+      const fits = async (name: string) => {
+        const width = await small.evaluate('document.documentElement.scrollWidth')
+        assert.ok(
+          typeof width === 'number' && width <= 390,
+          `${name}: no horizontal scrolling (scrollWidth ${width})`,
+        )
+        await shot(small, name)
+      }
+      await small.goto(`${env.origin}/portal/opportunities`)
+      await fits('23-opportunities-phone')
+      await small.goto(`${env.origin}/portal/opportunities/${SPARE_PARTS}`)
+      assert.equal(await small.locator('#contract-file').count(), 1)
+      await fits('23-opportunity-phone')
+    } finally {
+      await phone.close()
+    }
   })
 })
