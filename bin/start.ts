@@ -11,7 +11,10 @@
  *
  * Environment: FORCEGATE_PORT (8080), FORCEGATE_DEVORG_PORT (4400), FORCEGATE_PUBSUB_PORT (7443,
  * the dev org's Pub/Sub API), FORCEGATE_HOME (.forcegate: the dev org's data, the partner store,
- * its encryption key, the admin token, the relay's checkpoints and the order events live there).
+ * its encryption key, the admin token, the relay's checkpoints and the order events live there,
+ * and devorg.yaml, the dev org for `forcegate archive` and `sync`).
+ *
+ * The portal's Opportunities page is on: the signed-in user's deals and their contracts.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
