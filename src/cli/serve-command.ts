@@ -29,9 +29,10 @@ forcegate serve --serverless <serverless.yml> | --sam <template.yaml> [options]
                        that no longer compiles keeps the last good one serving
   --metrics-port <n>   Serve /_forcegate/metrics (Prometheus) in the clear on this port; without
                        it, FORCEGATE_METRICS_TOKEN set serves them on the API port behind that
-                       bearer token
+                       bearer token (forcegate.yaml: metrics: { token, port, public: true })
   --traces             OpenTelemetry spans per request through the globally registered tracer
                        provider (an SDK set up before forcegate starts); traceparent goes upstream
+                       and into Lambda functions' context.clientContext.custom
   --workers <n|auto>   Run n processes sharing the listener (auto: one per core), each with its
                        own caches; a worker that dies is replaced; a stop drains them all
   --help               Show this help

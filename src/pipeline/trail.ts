@@ -10,8 +10,10 @@ export interface TrailStep {
 
 /**
  * Every stage's decisions for a request, published while someone listens: `forcegate explain`
- * and the portal's "try it" subscribe for one request; tracing and metrics may subscribe too.
- * Nothing is built or published while the channel has no subscribers.
+ * and the portal's "try it" subscribe for one request; tracing subscribes while on. Metrics do
+ * not: a subscriber makes every request build its trail (and a cached Lambda authorizer decision
+ * await), so they count from facts of their own. Nothing is built or published while the
+ * channel has no subscribers.
  */
 export const TRAIL_CHANNEL = 'forcegate:trail'
 

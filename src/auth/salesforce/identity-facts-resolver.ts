@@ -2,7 +2,11 @@ import { channel } from 'node:diagnostics_channel'
 import { SingleFlight } from '../../cache/single-flight.ts'
 import { type Clock, TtlLru } from '../../cache/ttl-lru.ts'
 import { GatewayError } from '../../errors/gateway-error.ts'
-import { ORG_CALL_CHANNEL, type OrgCallFact } from '../../observability/metric-facts.ts'
+import {
+  IDENTITY_CACHE_CHANNEL,
+  ORG_CALL_CHANNEL,
+  type OrgCallFact,
+} from '../../observability/metric-facts.ts'
 import { stageSpan } from '../../observability/stage-span.ts'
 import { tokenDigest } from '../jwt/verified-token-cache.ts'
 import {
@@ -98,6 +102,7 @@ export class IdentityFactsResolver {
       asked.push(source)
     }
     explain?.({ step: 'identity facts', cached: cached !== undefined, asked })
+    if (identityCacheFacts.hasSubscribers) identityCacheFacts.publish(cached === undefined ? 'miss' : 'hit')
     if (asked.length > 0 || cached === undefined) {
       const untilExpiry =
         credential.expiresAt === undefined ? Number.POSITIVE_INFINITY : credential.expiresAt - this.#clock()
@@ -199,6 +204,7 @@ function field(record: unknown, name: string): unknown {
 }
 
 const orgCallFacts = channel(ORG_CALL_CHANNEL)
+const identityCacheFacts = channel(IDENTITY_CACHE_CHANNEL)
 
 function countOrgCall(kind: string, outcome: string): void {
   if (orgCallFacts.hasSubscribers) orgCallFacts.publish({ kind, outcome } satisfies OrgCallFact)
