@@ -27,6 +27,12 @@ export interface PostgresRelayStoreOptions {
   readonly clock?: () => number
   /** Pause between attempts to claim a subscription while PostgreSQL cannot be reached. */
   readonly claimRetryMs?: number
+  /**
+   * How often a held claim's connection is asked whether it still answers. One that does not
+   * answer within `queryTimeoutMs` is given up, well before PostgreSQL's keepalives (about a
+   * minute) release the lock to another relay.
+   */
+  readonly claimHeartbeatMs?: number
   /** A pooled connection failing while idle (the server restarting): logged, never thrown. */
   readonly onError?: (error: Error) => void
 }
@@ -51,6 +57,7 @@ export class PostgresRelayStore implements RelayStore {
   readonly #clock: () => number
   readonly #connectTimeoutMs: number
   readonly #claimRetryMs: number
+  readonly #heartbeatMs: number
   readonly #claims = new Set<pg.Client>()
   #closed = false
 
@@ -60,6 +67,7 @@ export class PostgresRelayStore implements RelayStore {
     this.#clock = options.clock ?? Date.now
     this.#connectTimeoutMs = options.queryTimeoutMs ?? 2000
     this.#claimRetryMs = options.claimRetryMs ?? 1000
+    this.#heartbeatMs = options.claimHeartbeatMs ?? 5000
   }
 
   /** Connects and migrates: an unreachable database or a schema too new fails here. */
@@ -123,6 +131,11 @@ export class PostgresRelayStore implements RelayStore {
         }
         signal.removeEventListener('abort', abort)
         signal.throwIfAborted()
+        // The server notices a client gone silent (no RST) after 30 + 3 × 10 s and releases the
+        // lock; the holder's heartbeat gives it up within seconds, before that.
+        await client.query(
+          'SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3',
+        )
         return this.#held(client)
       } catch (error) {
         signal.removeEventListener('abort', abort)
@@ -143,12 +156,32 @@ export class PostgresRelayStore implements RelayStore {
     const end = (error: Error) => {
       if (released || lost !== undefined) return
       lost = error
+      clearInterval(heartbeat)
       this.#claims.delete(client)
       for (const listener of listeners) listener(error)
       listeners.clear()
+      void client.end().catch(() => {})
     }
     client.on('error', end)
     client.on('end', () => end(new Error('the connection holding the claim ended')))
+    const heartbeat = setInterval(() => {
+      const silent = setTimeout(
+        () =>
+          end(
+            new Error(`the connection holding the claim did not answer within ${this.#connectTimeoutMs} ms`),
+          ),
+        this.#connectTimeoutMs,
+      )
+      silent.unref()
+      client.query('SELECT 1').then(
+        () => clearTimeout(silent),
+        (error: Error) => {
+          clearTimeout(silent)
+          end(error)
+        },
+      )
+    }, this.#heartbeatMs)
+    heartbeat.unref()
     return {
       onLost(listener) {
         if (lost !== undefined) {
@@ -160,6 +193,7 @@ export class PostgresRelayStore implements RelayStore {
       },
       release: async () => {
         released = true
+        clearInterval(heartbeat)
         this.#claims.delete(client)
         // Ending the session releases its advisory locks.
         await client.end().catch(() => {})

@@ -164,6 +164,49 @@ serviceSuite('PostgresRelayStore', ['postgres'], { timeout: 120_000 }, () => {
   })
 })
 
+serviceSuite('PostgresRelayStore claims and silent connections', ['postgres'], { timeout: 120_000 }, () => {
+  let server: PostgresServer
+  before(async () => {
+    server = await PostgresServer.start()
+  })
+  after(() => server?.close())
+
+  it('gives a claim up when its connection stops answering, before PostgreSQL could hand it on', async () => {
+    const url = await server.createDatabase()
+    const store = await PostgresRelayStore.open({
+      url,
+      migrate: migratePostgres,
+      queryTimeoutMs: 200,
+      claimHeartbeatMs: 100,
+    })
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    let pid: number | undefined
+    try {
+      const claim = await store.claim('orders', new AbortController().signal)
+      const lost: Error[] = []
+      claim.onLost((error) => lost.push(error))
+      const { rows } = await admin.query(
+        `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+         WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`,
+      )
+      pid = Number(rows[0].pid)
+      // The backend holding the lock stops answering, as behind a network partition.
+      process.kill(pid, 'SIGSTOP')
+      await until(() => lost.length === 1)
+      assert.match(lost[0]!.message, /did not answer within 200 ms/)
+      const { rows: still } = await admin.query(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted",
+      )
+      assert.equal(still[0].n, 1, 'the lock is still held server side: the holder stopped first')
+    } finally {
+      if (pid !== undefined) process.kill(pid, 'SIGCONT')
+      await admin.end()
+      await store.close()
+    }
+  })
+})
+
 async function until(predicate: () => boolean): Promise<void> {
   for (let i = 0; i < 400 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10))
   assert.ok(predicate())
