@@ -193,6 +193,16 @@ for (const mode of ['closed', 'local'] as const) {
             }),
           )
           assert.ok(refused > 0, 'once the bound passed, the store was asked and its absence answered')
+          // A change asked for meanwhile is refused within the timeout, not queued for later.
+          const writeStarted = performance.now()
+          const write = await fetch(`${fleet.instances[1]!.url}/_forcegate/partners/${clientId}/suspend`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${fleet.adminToken}` },
+            signal: AbortSignal.timeout(15_000),
+          })
+          const writeMs = performance.now() - writeStarted
+          assert.ok(write.status >= 500, `${write.status} ${await write.text()}`)
+          assert.ok(writeMs < QUERY_TIMEOUT_MS + SLACK_MS, `the admin API answered after ${writeMs} ms`)
           for (let i = 0; i < 3; i++) assert.equal((await readiness(i)).status, 503)
           await postgres.restart()
           await fleet.allAnswer(PATH, token, 200, 15_000)
