@@ -74,6 +74,14 @@ export async function openPortal(
   } catch (err) {
     throw new ConfigError(file, '/portal/publicOrigin', (err as Error).message)
   }
+  const deals = portal.opportunities
+  // The gateway refuses a declared body above server.maxBodyBytes before the portal's page can.
+  if (deals.enabled && deals.maxBytes + 65_536 > config.server.maxBodyBytes)
+    throw new ConfigError(
+      file,
+      '/portal/opportunities/maxBytes',
+      `contract files up to ${deals.maxBytes} bytes need server.maxBodyBytes of at least ${deals.maxBytes + 65_536} (the form around the file), found ${config.server.maxBodyBytes}`,
+    )
   const clientSecret = resolveSecret(portal.client.clientSecret, file, '/portal/client/clientSecret')
   // Sessions are sealed with a key derived from the partner store's (resolved and checked there).
   const encryption = config.partners?.encryption
@@ -104,14 +112,6 @@ export async function openPortal(
       ...(secretBox === undefined ? {} : { secretBox }),
     })
   const timing = { sessionSeconds: portal.sessions.sessionSeconds, idleSeconds: portal.sessions.idleSeconds }
-  const deals = portal.opportunities
-  // The gateway refuses a declared body above server.maxBodyBytes before the portal's page can.
-  if (deals.enabled && deals.maxBytes + 65_536 > config.server.maxBodyBytes)
-    throw new ConfigError(
-      file,
-      '/portal/opportunities/maxBytes',
-      `contract files up to ${deals.maxBytes} bytes need server.maxBodyBytes of at least ${deals.maxBytes + 65_536} (the form around the file), found ${config.server.maxBodyBytes}`,
-    )
   const records = deals.enabled ? createRecordsAsUser(org) : undefined
   return {
     sessionAuth: () =>
