@@ -14,6 +14,7 @@ const SLACK_MS = 1000
 const RATE = 3
 const BURST = 6
 const PATH = '/stock/1'
+const QUOTA = 9
 
 /**
  * Three `forcegate serve` processes through every store fault, in both `onStoreError` modes:
@@ -47,10 +48,18 @@ for (const mode of ['closed', 'local'] as const) {
           commandTimeoutMs: COMMAND_TIMEOUT_MS,
           queryTimeoutMs: QUERY_TIMEOUT_MS,
           changePollMs: BOUND_MS,
-          usagePlans: ['- name: bursty', `  throttle: { rateLimit: ${RATE}, burstLimit: ${BURST} }`],
-          apis: ['stock'],
+          usagePlans: [
+            '- name: bursty',
+            `  throttle: { rateLimit: ${RATE}, burstLimit: ${BURST} }`,
+            '- name: daily',
+            `  quota: { limit: ${QUOTA}, period: DAY }`,
+          ],
+          apis: ['stock', 'orders'],
         })
-        const credentials = await fleet.register(0, 'Faults Co', [{ api: 'stock', usagePlan: 'bursty' }])
+        const credentials = await fleet.register(0, 'Faults Co', [
+          { api: 'stock', usagePlan: 'bursty' },
+          { api: 'orders', usagePlan: 'daily' },
+        ])
         clientId = credentials.clientId
         token = await fleet.tokenFor(credentials)
       })
@@ -118,7 +127,9 @@ for (const mode of ['closed', 'local'] as const) {
         // Each instance reconnects alone; in local mode it answers 200 meanwhile, so its log tells.
         await Promise.all(
           fleet.instances.map(async (instance, i) => {
-            while (!instance.output().includes('usage store (Redis) answering again')) {
+            // Back once it has said so as often as it said Redis was failing.
+            const said = (text: string) => instance.output().split(text).length - 1
+            while (said('usage store (Redis) answering again') < said('usage store (Redis) failing')) {
               assert.ok(performance.now() - started < 15_000, `instance ${i} never counted in Redis again`)
               await fleet.call(i, PATH, token)
               await new Promise((resolve) => setTimeout(resolve, 50))
@@ -166,6 +177,28 @@ for (const mode of ['closed', 'local'] as const) {
         assert.equal(await redis.command('DBSIZE'), keysBefore)
         await fleet.allAnswer(PATH, token, 200, 15_000)
       })
+
+      if (mode === 'local')
+        test(`local: a daily quota of ${QUOTA} admits ${QUOTA / 3} per instance while Redis is away`, async () => {
+          // Redis counts one call per instance first: what it admitted before the outage.
+          for (let i = 0; i < 3; i++) assert.equal((await fleet.call(i, '/orders/1', token)).status, 200)
+          await redis.stop()
+          try {
+            for (let i = 0; i < 3; i++) {
+              const statuses: number[] = []
+              for (let n = 0; n < QUOTA / 3 + 3; n++)
+                statuses.push((await fleet.call(i, '/orders/1', token)).status)
+              // Each instance's own count: its share, then refusals, whatever the others admitted.
+              assert.deepEqual(statuses, [
+                ...Array<number>(QUOTA / 3).fill(200),
+                ...Array<number>(3).fill(429),
+              ])
+            }
+          } finally {
+            await redis.restart()
+          }
+          await countingInRedisAgain()
+        })
 
       if (mode === 'closed')
         test('PostgreSQL restarted while the three run: answers within the timeout, no partner lost, back by itself', async () => {
