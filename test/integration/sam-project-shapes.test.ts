@@ -25,6 +25,8 @@ describe('a template in the shape sam init writes: implicit API, esbuild TypeScr
   let gateway: Gateway
   const warnings: string[] = []
   before(async () => {
+    // What !GetAtt GreetingsTable.StreamArn would be on AWS, from forcegate's environment.
+    process.env.GREETINGS_STREAM = 'stream-from-env'
     gateway = await serve('project-shapes', warnings)
   })
   after(() => gateway.close())
@@ -37,7 +39,18 @@ describe('a template in the shape sam init writes: implicit API, esbuild TypeScr
       method: 'PUT',
       name: 'ada',
       stage: 'Prod',
+      table: 'GreetingsTable',
+      stream: 'stream-from-env',
+      topic: null,
     })
+    assert.match(
+      warnings.join(''),
+      /\/Resources\/GreetingsFunction\/Properties\/Environment\/Variables\/GREETINGS_TOPIC\/Fn::GetAtt: only a function's or a role's Arn can be resolved locally/,
+    )
+  })
+
+  test("an environment variable naming a deployed resource's attribute takes forcegate's own value when set", () => {
+    assert.doesNotMatch(warnings.join(''), /GREETINGS_STREAM/)
   })
 
   test('functions the API does not need are named, not fatal: another runtime, InlineCode; layers are named', () => {

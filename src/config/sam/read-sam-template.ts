@@ -3,12 +3,12 @@ import { HTTP_API, REST_API } from '../../dialect/api-dialect.ts'
 import { ConfigError } from '../../errors/config-error.ts'
 import { FieldReader, isObject, type JsonObject } from '../field-reader.ts'
 import type { ApiDefinition, RouteSpec } from '../openapi/api-definition.ts'
-import { readApiDocument } from '../openapi/read-api-document.ts'
 import { type ApiSource, type FunctionSource, localFunctionArn } from '../serverless/function-source.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
 import { Intrinsics } from './resolve-intrinsics.ts'
 import { API_KEY, samApiKeys } from './sam-api-keys.ts'
 import { readSamAuthorizers, readSamCors } from './sam-auth.ts'
+import { definition } from './sam-definition.ts'
 import { functionCode } from './sam-function-code.ts'
 import { samRequestValidation } from './sam-request-validation.ts'
 import { samRestCorsRoutes } from './sam-rest-cors.ts'
@@ -29,6 +29,8 @@ export interface SamOptions {
   readonly loadDocument: (file: string) => Promise<SourceDocument>
   /** A value for an API key the template leaves AWS to generate. */
   readonly newApiKey: () => string
+  /** forcegate's own environment: the values of function variables that cannot be resolved here. */
+  readonly environment: Readonly<Record<string, string | undefined>>
 }
 
 interface EventRoute {
@@ -125,14 +127,20 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
         'layers are not mounted locally: what a handler imports from /opt is not there',
       )
     if (code === undefined && !servesHttp) continue
-    const env = cfn.resolve(
-      {
-        ...((fnGlobals.Environment as JsonObject | undefined)?.Variables as JsonObject),
-        ...((own.Environment as JsonObject | undefined)?.Variables as JsonObject),
-      },
-      childPointer(childPointer(pp, 'Environment'), 'Variables'),
-      note,
-    ) as JsonObject
+    const declared: JsonObject = {
+      ...((fnGlobals.Environment as JsonObject | undefined)?.Variables as JsonObject),
+      ...((own.Environment as JsonObject | undefined)?.Variables as JsonObject),
+    }
+    const vp = childPointer(childPointer(pp, 'Environment'), 'Variables')
+    // A variable naming a deployed resource (`!GetAtt Table.StreamArn`) takes the same variable
+    // of forcegate's own environment when set there; else it is named and left unset.
+    const env: JsonObject = {}
+    for (const [key, value] of Object.entries(declared)) {
+      const given = options.environment[key]
+      const resolved = cfn.resolve(value, childPointer(vp, key), given === undefined ? note : () => undefined)
+      if (resolved !== undefined) env[key] = resolved as JsonObject[string]
+      else if (given !== undefined) env[key] = given
+    }
     if (code !== undefined)
       functions.push({
         ...ref,
@@ -343,62 +351,4 @@ function eventRoute(
       securityPointer: childPointer(childPointer(pp, 'Auth'), 'Authorizer'),
     },
   }
-}
-
-/** The API's own OpenAPI document, inline or beside the template, read by the OpenAPI reader. */
-async function definition(
-  r: FieldReader,
-  cfn: Intrinsics,
-  props: JsonObject,
-  pointer: string,
-  folder: string,
-  doc: SourceDocument,
-  isHttp: boolean,
-  options: SamOptions,
-): Promise<(ApiDefinition & { doc: SourceDocument }) | undefined> {
-  let source: SourceDocument
-  // A separate file's unresolvable intrinsics are reported at its own lines.
-  let own: FieldReader | undefined
-  const load = async (file: string): Promise<SourceDocument> => {
-    const loaded = await options.loadDocument(resolve(folder, file))
-    const reader = new FieldReader(loaded)
-    own = reader
-    return { ...loaded, data: cfn.resolve(loaded.data, '', (p, e) => reader.fail(p, e)) }
-  }
-  const included = includedLocation(props.DefinitionBody)
-  if (included !== undefined) {
-    const lp = ['DefinitionBody', 'Fn::Transform', 'Parameters', 'Location'].reduce(childPointer, pointer)
-    if (typeof included !== 'string' || /^s3:\/\//i.test(included))
-      return r.fail(lp, 'expected a file beside the template (S3 locations are not read)')
-    source = await load(included)
-  } else if (props.DefinitionBody !== undefined) {
-    const bp = childPointer(pointer, 'DefinitionBody')
-    const data = cfn.resolve(props.DefinitionBody, bp, (p, e) => r.fail(p, e))
-    source = { file: doc.file, data, lineOf: (p) => doc.lineOf(bp + p) }
-  } else if (typeof props.DefinitionUri === 'string' && !/^s3:\/\//i.test(props.DefinitionUri)) {
-    source = await load(props.DefinitionUri)
-  } else if (props.DefinitionUri !== undefined) {
-    return r.fail(
-      childPointer(pointer, 'DefinitionUri'),
-      'expected a file beside the template (S3 locations are not read)',
-    )
-  } else return undefined
-  // What could not be resolved is already reported where it is written.
-  if (source.data === undefined) return undefined
-  if (
-    isHttp &&
-    isObject(source.data) &&
-    source.data['x-amazon-apigateway-importexport-version'] === undefined
-  )
-    source = { ...source, data: { ...source.data, 'x-amazon-apigateway-importexport-version': '1.0' } }
-  const read = readApiDocument(source)
-  return { ...read, problems: [...(own?.errors ?? []), ...read.problems], doc: source }
-}
-
-/** `DefinitionBody: { Fn::Transform: { Name: AWS::Include, Parameters: { Location } } }`. */
-function includedLocation(body: unknown): unknown {
-  if (!isObject(body) || !isObject(body['Fn::Transform'])) return undefined
-  const transform = body['Fn::Transform']
-  if (transform.Name !== 'AWS::Include') return undefined
-  return isObject(transform.Parameters) ? transform.Parameters.Location : null
 }

@@ -60,6 +60,7 @@ export async function readApiSource(file: string, format: ApiFormat, io: ApiSour
       stage: io.stage,
       parameters,
       loadDocument: io.loadDocument,
+      environment: io.env,
       newApiKey: io.newApiKey ?? newApiKey,
     }),
   )
