@@ -11,12 +11,12 @@ import { openapi } from '../../helpers/test-gateway.ts'
 const USER = { username: 'admin@partner.example.com', password: 'Partner-Admin-1' }
 const REDIRECT = 'http://127.0.0.1:8767/callback'
 
-export interface Credentials {
+interface Credentials {
   readonly clientId: string
   readonly clientSecret: string
 }
 
-export interface FleetOptions {
+interface FleetOptions {
   /** Distinguishes the environment variables and Redis keys of fleets in one test process. */
   readonly name: string
   readonly org: DevOrg
