@@ -39,6 +39,10 @@ describe('a service in the shapes real projects use is served unmodified', () =>
     assert.match(text, /\/functions\/voice\/events\/0: 'alexaSkill' events are not triggered/)
     assert.match(
       text,
+      /\/functions\/thumbnails\/image: container image functions are not run.*served without it/,
+    )
+    assert.match(
+      text,
       /\/provider\/environment\/CATALOG_BUCKET: CATALOG_BUCKET is left unset: Ref names a deployed CloudFormation resource/,
     )
     assert.match(
@@ -121,7 +125,7 @@ describe("an HTTP API with method '*' routes", () => {
   })
 })
 
-test('an HTTP event on a Python function, a file(…) that is not there: start-up names each with its line and pointer', async () => {
+test('an HTTP event on a Python function or a container image, a file(…) that is not there: start-up names each with its line and pointer', async () => {
   await assert.rejects(serve('foreign'), (err: unknown) => {
     const text = err instanceof ConfigErrors ? err.message : String(err)
     assert.match(
@@ -131,6 +135,10 @@ test('an HTTP event on a Python function, a file(…) that is not there: start-u
     assert.match(
       text,
       /serverless\.yml:\d+: \/provider\/environment\/LEDGER_SECRET: \$\{file\(\.\/secrets\/dev\.json\)\} cannot be read: .*secrets\/dev\.json not found/,
+    )
+    assert.match(
+      text,
+      /serverless\.yml:\d+: \/functions\/render\/image: container image functions are not run/,
     )
     return true
   })

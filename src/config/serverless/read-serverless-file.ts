@@ -5,6 +5,7 @@ import { describe, FieldReader, isObject, type JsonObject } from '../field-reade
 import type { RouteSpec, SecuritySchemeSpec } from '../openapi/api-definition.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
 import { environmentKey, readEnvironment, setEnvironment } from './function-environment.ts'
+import { servedRuntime, servesHttp } from './function-runtime.ts'
 import { type ApiSource, type FunctionSource, localFunctionArn, splitHandler } from './function-source.ts'
 import { requestValidation } from './request-validation.ts'
 import { resolveVariables, type VariableSources } from './resolve-variables.ts'
@@ -50,7 +51,12 @@ export function readServerlessFile(
     const name = environmentKey(p.origin)
     if (name === undefined) r.fail(p.pointer, p.expected)
     else if (!setEnvironment(root, p.origin, sources.env[name]))
-      r.fail(p.pointer, `${p.expected}; or set ${name} in the environment forcegate runs in`)
+      r.fail(
+        p.pointer,
+        p.pointer === p.origin
+          ? `${p.expected}; or set ${name} in the environment forcegate runs in`
+          : p.expected,
+      )
   }
   const folder = dirname(resolve(doc.file))
   const service = serviceName(r, root)
@@ -96,6 +102,16 @@ export function readServerlessFile(
     const fnRuntime = r.string(fn, 'runtime', fp, false)
     const served = servedRuntime(r, notes, fn, fp, fnRuntime ?? runtime, fnRuntime === undefined)
     if (!served) continue
+    if (fn.image !== undefined) {
+      const why = 'container image functions are not run; give a handler instead'
+      if (servesHttp(fn)) r.fail(childPointer(fp, 'image'), why)
+      else
+        notes.fail(
+          childPointer(fp, 'image'),
+          `${why}; it serves no HTTP event, so the API is served without it`,
+        )
+      continue
+    }
     const handler = r.string(fn, 'handler', fp, true)
     const parts = handler === undefined ? undefined : splitHandler(handler)
     if (handler !== undefined && parts === undefined)
@@ -108,8 +124,6 @@ export function readServerlessFile(
       )
     if (fn.url !== undefined)
       notes.fail(childPointer(fp, 'url'), 'function URLs are not served: add an http or httpApi event')
-    if (r.string(fn, 'image', fp, false) !== undefined)
-      r.fail(childPointer(fp, 'image'), 'container image functions are not run; give a handler instead')
     const environment = new Map([...providerEnv, ...readEnvironment(r, notes, fn, fp)])
     const timeoutS = r.integer(fn, 'timeout', fp, 1, 900) ?? providerTimeout ?? DEFAULT_FUNCTION_TIMEOUT_S
     if (parts !== undefined)
@@ -191,28 +205,6 @@ export function readServerlessFile(
       problems: r.errors,
     },
   }
-}
-
-/**
- * Whether the function runs here: Node.js runtimes do. Another runtime is named: at start-up
- * when the function only serves other events, as a problem when an HTTP event needs it.
- */
-function servedRuntime(
-  r: FieldReader,
-  notes: FieldReader,
-  fn: JsonObject,
-  pointer: string,
-  runtime: string | undefined,
-  fromProvider: boolean,
-): boolean {
-  if (runtime === undefined || runtime.startsWith('nodejs')) return true
-  const where = fromProvider ? '/provider/runtime' : childPointer(pointer, 'runtime')
-  const events = Array.isArray(fn.events) ? fn.events : []
-  const http = events.some((e) => isObject(e) && (e.http !== undefined || e.httpApi !== undefined))
-  const why = `expected a Node.js runtime (nodejs20.x, nodejs22.x…) for ${pointer.slice('/functions/'.length)}, found '${runtime}': only Node.js handlers run in the gateway`
-  if (http) r.fail(where, why)
-  else notes.fail(where, `${why}; it serves no HTTP event, so the API is served without it`)
-  return false
 }
 
 function serviceName(r: FieldReader, root: JsonObject): string {
