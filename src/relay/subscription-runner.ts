@@ -72,8 +72,6 @@ export class SubscriptionRunner {
   #claim: SubscriptionClaim | undefined
   /** Set when the claim ended while a stream was open: its events are left for the next owner. */
   #lost: ClaimLost | undefined
-  /** The state last written, so a busy stream does not rewrite `running` on every response. */
-  #shown: SubscriptionState | undefined
 
   constructor(deps: RunnerDeps) {
     this.#d = deps
@@ -103,7 +101,6 @@ export class SubscriptionRunner {
    */
   async #state(state: SubscriptionState, error: string | null = null): Promise<void> {
     if (this.#claim === undefined) return
-    this.#shown = state
     try {
       await this.#d.store.setState(this.#name, state, error)
     } catch (err) {
@@ -153,11 +150,12 @@ export class SubscriptionRunner {
         const auth = await this.#d.auth()
         // stop() may have come while the token was fetched: no stream is open yet to cancel.
         if (this.#stopping) break
-        await this.#subscribeOnce(auth, claim, () => {
+        await this.#subscribeOnce(auth, claim, async () => {
           if (failures > 0 || authRenewed) this.#d.log.info({ relay: this.#name }, 'subscription resumed')
           failures = 0
           authRenewed = false
-          if (this.#shown !== 'running') void this.#state('running')
+          // Written on every response, keepalives included: its time says the stream is alive.
+          await this.#state('running')
         })
         if (this.#stopping) break
         // The org ended the stream without an error: open a new one.
@@ -235,7 +233,11 @@ export class SubscriptionRunner {
   }
 
   /** One Subscribe call; settles when it ends, after every event received was handled. */
-  async #subscribeOnce(auth: PubSubAuth, claim: SubscriptionClaim, onResponse: () => void): Promise<void> {
+  async #subscribeOnce(
+    auth: PubSubAuth,
+    claim: SubscriptionClaim,
+    onResponse: () => Promise<void>,
+  ): Promise<void> {
     // Read before the stream opens: a store that cannot answer is a reconnect, not a lost event.
     const first = await this.#firstRequest()
     if (this.#stopping) return
@@ -268,7 +270,7 @@ export class SubscriptionRunner {
         try {
           while (queue.length > 0 && !this.#stopping && this.#lost === undefined) {
             const response = queue.shift()!
-            onResponse()
+            await onResponse()
             await this.#handleResponse(response, queue.length === 0)
             // Ask for as many as were handled: never more than batchSize outstanding.
             if (response.events.length > 0 && ended === undefined && !this.#stopping)

@@ -140,6 +140,14 @@ serviceSuite('the relay on PostgreSQL', ['postgres'], { timeout: 240_000 }, () =
         return (JSON.parse(stdout) as { state: string }[])[0]?.state
       }
       assert.equal(await status(), 'running', 'the standby leaves the status to the relay running it')
+      // The org's keepalives (every 200 ms here) refresh the running relay's status time.
+      const updatedAt = async () =>
+        Number(
+          (await query("SELECT updated_at FROM relay_status WHERE subscription = 'orders'")).rows[0]
+            .updated_at,
+        )
+      const seen = await updatedAt()
+      await until(async () => (await updatedAt()) > seen, 'the status refreshed by a keepalive')
       const early = await f.publish(['A-1', 'A-2', 'A-3'])
       await until(() => early.every((u) => f.effects.applied().includes(u)), 'the first three')
       assert.equal(
