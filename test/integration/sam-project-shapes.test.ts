@@ -157,7 +157,7 @@ describe("Auth.ApiKeyRequired: the API's AWS::ApiGateway::ApiKey values in x-api
   })
   after(() => gateway.close())
 
-  test("every method of the API needs a key (403 Forbidden without) unless its event's Auth.ApiKeyRequired is false", async () => {
+  test("every method of the API needs a key (403 Forbidden without) unless its event's Auth.ApiKeyRequired is false; StageName: !Ref a parameter", async () => {
     const none = await fetch(`${gateway.url}/shipments`)
     assert.equal(none.status, 403)
     assert.deepEqual(await json(none), { message: 'Forbidden' })

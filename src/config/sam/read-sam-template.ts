@@ -236,7 +236,8 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
     const keyed = auth.ApiKeyRequired === true && auth.AddApiKeyRequiredToCorsPreflight !== false
     routes.push(...preflights.map((route) => ({ ...route, apiKeyRequired: keyed })))
   }
-  const stageName = typeof props.StageName === 'string' ? props.StageName : undefined
+  const stage = cfn.resolve(props.StageName, childPointer(ap, 'StageName'), fail)
+  const stageName = typeof stage === 'string' ? stage : undefined
   const api: ApiDefinition = {
     file: doc.file,
     title: body?.title ?? apiId,
