@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -120,6 +120,31 @@ export class PostgresServer {
 
   thaw(): void {
     this.#child?.kill('SIGCONT')
+  }
+
+  /**
+   * SIGSTOP to the server and every backend it forked: connections already open stop answering
+   * too (freeze() stops the postmaster alone, which only holds back new connections).
+   */
+  freezeAll(): void {
+    for (const pid of this.#processes()) process.kill(pid, 'SIGSTOP')
+  }
+
+  thawAll(): void {
+    for (const pid of this.#processes()) process.kill(pid, 'SIGCONT')
+  }
+
+  #processes(): number[] {
+    const pid = this.#child?.pid
+    if (pid === undefined || !this.running) return []
+    let children: number[] = []
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+      children = text === '' ? [] : text.split(/\s+/).map(Number)
+    } catch {
+      // Not Linux: the postmaster alone.
+    }
+    return [pid, ...children]
   }
 
   async close(): Promise<void> {

@@ -65,7 +65,7 @@ for (const mode of ['closed', 'local'] as const) {
       })
       after(async () => {
         redis?.thaw()
-        postgres?.thaw()
+        postgres?.thawAll()
         await fleet?.close()
         await org?.close()
         await redis?.close()
@@ -175,7 +175,8 @@ for (const mode of ['closed', 'local'] as const) {
           redis.thaw()
         }
         assert.equal(await redis.command('DBSIZE'), keysBefore)
-        await fleet.allAnswer(PATH, token, 200, 15_000)
+        // In local mode a 200 may still be the instance's own count: each must say Redis is back.
+        await countingInRedisAgain()
       })
 
       if (mode === 'local')
@@ -198,6 +199,34 @@ for (const mode of ['closed', 'local'] as const) {
             await redis.restart()
           }
           await countingInRedisAgain()
+        })
+
+      if (mode === 'closed')
+        test('PostgreSQL frozen (SIGSTOP): answers within the timeout, none hangs; back after SIGCONT', async () => {
+          await fleet.allAnswer(PATH, token, 200, 10_000)
+          postgres.freezeAll()
+          let refused = 0
+          try {
+            const started = performance.now()
+            await Promise.all(
+              fleet.instances.map(async (_, i) => {
+                while (performance.now() - started < BOUND_MS + 1500) {
+                  const answer = await fleet.call(i, PATH, token)
+                  assert.ok(
+                    answer.ms < QUERY_TIMEOUT_MS + SLACK_MS,
+                    `instance ${i} answered after ${answer.ms} ms`,
+                  )
+                  if (answer.status === 503) refused++
+                  else assert.ok([200, 429].includes(answer.status), `${answer.status} ${answer.body}`)
+                }
+              }),
+            )
+          } finally {
+            postgres.thawAll()
+          }
+          assert.ok(refused > 0, 'once the bound passed, nothing cached was trusted')
+          await fleet.allAnswer(PATH, token, 200, 15_000)
+          for (let i = 0; i < 3; i++) assert.equal((await readiness(i)).status, 200)
         })
 
       if (mode === 'closed')
