@@ -32,6 +32,8 @@ describe('a service in the shapes real projects use is served unmodified', () =>
   test('variables where serving never looks (an IAM statement, a resource) do not stop it; what is not honoured is named', () => {
     const text = warnings.join('')
     assert.match(text, /\/plugins\/0: plugin serverless-plugin-typescript is not run/)
+    assert.match(text, /\/custom\/serverless-offline\/noAuth: serverless-offline's noAuth is not read/)
+    assert.match(text, /\/custom\/serverless-offline\/httpPort: serverless-offline's httpPort is not read/)
     assert.match(
       text,
       /\/functions\/reindex\/runtime: expected a Node\.js runtime .* for reindex, found 'python3\.12'.*served without it/,

@@ -214,6 +214,14 @@ function serviceName(r: FieldReader, root: JsonObject): string {
 }
 
 function checkUnsupported(r: FieldReader, root: JsonObject): void {
+  // serverless-offline's own settings (port, noAuth, prefix…) change nothing AWS would answer.
+  const offline = isObject(root.custom) ? root.custom['serverless-offline'] : undefined
+  if (isObject(offline))
+    for (const key of Object.keys(offline))
+      r.fail(
+        childPointer('/custom/serverless-offline', key),
+        `serverless-offline's ${key} is not read: forcegate serves the API as AWS does (see forcegate serve --help for its own options)`,
+      )
   const plugins = root.plugins
   const list = isObject(plugins) ? plugins.modules : plugins
   if (Array.isArray(list))
