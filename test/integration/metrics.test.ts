@@ -343,3 +343,34 @@ describe('metrics in forcegate.yaml', () => {
     await refused('metrics:\n  port: 0\n  public: yes please\n', /\/metrics\/public/)
   })
 })
+
+describe('metrics across reloads', () => {
+  test('a reloaded route table keeps counting into the same metrics', async () => {
+    const api = await tempApi(document(), FUNCTIONS)
+    const gw = await startGateway({
+      apiFile: api.apiFile,
+      port: 0,
+      logger: createLogger('silent'),
+      metrics: { token: TOKEN },
+      reloadable: true,
+    })
+    try {
+      assert.equal(await get(`${gw.url}/ok`), 200)
+      await gw.reload?.()
+      assert.equal(await get(`${gw.url}/ok`), 200)
+      const { res, text } = await scrapeUntil(
+        `${gw.url}/_forcegate/metrics`,
+        { authorization: `Bearer ${TOKEN}` },
+        (t) => t.includes('forcegate_requests_total{route="GET /ok",method="GET",status="200"} 2'),
+      )
+      assert.equal(res.status, 200)
+      assert.equal(
+        samples(text, 'forcegate_requests_total').get('{route="GET /ok",method="GET",status="200"}'),
+        2,
+      )
+    } finally {
+      await gw.close()
+      await api.remove()
+    }
+  })
+})
