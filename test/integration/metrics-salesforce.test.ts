@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
+import { context } from '@opentelemetry/api'
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import * as oidc from 'openid-client'
 import { type DevOrg, startDevOrg } from '../../devorg/index.ts'
+import { type Gateway, startGateway } from '../../src/gateway.ts'
+import { createLogger } from '../../src/observability/logger.ts'
 import { authorizeInteractively, Browser } from '../devorg/oauth/browser.ts'
 import { devorgSalesforceYaml, WHOAMI_HANDLER } from '../helpers/devorg-gateway-config.ts'
-import { lambdaOp } from '../helpers/temp-api.ts'
+import { lambdaOp, type TempApi, tempApi } from '../helpers/temp-api.ts'
 import { testClock } from '../helpers/test-clock.ts'
-import { openapi, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
+import { openapi } from '../helpers/test-gateway.ts'
 
 const USER = { username: 'admin@partner.example.com', password: 'Partner-Admin-1' }
 const REDIRECT = 'http://127.0.0.1:8767/callback'
@@ -32,9 +37,14 @@ function samples(text: string, name: string): Map<string, number> {
  */
 describe('metrics of Salesforce routes, partners and usage plans', () => {
   const clock = testClock()
+  const exporter = new InMemorySpanExporter()
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
+  const contexts = new AsyncLocalStorageContextManager()
   let org: DevOrg
-  let gw: TestGateway
+  let api: TempApi
+  let gw: Gateway
   before(async () => {
+    context.setGlobalContextManager(contexts.enable())
     org = await startDevOrg({ port: 0, clock: clock.now })
     Object.assign(process.env, {
       MS_IAT: org.seed.initialAccessToken,
@@ -42,7 +52,7 @@ describe('metrics of Salesforce routes, partners and usage plans', () => {
       MS_ADMIN: ADMIN_TOKEN,
       MS_METRICS: METRICS_TOKEN,
     })
-    gw = await startTestGateway(
+    api = await tempApi(
       openapi(
         { '/orders/{id}': { get: { ...lambdaOp('whoami'), security: [{ orders: ['api'] }] } } },
         {
@@ -69,28 +79,38 @@ describe('metrics of Salesforce routes, partners and usage plans', () => {
         },
       ),
       { 'whoami.mjs': WHOAMI_HANDLER },
-      [
-        ...devorgSalesforceYaml(org, 'MS_SF_SECRET'),
-        'partners:',
-        '  org:',
-        `    url: ${org.url}`,
-        '    initialAccessToken: { env: MS_IAT }',
-        '  store: { path: ":memory:" }',
-        '  encryption: { key: { env: MS_KEY } }',
-        '  usagePlans:',
-        '    - name: tiny',
-        '      quota: { limit: 2, period: DAY }',
-        '  admin: { token: { env: MS_ADMIN } }',
-        'metrics:',
-        '  token: { env: MS_METRICS }',
-        '',
-      ].join('\n'),
-      { clock: clock.now },
     )
+    const config = [
+      ...devorgSalesforceYaml(org, 'MS_SF_SECRET'),
+      'partners:',
+      '  org:',
+      `    url: ${org.url}`,
+      '    initialAccessToken: { env: MS_IAT }',
+      '  store: { path: ":memory:" }',
+      '  encryption: { key: { env: MS_KEY } }',
+      '  usagePlans:',
+      '    - name: tiny',
+      '      quota: { limit: 2, period: DAY }',
+      '  admin: { token: { env: MS_ADMIN } }',
+      'metrics:',
+      '  token: { env: MS_METRICS }',
+      '',
+    ].join('\n')
+    gw = await startGateway({
+      apiFile: api.apiFile,
+      configFile: await api.file('forcegate.yaml', config),
+      port: 0,
+      logger: createLogger('silent'),
+      clock: clock.now,
+      tracing: { tracer: provider.getTracer('forcegate') },
+    })
   })
   after(async () => {
     await gw?.close()
+    await api?.remove()
     await org?.close()
+    context.disable()
+    await provider.shutdown()
   })
 
   async function partnerToken(): Promise<string> {
@@ -127,8 +147,9 @@ describe('metrics of Salesforce routes, partners and usage plans', () => {
     return tokens.access_token
   }
 
-  test('identity cache miss then hits, the org asked once, the plan’s 429 counted by plan and limit', async () => {
+  test('identity cache miss then hits, the org asked once (a span under its request), the plan’s 429 counted by plan and limit', async () => {
     const token = await partnerToken()
+    exporter.reset()
     const call = async () => {
       const res = await fetch(`${gw.url}/orders/1`, { headers: { authorization: `Bearer ${token}` } })
       await res.arrayBuffer()
@@ -158,5 +179,13 @@ describe('metrics of Salesforce routes, partners and usage plans', () => {
     // Only the requests that reached the integration are in its histogram.
     const integration = samples(text, 'forcegate_integration_duration_seconds_count')
     assert.equal(integration.get('{route="GET /orders/{id}",integration="aws_proxy"}'), 2)
+    // The org call is a span under its request's.
+    const kind = /kind="(\w+)"/.exec(orgCalls[0]![0])![1]
+    const spans = exporter.getFinishedSpans()
+    const orgSpans = spans.filter((s) => s.name === `org call ${kind}`)
+    assert.equal(orgSpans.length, 1)
+    const parent = spans.find((s) => s.spanContext().spanId === orgSpans[0]!.parentSpanContext?.spanId)
+    assert.equal(parent?.name, 'GET /orders/{id}')
+    assert.equal(orgSpans[0]!.spanContext().traceId, parent?.spanContext().traceId)
   })
 })
