@@ -6,7 +6,7 @@
  * never held in memory here. Shared by the upload integration and the portal's contracts.
  */
 import { randomBytes } from 'node:crypto'
-import { Readable, Transform, type TransformCallback } from 'node:stream'
+import { Readable } from 'node:stream'
 import { GatewayError } from '../../errors/gateway-error.ts'
 import type { SalesforceAnswer, SalesforceCredentials, SalesforceRest } from './salesforce-rest.ts'
 
@@ -65,29 +65,31 @@ async function* multipartBody(
     `--${boundary}\r\nContent-Disposition: form-data; name="entity_content"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(entity)}\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="VersionData"; filename="${name}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
   )
-  yield* file.body.pipe(counted) as AsyncIterable<Buffer>
+  // Iterated, not piped: a source that fails (the client went away mid-file) fails this body,
+  // and so the request to the org, instead of emitting an error nobody listens to.
+  for await (const chunk of file.body) {
+    counted.add(chunk as Buffer)
+    yield chunk as Buffer
+  }
   yield Buffer.from(`\r\n--${boundary}--\r\n`)
 }
 
-/** Counts the file's bytes as they pass and fails the stream at the first byte over the limit. */
-class ByteLimit extends Transform {
+/** Counts the file's bytes as they pass and fails the body at the first byte over the limit. */
+class ByteLimit {
   bytes = 0
   exceeded = false
   readonly #max: number
 
   constructor(max: number) {
-    super()
     this.#max = max
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  add(chunk: Buffer): void {
     this.bytes += chunk.length
     if (this.bytes > this.#max) {
       this.exceeded = true
-      done(new GatewayError('GW_BODY_TOO_LARGE', { reason: 'salesforce.upload_size' }))
-      return
+      throw new GatewayError('GW_BODY_TOO_LARGE', { reason: 'salesforce.upload_size' })
     }
-    done(null, chunk)
   }
 }
 
