@@ -10,7 +10,7 @@ export function activeTraceparent(): string | undefined {
   return span === undefined ? undefined : formatTraceparent(span.spanContext())
 }
 
-export function formatTraceparent(span: SpanContext): string | undefined {
+function formatTraceparent(span: SpanContext): string | undefined {
   if (!isSpanContextValid(span)) return undefined
   const flags = (span.traceFlags & TraceFlags.SAMPLED).toString(16).padStart(2, '0')
   return `00-${span.traceId}-${span.spanId}-${flags}`

@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/api'
 
 // Formatting is domain-free (the Lambda context and HTTP upstreams both carry it): it lives in lib.
-export { activeTraceparent, formatTraceparent } from '../lib/w3c-traceparent.ts'
+export { activeTraceparent } from '../lib/w3c-traceparent.ts'
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 
