@@ -506,6 +506,12 @@ async function main(): Promise<void> {
             return reference === undefined ? undefined : find(scale, reference, v.connections)
           },
           '× its reference',
+          {
+            // Whether the second worker found CPU time or took it from the load generator.
+            title: 'CPU busy % server/loadgen',
+            cell: (_v, s) =>
+              Number.isFinite(s.serverBusy) ? `${s.serverBusy.toFixed(0)}/${s.loadgenBusy.toFixed(0)}` : '—',
+          },
         ),
       ].join('\n\n'),
     )
