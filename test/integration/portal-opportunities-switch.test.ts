@@ -6,6 +6,7 @@ import { PARTNER, startOpportunitiesEnv } from '../e2e/portal/opportunities-env.
 test('with portal.opportunities off, the pages do not exist and the portal links to none', async () => {
   const env = await startOpportunitiesEnv({ enabled: false })
   try {
+    assert.equal(await env.loginScope(), 'openid profile email')
     const browser = await env.signIn(PARTNER)
     const apps = await browser.get(`${env.origin}/portal/apps`)
     assert.equal(apps.status, 200)

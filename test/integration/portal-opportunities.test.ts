@@ -67,6 +67,10 @@ async function linksOf(id: string): Promise<string[]> {
   return rows.map((r) => String((r.ContentDocument as { Title: string }).Title))
 }
 
+test("sign-in asks for the org's REST API (the api scope) beside the OpenID scopes", async () => {
+  assert.equal(await env.loginScope(), 'openid profile email api')
+})
+
 test('each user sees the deals the org shares with them, queried with their own token', async () => {
   const mine = await page(partner, '/portal/opportunities')
   assert.equal(mine.status, 200)

@@ -19,6 +19,8 @@ export interface OpportunitiesEnv {
   readonly origin: string
   /** Signs in at the dev org through the portal; the returned browser holds the session cookie. */
   signIn(user: { username: string; password: string }): Promise<Browser>
+  /** The scope the portal's sign-in asks the org for. */
+  loginScope(): Promise<string | null>
   /** The org's REST API as its integration user (sees every record). */
   orgQuery(soql: string): Promise<Record<string, unknown>[]>
   orgBytes(contentVersionId: string): Promise<Buffer>
@@ -109,6 +111,10 @@ export async function startOpportunitiesEnv(
         if (back.status !== 303)
           throw new Error(`sign-in callback answered ${back.status}: ${back.body.slice(0, 200)}`)
         return browser
+      },
+      async loginScope() {
+        const start = await new Browser().get(`${origin}/portal/login`)
+        return new URL(start.location!, start.url).searchParams.get('scope')
       },
       async orgQuery(soql) {
         const answer = await fetch(`${org.url}/services/data/v62.0/query?q=${encodeURIComponent(soql)}`, {
