@@ -241,3 +241,33 @@ describe("an Api event's RequestModel and RequestParameters", () => {
     assert.deepEqual(await json(res), { resource: '/signups/{id}' })
   })
 })
+
+describe('a template with two APIs', () => {
+  after(() => {
+    delete process.env.FORCEGATE_SAM_API
+  })
+
+  test('start-up names them and how to pick one', async () => {
+    await assert.rejects(serve('two-apis'), (err: unknown) => {
+      const text = err instanceof Error ? err.message : String(err)
+      assert.match(
+        text,
+        /\/Resources: expected one API, found PartnerApi, WebApi: .*FORCEGATE_SAM_API=PartnerApi/,
+      )
+      return true
+    })
+  })
+
+  test('FORCEGATE_SAM_API=WebApi serves that one, naming the other', async () => {
+    process.env.FORCEGATE_SAM_API = 'WebApi'
+    const warnings: string[] = []
+    const gateway = await serve('two-apis', warnings)
+    try {
+      assert.match(warnings.join(''), /serving WebApi \(FORCEGATE_SAM_API\); PartnerApi not served/)
+      const res = await fetch(`${gateway.url}/orders`)
+      assert.deepEqual(await json(res), { version: '2.0' })
+    } finally {
+      await gateway.close()
+    }
+  })
+})

@@ -243,3 +243,40 @@ describe('integration: lambda maps the request into the framework event and the 
     assert.deepEqual(await json(res), { message: 'Unsupported Media Type' })
   })
 })
+
+describe('a service with both http and httpApi events', () => {
+  after(() => {
+    delete process.env.FORCEGATE_SERVERLESS_API
+  })
+
+  test('deploys two APIs: start-up says how to pick the one to serve', async () => {
+    await assert.rejects(serve('both-apis'), (err: unknown) => {
+      const text = err instanceof Error ? err.message : String(err)
+      assert.match(
+        text,
+        /\/functions: expected either http .* serve one per run with FORCEGATE_SERVERLESS_API=http or =httpApi/,
+      )
+      return true
+    })
+  })
+
+  test('FORCEGATE_SERVERLESS_API=httpApi serves the HTTP API (and its authorizer), naming what is left out', async () => {
+    process.env.FORCEGATE_SERVERLESS_API = 'httpApi'
+    const warnings: string[] = []
+    const gateway = await serve('both-apis', warnings)
+    try {
+      assert.match(
+        warnings.join(''),
+        /serving the httpApi events \(FORCEGATE_SERVERLESS_API\); the http events' API is not served/,
+      )
+      const modern = await fetch(`${gateway.url}/modern`)
+      assert.deepEqual(await json(modern), { version: '2.0', path: '/modern' })
+      const guarded = await fetch(`${gateway.url}/modern`, { method: 'POST' })
+      assert.equal(guarded.status, 401)
+      const legacy = await fetch(`${gateway.url}/legacy`)
+      assert.equal(legacy.status, 404, "an HTTP API's Not Found")
+    } finally {
+      await gateway.close()
+    }
+  })
+})

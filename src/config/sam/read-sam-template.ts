@@ -165,12 +165,20 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
     if (api.props.DefinitionBody !== undefined || api.props.DefinitionUri !== undefined) used.add(id)
   if (used.size === 0)
     r.fail('/Resources', 'expected a function with Api or HttpApi events, or an API with a definition')
-  if (used.size > 1)
+  // One API per run: FORCEGATE_SAM_API names which, when the template has several.
+  const chosen = options.environment.FORCEGATE_SAM_API
+  if (used.size > 1 && (chosen === undefined || !used.has(chosen)))
     r.fail(
       '/Resources',
-      `expected one API, found ${[...used].join(', ')}: the gateway serves one API per run`,
+      `expected one API, found ${[...used].join(', ')}: the gateway serves one API per run; name it with FORCEGATE_SAM_API=${[...used][0]}${chosen === undefined ? '' : ` (FORCEGATE_SAM_API=${chosen} is not one of them)`}`,
     )
-  const apiId = [...used][0] ?? IMPLICIT.Api!
+  else if (used.size > 1)
+    note(
+      '/Resources',
+      `serving ${chosen} (FORCEGATE_SAM_API); ${[...used].filter((id) => id !== chosen).join(', ')} not served`,
+    )
+  const apiId =
+    used.size > 1 && chosen !== undefined && used.has(chosen) ? chosen : ([...used][0] ?? IMPLICIT.Api!)
   const explicit = apis.get(apiId)
   const isHttp = explicit === undefined ? apiId === IMPLICIT.HttpApi : explicit.type === HTTP
   const ap = explicit?.pointer ?? '/Resources'

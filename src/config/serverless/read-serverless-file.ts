@@ -7,6 +7,7 @@ import { childPointer, type SourceDocument } from '../source-document.ts'
 import { environmentKey, readEnvironment, setEnvironment } from './function-environment.ts'
 import { servedRuntime, servesHttp } from './function-runtime.ts'
 import { type ApiSource, type FunctionSource, localFunctionArn, splitHandler } from './function-source.ts'
+import { checkUnsupported } from './not-served.ts'
 import { requestValidation } from './request-validation.ts'
 import { resolveVariables, type VariableSources } from './resolve-variables.ts'
 import { isServedKey } from './served-keys.ts'
@@ -90,6 +91,7 @@ export function readServerlessFile(
   const schemes = new Map<string, SecuritySchemeSpec>()
   const httpAuthorizers = readHttpApiAuthorizers(r, httpApi, region, names)
   const routes: RouteSpec[] = []
+  const routeKinds = new Map<RouteSpec, string>()
   const restCors = new RestCorsCollector()
   const out: FunctionSource[] = []
   for (const [key, fn] of Object.entries(functions)) {
@@ -169,14 +171,31 @@ export function readServerlessFile(
         type === 'http'
           ? restRoute(r, notes, spec, timeoutMs, region, names, schemes, restCors)
           : httpApiRoute(r, spec, timeoutMs, httpApi, httpAuthorizers, schemes)
-      if (route !== undefined) routes.push(route)
+      if (route !== undefined) {
+        routes.push(route)
+        routeKinds.set(route, type)
+      }
     })
   }
-  if (kinds.size > 1)
+  // Both kinds deploy two APIs; FORCEGATE_SERVERLESS_API (http or httpApi) names the one served.
+  const chosen = sources.env.FORCEGATE_SERVERLESS_API
+  if (kinds.size > 1 && chosen !== 'http' && chosen !== 'httpApi')
     r.fail(
       '/functions',
-      'expected either http (REST API) or httpApi (HTTP API) events: a service with both deploys two APIs; serve one at a time',
+      'expected either http (REST API) or httpApi (HTTP API) events: a service with both deploys two APIs; serve one per run with FORCEGATE_SERVERLESS_API=http or =httpApi',
     )
+  else if (kinds.size > 1) {
+    const dropped = chosen === 'http' ? 'httpApi' : 'http'
+    for (let i = routes.length - 1; i >= 0; i--)
+      if (routeKinds.get(routes[i]!) === dropped) routes.splice(i, 1)
+    const named = new Set(routes.flatMap((route) => route.security.flat().map((s) => s.scheme)))
+    for (const name of [...schemes.keys()]) if (!named.has(name)) schemes.delete(name)
+    kinds.delete(dropped)
+    notes.fail(
+      '/functions',
+      `serving the ${chosen} events (FORCEGATE_SERVERLESS_API); the ${dropped} events' API is not served`,
+    )
+  }
   const dialect = kinds.has('httpApi') ? HTTP_API : REST_API
   const apiKeys = readApiKeys(
     r,
@@ -211,34 +230,6 @@ function serviceName(r: FieldReader, root: JsonObject): string {
   const service = root.service
   if (isObject(service)) return r.string(service, 'name', '/service', true) ?? 'service'
   return r.string(root, 'service', '', true) ?? 'service'
-}
-
-function checkUnsupported(r: FieldReader, root: JsonObject): void {
-  // serverless-offline's own settings (port, noAuth, prefix…) change nothing AWS would answer.
-  const offline = isObject(root.custom) ? root.custom['serverless-offline'] : undefined
-  if (isObject(offline))
-    for (const key of Object.keys(offline))
-      r.fail(
-        childPointer('/custom/serverless-offline', key),
-        `serverless-offline's ${key} is not read: forcegate serves the API as AWS does (see forcegate serve --help for its own options)`,
-      )
-  const plugins = root.plugins
-  const list = isObject(plugins) ? plugins.modules : plugins
-  if (Array.isArray(list))
-    list.forEach((plugin, i) => {
-      if (plugin === 'serverless-offline') return
-      r.fail(
-        childPointer(isObject(plugins) ? '/plugins/modules' : '/plugins', i),
-        `plugin ${String(plugin)} is not run: forcegate serves the service as the framework deploys it without plugins`,
-      )
-    })
-  const resources = isObject(root.resources) ? root.resources.Resources : undefined
-  if (isObject(resources))
-    for (const name of Object.keys(resources))
-      r.fail(
-        childPointer('/resources/Resources', name),
-        'custom CloudFormation resources are not created locally',
-      )
 }
 
 interface EventSpec {
