@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, it } from 'node:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { browserSuite } from '../../helpers/chromium.ts'
@@ -75,6 +78,35 @@ browserSuite('the portal Opportunities page in Chromium', { timeout: 180_000 }, 
       `SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '${String(version!.ContentDocumentId)}'`,
     )
     assert.ok(links.some((l) => String(l.LinkedEntityId).slice(0, 15) === SPARE_PARTS))
+  })
+
+  it('a file dropped on the box (a native drag and drop) is attached the same way', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'forcegate-drop-'))
+    try {
+      const path = join(dir, 'dropped-contract.txt')
+      const bytes = Buffer.from('Dropped contract: terms and conditions\n'.repeat(50))
+      await writeFile(path, bytes)
+      const box = await page.locator('#contract-file').boundingBox()
+      assert.ok(box)
+      const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+      // What the browser receives from the operating system when a file is dragged onto the page.
+      const cdp = await page.context().newCDPSession(page)
+      const data = { items: [], files: [path], dragOperationsMask: 1 }
+      for (const type of ['dragEnter', 'dragOver', 'drop'] as const)
+        await cdp.send('Input.dispatchDragEvent', { type, ...at, data })
+      await cdp.detach()
+      assert.equal(
+        await page.evaluate("document.getElementById('contract-file').files[0]?.name"),
+        'dropped-contract.txt',
+      )
+      await page.getByRole('button', { name: 'Attach to this Opportunity' }).click()
+      await page.waitForURL(/\?attached=068/)
+      assert.match(await text(page.getByRole('status')), /dropped-contract was attached/)
+      const versionId = new URL(page.url()).searchParams.get('attached')!
+      assert.deepEqual(await env.orgBytes(versionId), bytes)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('a file of another type is refused on the page, saying what the portal accepts', async () => {
