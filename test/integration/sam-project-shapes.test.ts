@@ -87,7 +87,7 @@ describe('a template in the shape sam init writes: implicit API, esbuild TypeScr
   })
 })
 
-describe('Cors with a DefaultAuthorizer', () => {
+describe('Cors with a DefaultAuthorizer (its authorizer in Globals.Api.Auth, merged with the API Auth)', () => {
   let gateway: Gateway
   before(async () => {
     gateway = await serve('cors-auth')

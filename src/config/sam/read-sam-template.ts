@@ -96,10 +96,10 @@ export async function readSamTemplate(doc: SourceDocument, options: SamOptions):
     if (!isObject(res)) continue
     if (res.Type === REST || res.Type === HTTP) {
       const kind = res.Type === REST ? 'Api' : 'HttpApi'
-      const merged = {
-        ...(isObject(globals[kind]) ? globals[kind] : {}),
-        ...(isObject(res.Properties) ? res.Properties : {}),
-      }
+      const merged = withGlobals(
+        isObject(globals[kind]) ? globals[kind] : {},
+        isObject(res.Properties) ? res.Properties : {},
+      )
       apis.set(id, { type: res.Type, props: merged, pointer: childPointer(p, 'Properties') })
       continue
     }
@@ -360,4 +360,23 @@ function eventRoute(
       securityPointer: childPointer(childPointer(pp, 'Auth'), 'Authorizer'),
     },
   }
+}
+
+/**
+ * SAM's Globals: maps merge key by key (an API's `Auth` keeps the global `Authorizers` next to
+ * its own `DefaultAuthorizer`), lists are joined, and the resource's own value wins otherwise.
+ */
+function withGlobals(global: JsonObject, own: JsonObject): JsonObject {
+  const out: JsonObject = { ...global }
+  for (const [key, value] of Object.entries(own)) {
+    const base = out[key]
+    const intrinsic = isObject(value) && Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::'))
+    out[key] =
+      isObject(base) && isObject(value) && !intrinsic
+        ? withGlobals(base, value)
+        : Array.isArray(base) && Array.isArray(value)
+          ? [...base, ...value]
+          : value
+  }
+  return out
 }
