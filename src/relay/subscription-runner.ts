@@ -72,6 +72,12 @@ export class SubscriptionRunner {
   #claim: SubscriptionClaim | undefined
   /** Set when the claim ended while a stream was open: its events are left for the next owner. */
   #lost: ClaimLost | undefined
+  /**
+   * A delivery the target accepted but the store did not record (it stopped answering): kept
+   * and recorded before the next subscribe, so the event that comes again is skipped by its key
+   * (a checkpoint this moves back only replays events the ledger skips).
+   */
+  #unrecorded: Parameters<RelayStore['recordDelivered']> | undefined
 
   constructor(deps: RunnerDeps) {
     this.#d = deps
@@ -147,6 +153,10 @@ export class SubscriptionRunner {
     while (!this.#stopping) {
       try {
         const claim = await this.#claimed()
+        if (this.#unrecorded !== undefined) {
+          await this.#d.store.recordDelivered(...this.#unrecorded)
+          this.#unrecorded = undefined
+        }
         const auth = await this.#d.auth()
         // stop() may have come while the token was fetched: no stream is open yet to cancel.
         if (this.#stopping) break
@@ -376,7 +386,19 @@ export class SubscriptionRunner {
       }
       const created = createdAtOf(event)
       const lagMs = created === undefined ? null : Math.max(0, d.clock() - created)
-      await d.store.recordDelivered(this.#name, uuid, ce.replayId, lagMs, attempt - 1)
+      const outcome: Parameters<RelayStore['recordDelivered']> = [
+        this.#name,
+        uuid,
+        ce.replayId,
+        lagMs,
+        attempt - 1,
+      ]
+      try {
+        await d.store.recordDelivered(...outcome)
+      } catch (err) {
+        this.#unrecorded = outcome
+        throw err
+      }
       relayFact(this.#name, 'delivered')
       d.log.info(
         {
