@@ -117,7 +117,7 @@ export function resolveVariables(
     else if (source === 'param') value = paramOf(key)
     else if (source === 'aws')
       value =
-        key === 'region' ? (sources.region ?? regionOf(root)) : key === 'accountId' ? ACCOUNT : undefined
+        key === 'region' ? lookupSelf('provider.region', pointer) : key === 'accountId' ? ACCOUNT : undefined
     else if (fallback === undefined)
       return problem(
         pointer,
@@ -178,11 +178,6 @@ export function resolveVariables(
 function stageOf(root: unknown): string | undefined {
   const stage = (root as { provider?: { stage?: unknown } } | null)?.provider?.stage
   return typeof stage === 'string' && !stage.includes('${') ? stage : undefined
-}
-
-function regionOf(root: unknown): string {
-  const region = (root as { provider?: { region?: unknown } } | null)?.provider?.region
-  return typeof region === 'string' && !region.includes('${') ? region : 'us-east-1'
 }
 
 function parseFallback(text: string): unknown {
