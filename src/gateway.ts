@@ -6,7 +6,7 @@ import { installHandlerConsole } from './aws/handler-console.ts'
 import { LocalLambdaInvoker } from './aws/local-lambda-invoker.ts'
 import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
-import { resolveMetricsBlock } from './config/metrics-schema.ts'
+import { metricsSettings } from './config/metrics-schema.ts'
 import { missingSecrets } from './config/missing-secrets.ts'
 import { readGatewayFile } from './config/read-gateway-file.ts'
 import { salesforceWriteOrgs } from './config/resolve-integration-user.ts'
@@ -18,7 +18,7 @@ import { ConfigError, ConfigErrors } from './errors/config-error.ts'
 import { createHttpServer } from './http/server.ts'
 import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
 import {
-  checkedMetricsToken,
+  checkedMetricsOptions,
   createGatewayMetrics,
   type GatewayMetrics,
   type MetricsOptions,
@@ -114,13 +114,12 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const missing = missingSecrets(config, configDoc?.file ?? '(defaults)', (p) => configDoc?.lineOf(p))
   if (missing.length > 0) throw missing.length === 1 ? missing[0] : new ConfigErrors(missing)
   const log = options.logger ?? createLogger(config.log.level)
-  checkedMetricsToken(options.metrics)
-  const fromFile = resolveMetricsBlock(config.metrics, configDoc?.file ?? '(defaults)', (p) =>
-    configDoc?.lineOf(p),
+  const metricsOptions = metricsSettings(
+    config.metrics,
+    checkedMetricsOptions(options.metrics),
+    configDoc?.file ?? '(defaults)',
+    (p) => configDoc?.lineOf(p),
   )
-  const metricsOptions =
-    fromFile === undefined && options.metrics === undefined ? undefined : { ...fromFile, ...options.metrics }
-  const metricsToken = metricsOptions?.token
   // Metrics count from the first request, including the gateway's own paths.
   const metrics =
     metricsOptions === undefined ? undefined : (options.sharedMetrics?.() ?? createGatewayMetrics())
@@ -198,8 +197,8 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       }),
     )
   if (portal !== undefined) gatewayRoutes.push(...ownedPrefix('portal', '/portal', () => portalHandler!))
-  if (metrics !== undefined && metricsToken !== undefined)
-    gatewayRoutes.push(metricsRoute(metrics, metricsToken))
+  if (metrics !== undefined && metricsOptions?.token !== undefined)
+    gatewayRoutes.push(metricsRoute(metrics, metricsOptions.token))
   const loadFunction = (name: string, arn: string, origin: string) =>
     invoker.load({ name, arn }, folders, origin)
   // Handler console output becomes log lines from the first module loaded until close.

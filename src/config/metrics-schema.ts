@@ -67,3 +67,14 @@ export function resolveMetricsBlock(
     ...(block.host === undefined ? {} : { host: block.host }),
   }
 }
+
+/** The command line's settings (`--metrics-port`, `FORCEGATE_METRICS_TOKEN`) over the file's. */
+export function metricsSettings(
+  block: MetricsBlock | undefined,
+  overrides: MetricsSettings | undefined,
+  file: string,
+  lineOf: (pointer: string) => number | undefined,
+): MetricsSettings | undefined {
+  const fromFile = resolveMetricsBlock(block, file, lineOf)
+  return fromFile === undefined && overrides === undefined ? undefined : { ...fromFile, ...overrides }
+}

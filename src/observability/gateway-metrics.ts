@@ -33,12 +33,12 @@ export interface MetricsOptions {
   readonly host?: string
 }
 
-/** The token metrics are served behind on the API's listener, refused when too short to guess. */
-export function checkedMetricsToken(options: MetricsOptions | undefined): string | undefined {
+/** The command line's options, a token too short to guess refused. */
+export function checkedMetricsOptions(options: MetricsOptions | undefined): MetricsOptions | undefined {
   const token = options?.token
   if (token !== undefined && token.length < 16)
     throw new ConfigError('FORCEGATE_METRICS_TOKEN', '', 'a token of at least 16 characters')
-  return token
+  return options
 }
 
 /**
