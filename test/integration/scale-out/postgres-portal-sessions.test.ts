@@ -158,6 +158,25 @@ serviceSuite('portal sessions shared through PostgreSQL', ['postgres'], { timeou
     assert.equal((await browser.get(`${b.url}/me`)).status, 401)
   })
 
+  test('a sign-in begun on one gateway completes on the other, once', async () => {
+    const [a, b] = gateways as [Gateway, Gateway]
+    const browser = new Browser()
+    const start = await browser.get(`${a.url}/portal/login`)
+    assert.equal(start.status, 303)
+    const callback = await authorizeInteractively(browser, start.location!, USER)
+    // The load balancer sends the callback to the other instance.
+    const onB = new URL(callback.pathname + callback.search, b.url)
+    const landed = await browser.get(onB.href)
+    assert.ok(landed.status === 302 || landed.status === 303, `callback on B answered ${landed.status}`)
+    assert.equal((await browser.get(`${a.url}/me`)).status, 200)
+    // The same callback again, on either instance, finds its transaction spent.
+    const replayed = await new Browser().get(callback.href)
+    assert.ok(replayed.status >= 400, `a replayed callback answered ${replayed.status}`)
+    const again = await browser.get(onB.href)
+    assert.ok(again.status >= 400, `a replayed callback answered ${again.status}`)
+    assert.equal((await rows()).filter((row) => 'state' in row).length, 0, 'no transaction left')
+  })
+
   test('readiness names postgres while it is stopped, and is ready again once it is back', async () => {
     const [a] = gateways as [Gateway, Gateway]
     assert.equal((await fetch(`${a.url}/_forcegate/ready`)).status, 200)
