@@ -7,7 +7,7 @@
  * override may be set only once (write-once.ts).
  */
 import { printsAsNull } from './vtl-string.ts'
-import { writeOnce } from './write-once.ts'
+import { WriteOnceMap } from './write-once.ts'
 
 export interface ContextFacts {
   readonly requestId: string
@@ -66,6 +66,12 @@ function stringifyClaims(claims: object): Record<string, unknown> {
   return out
 }
 
+function responseOverride(): WriteOnceMap {
+  const map = new WriteOnceMap('$context.responseOverride')
+  ;(map as unknown as Record<string, unknown>).header = new WriteOnceMap('$context.responseOverride.header')
+  return map
+}
+
 /** A new `$context` for one render: nothing a template sets outlives it. */
 export function buildContextVariable(facts: ContextFacts): Record<string, unknown> {
   const error =
@@ -99,14 +105,11 @@ export function buildContextVariable(facts: ContextFacts): Record<string, unknow
     idempotencyKey: facts.idempotencyKey ?? '',
     error,
     requestOverride: {
-      header: writeOnce({}, '$context.requestOverride.header'),
-      querystring: writeOnce({}, '$context.requestOverride.querystring'),
-      path: writeOnce({}, '$context.requestOverride.path'),
+      header: new WriteOnceMap('$context.requestOverride.header'),
+      querystring: new WriteOnceMap('$context.requestOverride.querystring'),
+      path: new WriteOnceMap('$context.requestOverride.path'),
     },
-    responseOverride: writeOnce(
-      { header: writeOnce({}, '$context.responseOverride.header') },
-      '$context.responseOverride',
-    ),
+    responseOverride: responseOverride(),
   }
 }
 

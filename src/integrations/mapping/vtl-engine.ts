@@ -85,7 +85,9 @@ class LimitedCompile extends Compile {
   override getExpression(ast: Parameters<Compile['getExpression']>[0]): string {
     const math = ast as unknown as { type: string; operator?: string; expression?: ExprAst[] }
     if (math.type !== 'math') return super.getExpression(ast)
-    const [l, r] = math.expression as [ExprAst, ExprAst]
+    const operands = math.expression as [ExprAst, ExprAst]
+    const l = operands[0]
+    const r = operands[1]
     let out: unknown
     switch (math.operator) {
       case '&&':
@@ -155,7 +157,8 @@ class LimitedCompile extends Compile {
    */
   override setValue(ast: Parameters<Compile['setValue']>[0]): void {
     const node = ast as unknown as { equal: [RefAst & { path?: unknown[] }, ExprAst & { type: string }] }
-    const [ref, rhs] = node.equal
+    const ref = node.equal[0]
+    const rhs = node.equal[1]
     const val: unknown = rhs.type === 'math' ? this.getExpression(rhs) : this.getLiteral(rhs as never)
     if (val === undefined || val === null) return
     let context = (this as unknown as Mixins).getContext(ref.id) as Record<string, unknown>

@@ -26,14 +26,13 @@ export function printsAsNull<T extends object>(map: T): T {
 function javaString(value: unknown): string {
   if (typeof value === 'string') return value
   if (value === null || value === undefined) return 'null'
+  // No template value is a function; should one ever be, its JavaScript source stays unprinted.
+  if (typeof value !== 'object')
+    return typeof value === 'function' || typeof value === 'symbol' ? '' : String(value)
   if (Array.isArray(value)) return `[${value.map(javaString).join(', ')}]`
   const digits = largeIntegerText(value)
   if (digits !== undefined) return digits
-  // No template value is a function; should one ever be, its JavaScript source stays unprinted.
-  if (typeof value === 'function' || typeof value === 'symbol') return ''
-  if (typeof value === 'object')
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${k}=${javaString(v)}`)
-      .join(', ')}}`
-  return String(value)
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${k}=${javaString(v)}`)
+    .join(', ')}}`
 }

@@ -2,30 +2,33 @@
  * Maps whose entries a template may set once only: `$context.requestOverride.*` and
  * `$context.responseOverride.*`. AWS's documentation: "Overrides are final. An override may
  * only be applied to each parameter once. Trying to override the same parameter multiple
- * times will result in 5XX responses." The mark is a symbol, which no template can name and
- * which neither JSON nor a printed map shows.
+ * times will result in 5XX responses."
  */
-
-const WRITE_ONCE = Symbol('forcegate.write-once')
 
 /** Thrown (and answered as a failed mapping, a 500) when a template sets such an entry twice. */
 export class OverrideSetTwiceError extends Error {
   override name = 'OverrideSetTwiceError'
 }
 
-export function writeOnce<T extends object>(map: T, name: string): T {
-  ;(map as { [WRITE_ONCE]?: string })[WRITE_ONCE] = name
-  return map
+/**
+ * A map whose entries are set once. Its name, for the error, is a private field: a template
+ * reads and iterates the entries as any map's, and sees nothing else.
+ */
+export class WriteOnceMap {
+  readonly #name: string
+  constructor(name: string) {
+    this.#name = name
+  }
+
+  /** Refuses a second write of `key` into a write-once map; any other target passes. */
+  static check(target: unknown, key: string): void {
+    if (typeof target !== 'object' || target === null || !(#name in target)) return
+    if (!Object.hasOwn(target, key) || (target as unknown as Record<string, unknown>)[key] === undefined)
+      return
+    throw new OverrideSetTwiceError(
+      `${target.#name}.${key} is set twice; an override may be applied to each parameter once`,
+    )
+  }
 }
 
-/** Refuses a second write of `key` into a write-once map; any other target passes. */
-export function checkWrite(target: unknown, key: string): void {
-  if (typeof target !== 'object' || target === null) return
-  const name = (target as { [WRITE_ONCE]?: string })[WRITE_ONCE]
-  if (name === undefined || !Object.hasOwn(target, key)) return
-  const value = (target as Record<string, unknown>)[key]
-  if (value === undefined) return
-  throw new OverrideSetTwiceError(
-    `${name}.${key} is set twice; an override may be applied to each parameter once`,
-  )
-}
+export const checkWrite: (target: unknown, key: string) => void = WriteOnceMap.check
