@@ -8,19 +8,12 @@
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import type { SubscriptionConfig } from '../config/relay-schema.ts'
 import type { EventDecoder } from './event-decoder.ts'
+import { type DeliveryContext, deliverEvent, Stopping, SubscriptionFailed } from './event-delivery.ts'
 import { OrgTokenError } from './org-session.ts'
-import type {
-  ConsumerEvent,
-  FetchRequest,
-  FetchResponse,
-  PubSubAuth,
-  SubscribeStream,
-} from './pubsub-client.ts'
+import type { FetchRequest, FetchResponse, PubSubAuth, SubscribeStream } from './pubsub-client.ts'
 import { classifyFailure, describeFailure } from './pubsub-failure.ts'
-import { createdAtOf, type RelayEvent, routeBodyOf } from './relay-event.ts'
-import { relayFact } from './relay-facts.ts'
 import type { RelayStore, SubscriptionClaim, SubscriptionState } from './relay-store.ts'
-import { type RelayTarget, TargetFailure } from './relay-target.ts'
+import type { RelayTarget } from './relay-target.ts'
 import { retryDelayMs } from './retry-delay.ts'
 
 export interface RelayLog {
@@ -43,13 +36,6 @@ export interface RunnerDeps {
   /** Backoff between reconnects. */
   readonly reconnect?: { readonly baseDelayMs: number; readonly maxDelayMs: number }
 }
-
-/** A condition no retry fixes: the subscription stops in state `failed`. */
-export class SubscriptionFailed extends Error {
-  override name = 'SubscriptionFailed'
-}
-
-class Stopping extends Error {}
 
 /** The store ended this runner's claim: another relay may run the subscription now. */
 class ClaimLost extends Error {
@@ -313,146 +299,35 @@ export class SubscriptionRunner {
   }
 
   async #handleResponse(response: FetchResponse, idle: boolean): Promise<void> {
+    const d = this.#d
     const latest = response.latestReplayId
-    if (latest !== undefined && latest.length > 0) await this.#d.store.setLatestReplayId(this.#name, latest)
+    if (latest !== undefined && latest.length > 0) await d.store.setLatestReplayId(this.#name, latest)
     if (response.events.length === 0) {
       // A keepalive while the org may still send (requests outstanding) and nothing is queued
       // here: every event up to its latest id was handled, so a restart may resume after it.
       if (idle && response.pendingNumRequested > 0 && latest !== undefined && latest.length > 0)
-        await this.#d.store.saveCheckpoint(this.#name, latest)
+        await d.store.saveCheckpoint(this.#name, latest)
       return
+    }
+    const delivery: DeliveryContext = {
+      subscription: this.#name,
+      orgId: this.#tenant,
+      config: d.config,
+      decoder: d.decoder,
+      store: d.store,
+      target: d.target,
+      log: d.log,
+      clock: d.clock,
+      ...(d.random === undefined ? {} : { random: d.random }),
+      signal: this.#abort.signal,
+      onUnrecorded: (outcome) => {
+        this.#unrecorded = outcome
+      },
     }
     for (const event of response.events) {
       if (this.#stopping) throw new Stopping()
       if (this.#lost !== undefined) throw this.#lost
-      await this.#handleEvent(event, this.#tenant)
+      await deliverEvent(event, delivery)
     }
-  }
-
-  async #handleEvent(ce: ConsumerEvent, orgId: string): Promise<void> {
-    const d = this.#d
-    const uuid = ce.event.id
-    const replayHex = ce.replayId.toString('hex')
-    relayFact(this.#name, 'received')
-    if (await d.store.wasDelivered(this.#name, uuid)) {
-      await d.store.recordDuplicate(this.#name, ce.replayId)
-      relayFact(this.#name, 'duplicate')
-      d.log.info(
-        { relay: this.#name, eventUuid: uuid, replayId: replayHex, outcome: 'duplicate' },
-        'relay event',
-      )
-      return
-    }
-    let payload: Record<string, unknown>
-    try {
-      payload = await d.decoder.decode(ce.event.schemaId, ce.event.payload)
-    } catch (err) {
-      // A schema the org would not give is the stream's problem (reconnect); a payload that
-      // does not decode with its own schema never will: it goes to the dead letters as bytes.
-      if (
-        (err as { code?: unknown }).code !== undefined &&
-        typeof (err as { code?: unknown }).code === 'number'
-      )
-        throw err
-      payload = { undecodable: ce.event.payload.toString('base64') }
-      return this.#deadLetter(
-        this.#eventOf(ce, orgId, payload),
-        `payload does not decode: ${(err as Error).message}`,
-        1,
-      )
-    }
-    const event = this.#eventOf(ce, orgId, payload)
-    const { maxAttempts } = d.config.retry
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await d.target.deliver(event)
-      } catch (err) {
-        const permanent = err instanceof TargetFailure && err.permanent
-        const why = (err as Error).message
-        if (permanent || attempt >= maxAttempts) return this.#deadLetter(event, why, attempt)
-        const delay = retryDelayMs(attempt, d.config.retry, d.random)
-        relayFact(this.#name, 'retried')
-        d.log.warn(
-          { relay: this.#name, eventUuid: uuid, attempt, retryInMs: delay, err: why },
-          'relay delivery failed',
-        )
-        try {
-          await sleepFor(delay, undefined, { signal: this.#abort.signal })
-        } catch {
-          // Stopping mid-retry: the checkpoint stays before this event, which comes again.
-          throw new Stopping()
-        }
-        continue
-      }
-      const created = createdAtOf(event)
-      const lagMs = created === undefined ? null : Math.max(0, d.clock() - created)
-      const outcome: Parameters<RelayStore['recordDelivered']> = [
-        this.#name,
-        uuid,
-        ce.replayId,
-        lagMs,
-        attempt - 1,
-      ]
-      try {
-        await d.store.recordDelivered(...outcome)
-      } catch (err) {
-        this.#unrecorded = outcome
-        throw err
-      }
-      relayFact(this.#name, 'delivered')
-      d.log.info(
-        {
-          relay: this.#name,
-          eventUuid: uuid,
-          replayId: replayHex,
-          outcome: 'delivered',
-          attempts: attempt,
-          lagMs,
-          target: d.target.description,
-        },
-        'relay event',
-      )
-      return
-    }
-  }
-
-  #eventOf(ce: ConsumerEvent, orgId: string, payload: Record<string, unknown>): RelayEvent {
-    return {
-      subscription: this.#name,
-      topic: this.#d.config.topic,
-      orgId,
-      eventUuid: ce.event.id,
-      replayId: ce.replayId,
-      schemaId: ce.event.schemaId,
-      payload,
-    }
-  }
-
-  async #deadLetter(event: RelayEvent, error: string, attempts: number): Promise<void> {
-    const d = this.#d
-    if (d.config.deadLetter === 'stop') {
-      throw new SubscriptionFailed(
-        `event ${event.eventUuid} failed ${attempts} time(s) (${error}); deadLetter is stop, so the subscription stops before it`,
-      )
-    }
-    await d.store.recordDeadLetter(this.#name, {
-      eventUuid: event.eventUuid,
-      replayId: event.replayId,
-      event: { ...routeBodyOf(event), orgId: event.orgId },
-      error,
-      attempts,
-    })
-    relayFact(this.#name, 'dead_lettered')
-    d.log.error(
-      {
-        relay: this.#name,
-        eventUuid: event.eventUuid,
-        replayId: event.replayId.toString('hex'),
-        outcome: 'dead-lettered',
-        attempts,
-        err: error,
-      },
-      'relay event',
-    )
   }
 }
