@@ -4,11 +4,13 @@ import { describe, FieldReader, isObject, type JsonObject } from '../field-reade
 import { childPointer, type SourceDocument } from '../source-document.ts'
 import type { ApiDefinition, IntegrationSpec, RouteSpec, SecuritySchemeSpec } from './api-definition.ts'
 import { checkExtensions } from './check-extensions.ts'
+import type { RequestValidationSpec } from './mapping-integration-spec.ts'
 import { readCors } from './read-cors.ts'
 import { readGatewayResponses } from './read-gateway-responses.ts'
 import { readIntegration } from './read-integration.ts'
 import { RequestValidatorReader } from './read-request-validation.ts'
 import { readSalesforceIntegration, SALESFORCE_INTEGRATION } from './read-salesforce-integration.ts'
+import { isConverted, openApi3Document } from './swagger2-to-openapi3.ts'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const
 const ANY = 'x-amazon-apigateway-any-method'
@@ -16,29 +18,31 @@ const INTEGRATION = 'x-amazon-apigateway-integration'
 const SEGMENT = /^(?:[A-Za-z0-9._~!$&'()*,;=:@-]+|\{[A-Za-z0-9_.-]+\+?\})$/
 
 /**
- * Validates an OpenAPI 3.0/3.1 document with API Gateway's extensions. Every problem is
+ * Validates an OpenAPI 3.0/3.1 document with API Gateway's extensions; a Swagger 2.0 one is
+ * converted first, and its problems point into the file as written. Every problem is
  * collected into `problems` (only a document that is not an object at all throws), so that
  * compiling the routes can add its own: one run reports them all.
  */
-export function readApiDocument(doc: SourceDocument): ApiDefinition {
-  if (!isObject(doc.data))
-    throw new ConfigError(doc.file, '', 'expected an OpenAPI document (an object at the top level)')
-  const root = doc.data
+export function readApiDocument(written: SourceDocument): ApiDefinition {
+  if (!isObject(written.data))
+    throw new ConfigError(written.file, '', 'expected an OpenAPI document (an object at the top level)')
+  const doc = openApi3Document(written)
+  const root = doc.data as JsonObject
   const r = new FieldReader(doc)
+  const sourcePointer = isConverted(doc) ? doc.sourcePointer : (pointer: string) => pointer
   const version = root.openapi
-  if (typeof version !== 'string' || !/^3\.[01]\.\d+$/.test(version)) {
+  if (root.swagger !== undefined && version === undefined)
     r.fail(
-      '/openapi',
-      root.swagger !== undefined
-        ? 'expected openapi: 3.0.x or 3.1.x (Swagger 2.0 documents are not supported yet)'
-        : 'expected openapi: 3.0.x or 3.1.x',
+      '/swagger',
+      `expected swagger: '2.0' (or openapi: 3.0.x or 3.1.x), found ${describe(root.swagger)}`,
     )
-  }
+  else if (typeof version !== 'string' || !/^3\.[01]\.\d+$/.test(version))
+    r.fail('/openapi', 'expected openapi: 3.0.x or 3.1.x')
   const dialect = dialectOfDocument(root)
   const info = r.object(root, 'info', '', false)
   const title = (info && r.string(info, 'title', '/info', false)) ?? 'api'
   const components = r.object(root, 'components', '', false) ?? {}
-  const securitySchemes = readSecuritySchemes(r, components)
+  const securitySchemes = readSecuritySchemes(r, components, sourcePointer)
   const rootSecurity = readSecurity(r, root, '', securitySchemes) ?? []
   const routes: RouteSpec[] = []
   const validators = new RequestValidatorReader(r, root)
@@ -68,7 +72,7 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
         integration,
         security: security ?? rootSecurity,
         securityPointer: security === undefined ? '/security' : childPointer(opPointer, 'security'),
-        validation: validators.read(item, p, op, opPointer),
+        validation: inSource(validators.read(item, p, op, opPointer), sourcePointer),
       })
     }
   }
@@ -84,8 +88,27 @@ export function readApiDocument(doc: SourceDocument): ApiDefinition {
     binaryMediaTypes,
     cors: readCors(r, root),
     securitySchemes,
-    problems: r.errors,
+    problems: [
+      ...(isConverted(doc)
+        ? doc.conversionProblems.map((p) => new ConfigError(doc.file, p.pointer, p.expected, p.line))
+        : []),
+      ...r.errors.map((e) =>
+        sourcePointer(e.pointer) === e.pointer
+          ? e
+          : new ConfigError(e.file, sourcePointer(e.pointer), e.expected, e.line),
+      ),
+    ],
   }
+}
+
+/** A Swagger 2.0 body's models are reported where the body parameter is written. */
+function inSource(
+  validation: RequestValidationSpec | undefined,
+  sourcePointer: (pointer: string) => string,
+): RequestValidationSpec | undefined {
+  return validation === undefined
+    ? undefined
+    : { ...validation, modelsPointer: sourcePointer(validation.modelsPointer) }
 }
 
 function checkPath(r: FieldReader, path: string, pointer: string): boolean {
@@ -143,13 +166,18 @@ function readOperationIntegration(
   return readIntegration(r, raw, p, dialect)
 }
 
-function readSecuritySchemes(r: FieldReader, components: JsonObject): Map<string, SecuritySchemeSpec> {
+function readSecuritySchemes(
+  r: FieldReader,
+  components: JsonObject,
+  sourcePointer: (pointer: string) => string,
+): Map<string, SecuritySchemeSpec> {
   const out = new Map<string, SecuritySchemeSpec>()
   const schemes = r.object(components, 'securitySchemes', '/components', false) ?? {}
   for (const [name, value] of Object.entries(schemes)) {
     const pointer = childPointer('/components/securitySchemes', name)
+    // Compiling reports a scheme's problems later, where it is written (securityDefinitions).
     if (!isObject(value)) r.fail(pointer, `expected a security scheme object, found ${describe(value)}`)
-    else out.set(name, { name, pointer, raw: value })
+    else out.set(name, { name, pointer: sourcePointer(pointer), raw: value })
   }
   return out
 }

@@ -3,6 +3,7 @@ import type { JsonObject } from '../field-reader.ts'
 import { FieldReader, isObject } from '../field-reader.ts'
 import type { ApiDefinition } from '../openapi/api-definition.ts'
 import { readApiDocument } from '../openapi/read-api-document.ts'
+import { openApi3Document } from '../openapi/swagger2-to-openapi3.ts'
 import { childPointer, type SourceDocument } from '../source-document.ts'
 import type { SamOptions } from './read-sam-template.ts'
 import type { Intrinsics } from './resolve-intrinsics.ts'
@@ -47,6 +48,8 @@ export async function definition(
   } else return undefined
   // What could not be resolved is already reported where it is written.
   if (source.data === undefined) return undefined
+  // A Swagger 2.0 definition is read (and reported) as the OpenAPI 3 document it converts to.
+  source = openApi3Document(source)
   if (
     isHttp &&
     isObject(source.data) &&

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { dirname, extname, resolve } from 'node:path'
 import { ConfigError } from '../../errors/config-error.ts'
 import { readApiDocument } from '../openapi/read-api-document.ts'
+import { openApi3Document } from '../openapi/swagger2-to-openapi3.ts'
 import { parseTemplateText } from '../sam/cloudformation-yaml.ts'
 import { readSamTemplate } from '../sam/read-sam-template.ts'
 import type { SourceDocument } from '../source-document.ts'
@@ -31,7 +32,8 @@ const newApiKey = (): string => randomBytes(24).toString('base64url')
  */
 export async function readApiSource(file: string, format: ApiFormat, io: ApiSourceIo): Promise<ApiSource> {
   if (format === 'openapi') {
-    const doc = await io.loadDocument(file)
+    // Compiling the routes reports at pointers into the document read (Swagger 2.0 converted).
+    const doc = openApi3Document(await io.loadDocument(file))
     return { api: readApiDocument(doc), doc, functions: [], notices: [] }
   }
   if (format === 'serverless') {

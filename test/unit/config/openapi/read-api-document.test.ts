@@ -17,10 +17,10 @@ function problems(lines: string[]): string[] {
 
 const vectors: { name: string; yaml: string[]; expect: string[] }[] = [
   {
-    name: 'a Swagger 2.0 document',
-    yaml: ["swagger: '2.0'", 'paths: {}'],
+    name: 'a Swagger version that is not 2.0',
+    yaml: ["swagger: '1.2'", 'paths: {}'],
     expect: [
-      `${FILE}:1: /openapi: expected openapi: 3.0.x or 3.1.x (Swagger 2.0 documents are not supported yet)`,
+      `${FILE}:1: /swagger: expected swagger: '2.0' (or openapi: 3.0.x or 3.1.x), found the string "1.2"`,
     ],
   },
   {
