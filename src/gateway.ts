@@ -26,7 +26,7 @@ import {
 import { createLogger, type Logger } from './observability/logger.ts'
 import { listenForMetrics, type MetricsListener } from './observability/metrics-listener.ts'
 import { observedHandler, type RequestHandler } from './observability/observed-handler.ts'
-import { openSharedPartners, type PartnersRuntime } from './partners/open-partners.ts'
+import type { PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
 import { createRouteAuthCompiler } from './pipeline/compile-route-auth.ts'
 import { compileRoutes } from './pipeline/compile-routes.ts'
@@ -139,7 +139,9 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
   const partners =
     config.partners === undefined
       ? undefined
-      : await openSharedPartners(
+      : // Loaded only when configured: the Redis client behind its usage store is some 700
+        // modules, and every major collection marks everything loaded.
+        await (await import('./partners/open-partners.ts')).openSharedPartners(
           {
             ...config.partners,
             store: {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { ERRORS } from '../errors/codes.ts'
+import { disableAllocationSitePretenuring } from './allocation-site-pretenuring.ts'
 
 export interface ServerLimits {
   readonly headersTimeoutMs: number
@@ -27,6 +28,7 @@ export function createHttpServer(
   handler: Handler,
   onError: (err: unknown) => void,
 ): Server {
+  disableAllocationSitePretenuring()
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderBytes,
