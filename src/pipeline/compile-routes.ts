@@ -141,6 +141,7 @@ export async function compileRoutes(
     dialect,
     title: api.title,
     stage,
+    stagePrefix: api.servedUnderStage === true && stage !== '$default' ? `/${stage}` : undefined,
     stageVariables,
     deployment,
     router,

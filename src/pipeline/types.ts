@@ -93,6 +93,8 @@ export interface RouteTable {
   readonly dialect: ApiDialect
   readonly title: string
   readonly stage: string
+  /** `/<stage>` when the routes are also served under their stage (serverless.yml REST events). */
+  readonly stagePrefix?: string | undefined
   readonly stageVariables: Readonly<Record<string, string>> | null
   readonly deployment: Deployment
   readonly router: Router<CompiledRoute>

@@ -17,6 +17,11 @@ export interface ApiDefinition {
   /** HTTP APIs: `x-amazon-apigateway-cors`, when the document configures it. */
   readonly cors?: CorsSpec | undefined
   readonly securitySchemes: ReadonlyMap<string, SecuritySchemeSpec>
+  /**
+   * REST events of a serverless.yml: each route is also served under `/<stage>`, the URLs of
+   * serverless-offline and of the execute-api domain (`requestContext.path` keeps the prefix).
+   */
+  readonly servedUnderStage?: boolean | undefined
   /** The API keys a route with `apiKeyRequired` accepts in `x-api-key` (serverless.yml, SAM). */
   readonly apiKeys?: readonly string[] | undefined
   /**

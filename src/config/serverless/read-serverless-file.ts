@@ -7,7 +7,7 @@ import { childPointer, type SourceDocument } from '../source-document.ts'
 import { environmentKey, readEnvironment, setEnvironment } from './function-environment.ts'
 import { servedRuntime, servesHttp } from './function-runtime.ts'
 import { type ApiSource, type FunctionSource, localFunctionArn, splitHandler } from './function-source.ts'
-import { checkUnsupported } from './not-served.ts'
+import { checkUnsupported, noPrependStage } from './not-served.ts'
 import { requestValidation } from './request-validation.ts'
 import { resolveVariables, type VariableSources } from './resolve-variables.ts'
 import { isServedKey } from './served-keys.ts'
@@ -221,6 +221,7 @@ export function readServerlessFile(
       cors: kinds.has('httpApi') ? httpApiCors(r, httpApi, routes) : undefined,
       securitySchemes: schemes,
       apiKeys,
+      servedUnderStage: !kinds.has('httpApi') && !noPrependStage(root),
       problems: r.errors,
     },
   }

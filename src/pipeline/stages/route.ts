@@ -8,8 +8,15 @@ import type { RequestContext } from '../request-context.ts'
  */
 export function routeStage(ctx: RequestContext): undefined {
   const { table } = ctx
-  const req = ctx.req!
-  const match = table.router.find(req.method, req.path)
+  let req = ctx.req!
+  // /<stage>/path is the route /path, as on the execute-api domain: the events' path is the
+  // resource's, $context.path keeps the prefix.
+  const unstaged = table.stagePrefix === undefined ? undefined : withoutStage(table.stagePrefix, req.path)
+  let match = unstaged === undefined ? undefined : table.router.find(req.method, unstaged)
+  if (match !== undefined) {
+    req = { ...req, path: unstaged! }
+    ctx.req = req
+  } else match = table.router.find(req.method, req.path)
   if (match === undefined) {
     ctx.explain?.({ step: 'route', matched: false })
     throw new GatewayError('GW_ROUTE_NOT_FOUND', { reason: 'route.none' })
@@ -32,4 +39,10 @@ export function routeStage(ctx: RequestContext): undefined {
     pathParameters: match.pathParameters,
   })
   return undefined
+}
+
+function withoutStage(prefix: string, path: string): string | undefined {
+  if (!path.startsWith(prefix)) return undefined
+  if (path.length === prefix.length) return '/'
+  return path[prefix.length] === '/' ? path.slice(prefix.length) : undefined
 }
