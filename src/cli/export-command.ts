@@ -5,6 +5,7 @@ import { resolveFunctionModule } from '../aws/local-lambda-invoker.ts'
 import type { GatewayFile } from '../config/gateway-file-schema.ts'
 import { readApiDocument } from '../config/openapi/read-api-document.ts'
 import { readSalesforceScheme } from '../config/openapi/read-salesforce-scheme.ts'
+import { openApi3Document } from '../config/openapi/swagger2-to-openapi3.ts'
 import { readGatewayFile } from '../config/read-gateway-file.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
 import { loadSourceDocument } from '../config/source-document.ts'
@@ -57,7 +58,8 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
 
   const configDoc = values.config === undefined ? undefined : await loadSourceDocument(values.config)
   const config = readGatewayFile(configDoc)
-  const apiDoc = await loadSourceDocument(values.api)
+  // A Swagger 2.0 document is exported as the OpenAPI 3 document it is read as.
+  const apiDoc = openApi3Document(await loadSourceDocument(values.api))
   // Only a document forcegate itself accepts is exported: the same rules, the same messages.
   const api = readApiDocument(apiDoc)
   if (api.problems.length > 0) throw new ConfigErrors(api.problems)
