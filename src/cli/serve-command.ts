@@ -14,7 +14,7 @@ import { leaveCluster, parseWorkers, runWorkers, workerSlot } from './workers.ts
 
 export const SERVE_USAGE = `forcegate serve --api <openapi.yaml|json> [options]
 forcegate serve --serverless <serverless.yml> | --sam <template.yaml> [options]
-  --api <file>         OpenAPI 3.0/3.1 document with x-amazon-apigateway-* extensions
+  --api <file>         OpenAPI 3.0/3.1 or Swagger 2.0 document with x-amazon-apigateway-* extensions
   --serverless <file>  Serverless Framework service: its functions' http or httpApi events
   --sam <file>         SAM template: its functions' Api or HttpApi events, or the API's definition
   --functions <dir>    Folder of Lambda handler modules NAME.{ts,mjs,js,cjs}; repeatable
