@@ -7,12 +7,8 @@ import type { FunctionRef } from './function-ref.ts'
 import { reportInvokeError } from './handler-console.ts'
 import { runInInvocation } from './invocation-scope.ts'
 import { createLambdaContext } from './lambda-context.ts'
-import {
-  type InvokeOptions,
-  LambdaFunctionError,
-  type LambdaInvoker,
-  LambdaTimeoutError,
-} from './lambda-invoker.ts'
+import { type InvokeOptions, type LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.ts'
+import { asLambdaPayload } from './lambda-payload.ts'
 
 export type LambdaHandler = (
   event: unknown,
@@ -73,23 +69,6 @@ function loadFailure(path: string, err: unknown): string {
   const code = (err as { code?: unknown }).code
   const kind = typeof code === 'string' ? `${err.name} ${code}` : err.name
   return `${path} failed to load: ${kind}: ${err.message.split('\n')[0]}${at}`
-}
-
-/**
- * What API Gateway receives from a Node.js function: the runtime sends `JSON.stringify` of the
- * result (`undefined` as `null`), so only what survives JSON reaches the gateway. A result that
- * cannot be serialised (a cycle, a BigInt, a throwing getter or toJSON) fails the invocation,
- * and a top-level function or Symbol serialises to no payload at all.
- */
-export function asLambdaPayload(result: unknown): unknown {
-  let text: string | undefined
-  try {
-    text = JSON.stringify(result === undefined ? null : result)
-  } catch (err) {
-    const why = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err)
-    throw new LambdaFunctionError('Error', `Unable to stringify response body (${why})`)
-  }
-  return text === undefined ? undefined : (JSON.parse(text) as unknown)
 }
 
 /** The gateway request id the proxy and REQUEST events carry, when the caller did not give one. */
