@@ -81,7 +81,7 @@ export function swagger2ToOpenApi3(doc: SourceDocument): ConvertedDocument {
           params[name] = c.parameter(
             param,
             childPointer('/components/parameters', name),
-            `/parameters/${name}`,
+            childPointer('/parameters', name),
           )
       components.parameters = params
       moved.set('/components/parameters', '/parameters')

@@ -186,6 +186,14 @@ describe('Swagger 2.0 converted to OpenAPI 3', () => {
     assert.equal(converted.lineOf('/paths/~1orders~1{id}/put/parameters/1'), 17)
   })
 
+  test('a shared parameter whose name holds a slash is pointed at, escaped, where it is written', () => {
+    const shared = swagger2ToOpenApi3(
+      source(["swagger: '2.0'", 'paths: {}', 'parameters:', '  a/b: { name: ab, in: query, type: string }']),
+    )
+    assert.equal(shared.sourcePointer('/components/parameters/a~1b/schema'), '/parameters/a~1b')
+    assert.equal(shared.lineOf('/components/parameters/a~1b/schema'), 4)
+  })
+
   test('an OpenAPI 3 document is read as it is', () => {
     const doc = source(['openapi: 3.0.1', 'paths: {}'])
     assert.equal(openApi3Document(doc), doc)
