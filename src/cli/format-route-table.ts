@@ -2,7 +2,8 @@ import type { RouteTable } from '../pipeline/types.ts'
 
 /** The start-up table: every route with its stages in order, so the pipeline is never a guess. */
 export function formatRouteTable(table: RouteTable, url: string): string {
-  const lines = [`forcegate: ${table.title} (${table.dialect.label}, stage ${table.stage}) on ${url}`]
+  const under = table.stagePrefix === undefined ? '' : ` and ${url}${table.stagePrefix}`
+  const lines = [`forcegate: ${table.title} (${table.dialect.label}, stage ${table.stage}) on ${url}${under}`]
   const width = Math.max(...table.routes.map((r) => r.routeKey.length), 10)
   for (const route of table.routes) {
     const stages = ['receive', 'route']

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { formatRouteTable } from '../../src/cli/format-route-table.ts'
 import { type Gateway, startGateway } from '../../src/gateway.ts'
 import { createLogger } from '../../src/observability/logger.ts'
 import { type TempApi, tempApi } from '../helpers/temp-api.ts'
@@ -76,6 +77,14 @@ describe('REST events of a serverless.yml', () => {
     })
   })
 
+  test('the start-up table names both addresses', () => {
+    const { url } = served.gateway
+    assert.match(
+      formatRouteTable(served.gateway.table, url).split('\n')[0]!,
+      new RegExp(`\\(REST API, stage dev\\) on ${url} and ${url}/dev$`),
+    )
+  })
+
   test('another stage, or the stage name without its slash, is no route', async () => {
     assert.deepEqual(await get(served.gateway, '/prod/hello'), {
       status: 403,
@@ -100,6 +109,7 @@ describe("serverless-offline's noPrependStageInUrl", () => {
     assert.equal((await get(served.gateway, '/hello')).status, 200)
     assert.equal((await get(served.gateway, '/dev/hello')).status, 403)
     assert.doesNotMatch(warnings.join(''), /noPrependStageInUrl/)
+    assert.doesNotMatch(formatRouteTable(served.gateway.table, served.gateway.url), /\/dev\n/)
   })
 })
 
