@@ -2,6 +2,8 @@ import { cookieName, isGatewayCookie, withoutGatewayCookies } from '../http/gate
 import { isGatewayNamespaceHeader } from '../http/gateway-owned-headers.ts'
 import type { GatewayRequest } from '../http/gateway-request.ts'
 
+const SCAN_LIMIT = 16
+
 export interface V1HeaderMaps {
   readonly headers: Record<string, string> | null
   readonly multiValueHeaders: Record<string, string[]> | null
@@ -14,26 +16,44 @@ export interface V1HeaderMaps {
  * owns never reaches a function: client `x-forcegate-*` headers and the gateway's cookies.
  */
 export function v1HeaderMaps(req: GatewayRequest): V1HeaderMaps {
-  // Maps, then Object.fromEntries: a header named `__proto__` must become an own key like any other.
-  const single = new Map<string, string>()
-  const multi = new Map<string, string[]>()
-  const casing = new Map<string, string>()
+  // One pass into parallel lists (first casing, every value), then the two maps: this runs for
+  // every proxy event, and most requests repeat no header.
+  const names: string[] = []
+  const lowers: string[] = []
+  const lists: string[][] = []
+  // Past a few headers a lookup table beats scanning the names seen so far.
+  let index: Map<string, number> | undefined
   for (const [name, raw] of req.rawHeaders) {
     const lower = name.toLowerCase()
     if (isGatewayNamespaceHeader(lower)) continue
     const value = lower === 'cookie' ? withoutGatewayCookies(raw) : raw
     if (value === undefined) continue
-    let key = casing.get(lower)
-    if (key === undefined) {
-      key = name
-      casing.set(lower, key)
-      multi.set(key, [])
-    }
-    single.set(key, value)
-    multi.get(key)!.push(value)
+    if (index === undefined && lowers.length === SCAN_LIMIT)
+      index = new Map(lowers.map((known, i) => [known, i]))
+    const at = index === undefined ? lowers.indexOf(lower) : (index.get(lower) ?? -1)
+    if (at === -1) {
+      index?.set(lower, names.length)
+      lowers.push(lower)
+      names.push(name)
+      lists.push([value])
+    } else lists[at]!.push(value)
   }
-  if (single.size === 0) return { headers: null, multiValueHeaders: null }
-  return { headers: Object.fromEntries(single), multiValueHeaders: Object.fromEntries(multi) }
+  if (names.length === 0) return { headers: null, multiValueHeaders: null }
+  const headers: Record<string, string> = {}
+  const multiValueHeaders: Record<string, string[]> = {}
+  for (let i = 0; i < names.length; i++) {
+    const values = lists[i]!
+    ownKey(headers, names[i]!, values[values.length - 1]!)
+    ownKey(multiValueHeaders, names[i]!, values)
+  }
+  return { headers, multiValueHeaders }
+}
+
+/** Sets `key` as an own data property: a header named `__proto__` is a key like any other. */
+function ownKey<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key in Object.prototype)
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
+  else target[key] = value
 }
 
 /**

@@ -56,3 +56,25 @@ test('payload 2.0: the gateway cookies leave no empty cookies array behind', () 
   assert.deepEqual(headers, { accept: '*/*' })
   assert.equal(cookies, undefined)
 })
+
+test('payload 1.0: many headers, names repeated in any case before and after the sixteenth, __proto__ kept', () => {
+  const raw: [string, string][] = [['X-Repeat', 'first']]
+  for (let i = 0; i < 20; i++) raw.push([`X-H${i}`, `v${i}`])
+  raw.push(['x-REPEAT', 'second'], ['__proto__', 'p'], ['X-H3', 'again'], ['constructor', 'c'])
+  const maps = v1HeaderMaps(request(raw))
+  const names = ['X-Repeat', ...Array.from({ length: 20 }, (_, i) => `X-H${i}`), '__proto__', 'constructor']
+  assert.deepEqual(Object.keys(maps.headers!), names)
+  assert.deepEqual(Object.keys(maps.multiValueHeaders!), names)
+  assert.equal(maps.headers!['X-Repeat'], 'second')
+  assert.deepEqual(maps.multiValueHeaders!['X-Repeat'], ['first', 'second'])
+  assert.equal(maps.headers!['X-H3'], 'again')
+  assert.deepEqual(maps.multiValueHeaders!['X-H3'], ['v3', 'again'])
+  assert.equal(Object.getPrototypeOf(maps.headers), Object.prototype)
+  assert.deepEqual(Object.getOwnPropertyDescriptor(maps.headers, '__proto__'), {
+    value: 'p',
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  })
+  assert.deepEqual(maps.multiValueHeaders!.constructor, ['c'])
+})
