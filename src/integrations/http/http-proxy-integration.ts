@@ -149,7 +149,8 @@ function downstreamHeaders(upstream: IncomingHttpHeaders): Record<string, string
     upstream.connection === undefined ? undefined : ([] as string[]).concat(upstream.connection),
   )
   const out: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(upstream)) {
+  for (const name in upstream) {
+    const value = upstream[name]
     if (value === undefined || HOP_BY_HOP.has(name) || nominated.has(name)) continue
     out[name] = value
   }

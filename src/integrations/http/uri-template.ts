@@ -1,3 +1,6 @@
+/** Segments and slashes of characters that encodeURIComponent never escapes. */
+const UNCHANGED_BY_ENCODING = /^[A-Za-z0-9\-_.!~*'()/]*$/
+
 export interface UriTemplate {
   readonly origin: string
   readonly host: string
@@ -24,15 +27,18 @@ export function compileUriTemplate(uri: string): UriTemplate {
         if (part.startsWith('{') && part.endsWith('}')) {
           const name = part.slice(1, -1).replace(/\+$/, '')
           const value = params?.[name] ?? params?.[`${name}+`] ?? ''
-          path += value
-            .split('/')
-            .map((s) => encodeURIComponent(s))
-            .join('/')
+          // Only characters encodeURIComponent leaves alone: encoding would return the value.
+          path += UNCHANGED_BY_ENCODING.test(value)
+            ? value
+            : value
+                .split('/')
+                .map((s) => encodeURIComponent(s))
+                .join('/')
         } else {
           path += encodeURI(part)
         }
       }
-      const query = [baseQuery, rawQuery].filter((q) => q !== '').join('&')
+      const query = baseQuery === '' ? rawQuery : rawQuery === '' ? baseQuery : `${baseQuery}&${rawQuery}`
       return query === '' ? path || '/' : `${path || '/'}?${query}`
     },
   }
