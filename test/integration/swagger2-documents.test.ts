@@ -183,7 +183,8 @@ describe('a Swagger 2.0 document that cannot be served', () => {
   const start = async (document: string): Promise<string> => {
     const api = await tempApi(document)
     try {
-      await startGateway({ apiFile: api.apiFile, port: 0, logger: createLogger('silent') })
+      const gateway = await startGateway({ apiFile: api.apiFile, port: 0, logger: createLogger('silent') })
+      await gateway.close()
       return 'started'
     } catch (err) {
       return (err as Error).message.replaceAll(api.apiFile, 'openapi.json')
@@ -194,6 +195,62 @@ describe('a Swagger 2.0 document that cannot be served', () => {
   const lines = (...l: string[]) => `${l.join('\n')}\n`
   const mock =
     '"x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\\"statusCode\\": 200}"}}'
+
+  test("a SAM DefinitionUri's Swagger 2.0 file: its problems at its own file and line", async () => {
+    const api = await tempApi({})
+    try {
+      await api.file(
+        'swagger.yaml',
+        lines(
+          "swagger: '2.0'",
+          'paths:',
+          '  /pets:',
+          '    post:',
+          '      parameters:',
+          '        - { in: body, name: Pet, schema: { $ref: "#/definitions/Pet" } }',
+          '        - { in: body, name: Other, schema: { type: object } }',
+          '      x-amazon-apigateway-integration:',
+          '        type: mock',
+          '        timeoutInMilis: 100',
+          'definitions:',
+          '  Pet: { type: object }',
+        ),
+      )
+      const template = await api.file(
+        'template.yaml',
+        lines(
+          'Transform: AWS::Serverless-2016-10-31',
+          'Resources:',
+          '  Api:',
+          '    Type: AWS::Serverless::Api',
+          '    Properties:',
+          '      StageName: v1',
+          '      DefinitionUri: swagger.yaml',
+        ),
+      )
+      const message = await startGateway({
+        apiFile: template,
+        apiFormat: 'sam',
+        port: 0,
+        logger: createLogger('silent'),
+      }).then(
+        async (gateway) => {
+          await gateway.close()
+          return 'started'
+        },
+        (err: Error) => err.message.replaceAll(api.dir, '.'),
+      )
+      assert.equal(
+        message,
+        [
+          './swagger.yaml:7: /paths/~1pets/post/parameters/1: expected at most one body parameter per operation',
+          './swagger.yaml:10: /paths/~1pets/post/x-amazon-apigateway-integration/timeoutInMilis: is not a field of x-amazon-apigateway-integration (did you mean `timeoutInMillis`?)',
+        ].join('\n'),
+      )
+    } finally {
+      await api.remove()
+    }
+  })
 
   test('an oauth2 security definition on a route is named where it is written', async () => {
     const message = await start(
