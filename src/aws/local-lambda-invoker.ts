@@ -5,6 +5,7 @@ import { ConfigError } from '../errors/config-error.ts'
 import { compileFailure, compileHandler } from './compile-handler.ts'
 import type { FunctionRef } from './function-ref.ts'
 import { reportInvokeError } from './handler-console.ts'
+import { InvocationDeadlines } from './invocation-deadlines.ts'
 import { runInInvocation } from './invocation-scope.ts'
 import { createLambdaContext } from './lambda-context.ts'
 import { type InvokeOptions, type LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.ts'
@@ -84,6 +85,7 @@ export class LocalLambdaInvoker implements LambdaInvoker {
   readonly #clock: () => number
   /** Modules loaded by file and export: what describe() names. */
   readonly #sources = new Map<string, string>()
+  readonly #deadlines = new InvocationDeadlines()
 
   constructor(clock: () => number = Date.now) {
     this.#clock = clock
@@ -170,7 +172,7 @@ export class LocalLambdaInvoker implements LambdaInvoker {
       const settle = (err: unknown, result?: unknown): void => {
         if (settled) return
         settled = true
-        clearTimeout(timer)
+        cancelDeadline()
         if (err !== undefined && err !== null) {
           reportInvokeError(invocation, err)
           reject(err)
@@ -184,8 +186,10 @@ export class LocalLambdaInvoker implements LambdaInvoker {
           reject(failure)
         }
       }
-      // A handler that never settles must not hold the request: the timer answers for it.
-      const timer = setTimeout(() => settle(new LambdaTimeoutError(fn.name, timeoutMs)), timeoutMs)
+      // A handler that never settles must not hold the request: its deadline answers for it.
+      const cancelDeadline = this.#deadlines.start(timeoutMs, () =>
+        settle(new LambdaTimeoutError(fn.name, timeoutMs)),
+      )
       runInInvocation(invocation, () => {
         try {
           const returned = handler(event, context, (err, result) => settle(err ?? null, result))
