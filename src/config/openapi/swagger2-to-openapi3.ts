@@ -31,8 +31,9 @@ const OAUTH2_FLOWS: Record<string, string> = {
   accessCode: 'authorizationCode',
 }
 
+/** `swagger: 2.0` unquoted in YAML is the number 2, which templates often write. */
 export function isSwagger2(data: unknown): boolean {
-  return isObject(data) && data.swagger === '2.0' && data.openapi === undefined
+  return isObject(data) && (data.swagger === '2.0' || data.swagger === 2) && data.openapi === undefined
 }
 
 /** The document as OpenAPI 3: a Swagger 2.0 one converted, any other as it is. */
@@ -45,12 +46,11 @@ export function isConverted(doc: SourceDocument): doc is ConvertedDocument {
 }
 
 /**
- * Converts once, at read time, the way API Gateway imports Swagger 2.0: `definitions`,
- * `parameters`, `responses` and `securityDefinitions` become `components`, a `body` or
- * `formData` parameter the operation's `requestBody` (per `consumes`), a response's `schema`
- * its `content` (per `produces`). `basePath` is not a prefix of the routes, as API Gateway's
- * default import mode (`basepath=ignore`) does; with `host` it is kept in `servers`.
- * `x-amazon-apigateway-*` values are copied untouched, wherever they are.
+ * Converts once, at read time, as API Gateway imports Swagger 2.0: `definitions`, `parameters`,
+ * `responses`, `securityDefinitions` become `components`, a `body` or `formData` parameter the
+ * `requestBody` (per `consumes`), a response's `schema` its `content` (per `produces`). As in
+ * API Gateway's default import (`basepath=ignore`), `basePath` is no prefix of the routes (it is
+ * kept in `servers`, with `host`). `x-amazon-apigateway-*` values are copied untouched.
  */
 export function swagger2ToOpenApi3(doc: SourceDocument): ConvertedDocument {
   const root = doc.data as JsonObject

@@ -194,6 +194,10 @@ describe('Swagger 2.0 converted to OpenAPI 3', () => {
     assert.equal(shared.lineOf('/components/parameters/a~1b/schema'), 4)
   })
 
+  test('swagger: 2.0 written unquoted in YAML (the number 2) is Swagger 2.0 too', () => {
+    assert.deepEqual(problems(['swagger: 2.0', 'paths: {}']), [])
+  })
+
   test('an OpenAPI 3 document is read as it is', () => {
     const doc = source(['openapi: 3.0.1', 'paths: {}'])
     assert.equal(openApi3Document(doc), doc)
