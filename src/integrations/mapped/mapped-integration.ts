@@ -110,7 +110,7 @@ export function createMappedIntegration(options: MappedIntegrationOptions): Mapp
       if (backend.type === 'mock') {
         const answer = await backend.send(prepared.request, call as IntegrationCall)
         const { response, why } = mapResponse(mapping, binaryMediaTypes, prepared, answer, call)
-        detail.integrationResponse = why
+        detail.integrationResponse = why()
         detail.status = response.status
       } else {
         detail.called = false
@@ -224,7 +224,7 @@ function mapResponse(
   prepared: PreparedRequest,
   answer: IntegrationResponse,
   call: Pick<IntegrationCall, 'view'>,
-): { response: BufferedResponse; why: string } {
+): { response: BufferedResponse; why: () => string } {
   const { method, context } = prepared
   const { response: chosen, why } = mapping.selector.select(answer.selectionSubject)
   if (chosen === undefined)
@@ -255,13 +255,15 @@ function mapResponse(
       : convertRendered(
           render(
             template,
-            {
-              body: text,
-              params: method.params,
-              context,
-              stageVariables: method.stageVariables,
-              ...(binary || answer.parsed === undefined ? {} : { parsedBody: answer.parsed }),
-            },
+            binary || answer.parsed === undefined
+              ? { body: text, params: method.params, context, stageVariables: method.stageVariables }
+              : {
+                  body: text,
+                  params: method.params,
+                  context,
+                  stageVariables: method.stageVariables,
+                  parsedBody: answer.parsed,
+                },
             'response',
           ),
           chosen.contentHandling,
@@ -277,9 +279,13 @@ function mapResponse(
     else headers[at] = [name, value]
   }
   const status = override.status ?? chosen.statusCode
-  const overridden = override.status === undefined ? '' : `; $context.responseOverride.status set ${status}`
   return {
     response: { status, headers, body },
-    why: `${chosen.pattern} → ${chosen.statusCode}: ${why}${overridden}`,
+    // Only explain reads it: not built for every request.
+    why: () => {
+      const overridden =
+        override.status === undefined ? '' : `; $context.responseOverride.status set ${status}`
+      return `${chosen.pattern} → ${chosen.statusCode}: ${why}${overridden}`
+    },
   }
 }
