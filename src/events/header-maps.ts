@@ -49,9 +49,12 @@ export function v1HeaderMaps(req: GatewayRequest): V1HeaderMaps {
   return { headers, multiValueHeaders }
 }
 
-/** Sets `key` as an own data property: a header named `__proto__` is a key like any other. */
+/**
+ * Sets `key` as an own data property: a header named `__proto__` (the one accessor an object
+ * inherits) is a key like any other; every other name is a plain assignment.
+ */
 function ownKey<T>(target: Record<string, T>, key: string, value: T): void {
-  if (key in Object.prototype)
+  if (key === '__proto__')
     Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
   else target[key] = value
 }
