@@ -20,6 +20,15 @@ export interface LambdaIntegrationOptions {
 }
 
 const JSON_HEADERS = { 'content-type': ['application/json'] }
+/** What String.prototype.trim removes, and nothing else: an empty body is the event `{}`. */
+const BLANK = /^\s*$/
+
+/** `X-Amz-Invocation-Type` as the integration request maps it, under any casing. */
+function invocationTypeOf(header: Readonly<Record<string, string>>): string | undefined {
+  for (const name in header)
+    if (Object.hasOwn(header, name) && name.toLowerCase() === 'x-amz-invocation-type') return header[name]
+  return undefined
+}
 
 /**
  * `aws` with a Lambda URI (the "Lambda custom integration"): the integration request's body,
@@ -37,23 +46,20 @@ export function createLambdaIntegration(options: LambdaIntegrationOptions): Mapp
       const text = typeof request.body === 'string' ? request.body : request.body.toString('utf8')
       let event: unknown
       try {
-        event = text.trim() === '' ? {} : JSON.parse(text)
+        event = BLANK.test(text) ? {} : JSON.parse(text)
       } catch (err) {
         throw new GatewayError('GW_LAMBDA_PAYLOAD_NOT_JSON', {
           reason: 'lambda.payload_not_json',
           detail: `${fn.name}: ${(err as Error).message}`,
         })
       }
-      const invocationType = Object.entries(request.header).find(
-        ([name]) => name.toLowerCase() === 'x-amz-invocation-type',
-      )?.[1]
-      const requestId = call.view.request.requestId
-      if (invocationType === 'Event') {
-        invoker.invoke(fn, event, timeoutMs, { requestId }).catch(() => undefined)
+      const options = { requestId: call.view.request.requestId }
+      if (invocationTypeOf(request.header) === 'Event') {
+        invoker.invoke(fn, event, timeoutMs, options).catch(() => undefined)
         return { status: 200, headers: JSON_HEADERS, body: '', selectionSubject: '' }
       }
       try {
-        const result = await invoker.invoke(fn, event, timeoutMs, { requestId })
+        const result = await invoker.invoke(fn, event, timeoutMs, options)
         const value = result === undefined ? null : result
         // The invoker's result is already JSON (what survives serialisation): templates read it
         // as it is rather than parsing its text again.
