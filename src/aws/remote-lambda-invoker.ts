@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda'
+import type { LambdaClient, LambdaClientConfig } from '@aws-sdk/client-lambda'
 import type { FunctionRef } from './function-ref.ts'
 import { tracedClientContext } from './lambda-context.ts'
 import { LambdaFunctionError, type LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.ts'
@@ -16,6 +16,16 @@ export interface RemoteLambdaOptions {
 function regionOfArn(arn: string): string | undefined {
   const region = arn.startsWith('arn:') ? arn.split(':')[3] : undefined
   return region === undefined || region === '' ? undefined : region
+}
+
+type LambdaSdk = typeof import('@aws-sdk/client-lambda')
+
+let sdk: Promise<LambdaSdk> | undefined
+
+/** The SDK is loaded by the first remote invoker, so a gateway that runs every function locally never holds it. */
+function loadSdk(): Promise<LambdaSdk> {
+  sdk ??= import('@aws-sdk/client-lambda')
+  return sdk
 }
 
 const MAX_DETAIL = 300
@@ -76,16 +86,26 @@ function parsePayload(fn: FunctionRef, text: string): unknown {
 export class RemoteLambdaInvoker implements LambdaInvoker {
   readonly #options: RemoteLambdaOptions
   readonly #clients = new Map<string, LambdaClient>()
+  readonly #sdk: Promise<LambdaSdk>
+  #loaded: LambdaSdk | undefined
 
   constructor(options: RemoteLambdaOptions = {}) {
     this.#options = options
+    // Started at construction (start-up), awaited by the first invoke; a failed load surfaces there.
+    this.#sdk = loadSdk()
+    this.#sdk.then(
+      (loaded) => {
+        this.#loaded = loaded
+      },
+      () => {},
+    )
   }
 
   #regionFor(fn: FunctionRef): string | undefined {
     return this.#options.region ?? regionOfArn(fn.arn)
   }
 
-  #client(region: string | undefined): LambdaClient {
+  #client(sdk: LambdaSdk, region: string | undefined): LambdaClient {
     const key = `${region ?? ''}|${this.#options.endpoint ?? ''}`
     let client = this.#clients.get(key)
     if (client === undefined) {
@@ -93,7 +113,7 @@ export class RemoteLambdaInvoker implements LambdaInvoker {
       if (region !== undefined) config.region = region
       if (this.#options.endpoint !== undefined) config.endpoint = this.#options.endpoint
       if (this.#options.credentials !== undefined) config.credentials = this.#options.credentials
-      client = new LambdaClient(config)
+      client = new sdk.LambdaClient(config)
       this.#clients.set(key, client)
     }
     return client
@@ -106,9 +126,10 @@ export class RemoteLambdaInvoker implements LambdaInvoker {
   }
 
   async invoke(fn: FunctionRef, event: unknown, timeoutMs: number): Promise<unknown> {
-    const client = this.#client(this.#regionFor(fn))
+    const sdk = this.#loaded ?? (await this.#sdk)
+    const client = this.#client(sdk, this.#regionFor(fn))
     const traced = tracedClientContext()
-    const command = new InvokeCommand({
+    const command = new sdk.InvokeCommand({
       FunctionName: fn.arn,
       InvocationType: 'RequestResponse',
       Payload: JSON.stringify(event ?? null),
