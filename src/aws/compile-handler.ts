@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { setSourceMapsSupport } from 'node:module'
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { build, type Loader, type Message, type Plugin } from 'esbuild'
+import type { Loader, Message, Plugin } from 'esbuild'
 
 /**
  * TypeScript handlers are compiled on load the way Lambda projects bundle them (esbuild), not
@@ -21,6 +21,8 @@ export async function compileHandler(entry: string): Promise<string> {
   if (cached !== undefined) return cached
   await mkdir(cacheDir, { recursive: true })
   const outfile = join(cacheDir, `${sha256(entry).slice(0, 16)}.mjs`)
+  // esbuild loads with the first handler it compiles: a gateway of JavaScript handlers never holds it.
+  const { build } = await import('esbuild')
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: dirname(entry),
