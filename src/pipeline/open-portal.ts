@@ -5,13 +5,6 @@ import { ConfigError } from '../errors/config-error.ts'
 import { createRecordsAsUser } from '../integrations/salesforce/records-as-user.ts'
 import type { PartnersRuntime } from '../partners/open-partners.ts'
 import { cookiePolicyFor, isLoopbackHttp } from '../portal/cookie-policy.ts'
-import {
-  createPortal,
-  PostgresSessionStore,
-  SqliteSessionStore,
-  sessionRouteAuth,
-  sessionSecretBox,
-} from '../portal/index.ts'
 import type { SessionRouteAuth } from '../portal/session-route-auth.ts'
 import { explainRequest } from './explain.ts'
 import type { OwnedHandler } from './gateway-routes.ts'
@@ -43,6 +36,9 @@ export async function openPortal(
 ): Promise<PortalRuntime | undefined> {
   const portal = config.portal
   if (portal === undefined) return undefined
+  // The portal's modules (its sign-in client, the PostgreSQL session store) load only when it is configured.
+  const { createPortal, PostgresSessionStore, SqliteSessionStore, sessionRouteAuth, sessionSecretBox } =
+    await import('../portal/index.ts')
   const org = orgs.get(portal.org)
   if (org === undefined)
     throw new ConfigError(file, '/portal/org', `org '${portal.org}' is not defined under salesforce.orgs`)
