@@ -17,14 +17,10 @@ import { loadSourceDocument, type SourceDocument } from './config/source-documen
 import { ConfigError, ConfigErrors } from './errors/config-error.ts'
 import { createHttpServer } from './http/server.ts'
 import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
-import {
-  checkedMetricsOptions,
-  createGatewayMetrics,
-  type GatewayMetrics,
-  type MetricsOptions,
-} from './observability/gateway-metrics.ts'
+import type { GatewayMetrics } from './observability/gateway-metrics.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
 import { listenForMetrics, type MetricsListener } from './observability/metrics-listener.ts'
+import { checkedMetricsOptions, type MetricsOptions } from './observability/metrics-options.ts'
 import { observedHandler, type RequestHandler } from './observability/observed-handler.ts'
 import type { PartnersRuntime } from './partners/open-partners.ts'
 import { ADMIN_BASE_PATH } from './partners/partners-config.ts'
@@ -63,7 +59,7 @@ export interface GatewayOptions {
   /** OpenTelemetry spans per request and stage: off unless given a tracer. */
   readonly tracing?: { readonly tracer: Tracer }
   /** The metrics a reload keeps counting into (watch mode), instead of new ones: made once, when on. */
-  readonly sharedMetrics?: () => GatewayMetrics
+  readonly sharedMetrics?: (create: () => GatewayMetrics) => GatewayMetrics
   /** Watch mode: `replace` swaps the route table while requests flow. */
   readonly reloadable?: boolean
 }
@@ -121,8 +117,12 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
     (p) => configDoc?.lineOf(p),
   )
   // Metrics count from the first request, including the gateway's own paths.
-  const metrics =
-    metricsOptions === undefined ? undefined : (options.sharedMetrics?.() ?? createGatewayMetrics())
+  // prom-client and the metrics' modules load only when metrics are on.
+  const create =
+    metricsOptions === undefined
+      ? undefined
+      : (await import('./observability/gateway-metrics.ts')).createGatewayMetrics
+  const metrics = create === undefined ? undefined : (options.sharedMetrics?.(create) ?? create())
   const ownsMetrics = options.sharedMetrics === undefined
   const source = early ?? (await readSource(options))
   const { api, doc: apiDoc } = source
@@ -340,7 +340,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let shared: GatewayMetrics | undefined
   const settings =
     options.reloadable === true && options.sharedMetrics === undefined
-      ? { ...options, sharedMetrics: () => (shared ??= createGatewayMetrics()) }
+      ? { ...options, sharedMetrics: (create: () => GatewayMetrics) => (shared ??= create()) }
       : options
   const prepared = await prepareGateway(settings)
   const { config, log } = prepared

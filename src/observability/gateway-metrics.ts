@@ -2,7 +2,6 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { Registry } from 'prom-client'
-import { ConfigError } from '../errors/config-error.ts'
 import { CellCounter, CellHistogram, type CounterCell, type HistogramCell } from './metric-cells.ts'
 import {
   AUTHORIZER_CHANNEL,
@@ -14,6 +13,8 @@ import {
   type RelayFact,
 } from './metric-facts.ts'
 
+export { checkedMetricsOptions, type MetricsOptions } from './metrics-options.ts'
+
 /** Seconds, from a cached answer to a slow integration behind a cold Lambda. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
@@ -21,24 +22,6 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 const USAGE_LIMITS: Readonly<Record<string, string>> = {
   GW_THROTTLED: 'throttle',
   GW_QUOTA_EXCEEDED: 'quota',
-}
-
-/**
- * On the API's listener behind `token` (a bearer token of 16 characters or more, as the admin
- * API's), and/or in the clear on a separate `port` meant for a network only scrapers reach.
- */
-export interface MetricsOptions {
-  readonly token?: string
-  readonly port?: number
-  readonly host?: string
-}
-
-/** The command line's options, a token too short to guess refused. */
-export function checkedMetricsOptions(options: MetricsOptions | undefined): MetricsOptions | undefined {
-  const token = options?.token
-  if (token !== undefined && token.length < 16)
-    throw new ConfigError('FORCEGATE_METRICS_TOKEN', '', 'a token of at least 16 characters')
-  return options
 }
 
 /**
