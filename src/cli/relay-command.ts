@@ -7,8 +7,7 @@ import { readGatewayFile } from '../config/read-gateway-file.ts'
 import { resolveSecret } from '../config/secret-ref.ts'
 import { loadSourceDocument, type SourceDocument } from '../config/source-document.ts'
 import { createLogger } from '../observability/logger.ts'
-import { PostgresRelayStore } from '../relay/postgres-relay-store.ts'
-import { type Relay, type RelayDeps, startRelay, targetFor } from '../relay/relay.ts'
+import type { Relay, RelayDeps } from '../relay/relay.ts'
 import type { routeBodyOf } from '../relay/relay-event.ts'
 import { planRelay, type RelayPlan } from '../relay/relay-plan.ts'
 import type { DeadLetter, RelayStore } from '../relay/relay-store.ts'
@@ -68,6 +67,7 @@ function storePathOf({ doc, config }: Loaded): string {
 async function openRelayStore(loaded: Loaded, onError?: (error: Error) => void): Promise<RelayStore> {
   const postgres = loaded.config.stores.postgres
   if (postgres === undefined) return new SqliteRelayStore(storePathOf(loaded))
+  const { PostgresRelayStore } = await import('../relay/postgres-relay-store.ts')
   return PostgresRelayStore.open({
     url: resolveSecret(postgres.url, loaded.doc.file, '/stores/postgres/url'),
     migrate: migratePostgres,
@@ -107,6 +107,8 @@ export async function openRelay(options: {
   const loaded = await load(options.configFile)
   options.configPatch?.(loaded.config)
   if (loaded.config.subscriptions.length === 0) return undefined
+  // The relay's gRPC and Pub/Sub modules load only when there are subscriptions.
+  const { startRelay } = await import('../relay/relay.ts')
   const plan = planRelay(loaded.config, loaded.doc.file, (p) => loaded.doc.lineOf(p))
   const invoker = await lambdaInvoker(plan, loaded, options.functionsFolders ?? [])
   const gatewayUrl = options.gatewayUrl ?? plan.gatewayUrl
@@ -207,6 +209,7 @@ async function retryDeadLetter(
     return 1
   }
   const invoker = await lambdaInvoker({ ...plan, subscriptions: [sub] }, loaded, folders)
+  const { targetFor } = await import('../relay/relay.ts')
   try {
     const target = targetFor(sub, {
       log: createLogger('silent'),
