@@ -15,7 +15,6 @@ import { type ArchiveTarget, describeTarget, parseArchiveTarget } from '../flows
 import { FolderStore } from '../flows/archive/folder-store.ts'
 import type { ObjectStore } from '../flows/archive/object-store.ts'
 import { OrgReader } from '../flows/archive/org-reader.ts'
-import { S3Store } from '../flows/archive/s3-store.ts'
 import { verifyArchive } from '../flows/archive/verify-archive.ts'
 import { OrgSession, OrgTokenError } from '../relay/org-session.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
@@ -55,13 +54,15 @@ function parse(argv: readonly string[]) {
   }
 }
 
-function storeFor(target: ArchiveTarget, endpoint: string | undefined): ObjectStore {
+async function storeFor(target: ArchiveTarget, endpoint: string | undefined): Promise<ObjectStore> {
   if (target.kind === 'folder') {
     if (endpoint !== undefined) throw new UsageError('--s3-endpoint goes with an s3:// target')
     return new FolderStore(target.dir)
   }
   if (endpoint !== undefined && !/^https?:\/\/[^/]+\/?$/.test(endpoint))
     throw new UsageError(`--s3-endpoint takes a URL such as http://127.0.0.1:9000, not ${endpoint}`)
+  // The S3 client loads only for an s3:// target.
+  const { S3Store } = await import('../flows/archive/s3-store.ts')
   return new S3Store({
     bucket: target.bucket,
     prefix: target.prefix,
@@ -129,7 +130,7 @@ async function opportunities(values: ReturnType<typeof parse>['values'], io: Cli
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
     throw new UsageError('--concurrency takes a whole number from 1 to 32')
   const target = parseArchiveTarget(values.to, process.cwd())
-  const store = storeFor(target, values['s3-endpoint'])
+  const store = await storeFor(target, values['s3-endpoint'])
   const { session, timeoutMs } = await orgSession(values.config, values.org)
   const reader = new OrgReader({
     auth: async () => {
@@ -207,7 +208,7 @@ async function opportunities(values: ReturnType<typeof parse>['values'], io: Cli
 async function verify(values: ReturnType<typeof parse>['values'], io: CliIo): Promise<number> {
   if (values.to === undefined) throw new UsageError('archive verify needs --to <s3://bucket/prefix | folder>')
   const target = parseArchiveTarget(values.to, process.cwd())
-  const store = storeFor(target, values['s3-endpoint'])
+  const store = await storeFor(target, values['s3-endpoint'])
   const where = describeTarget(target)
   const result = await verifyArchive(store, { concurrency: 4 })
   for (const p of result.problems)

@@ -1,6 +1,5 @@
 import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
-import * as oidc from 'openid-client'
 import { orgUrl } from './org-url.ts'
 import { type CliIo, UsageError } from './run-cli.ts'
 
@@ -46,6 +45,8 @@ export async function loginCommand(argv: readonly string[], io: CliIo): Promise<
     throw new UsageError('--redirect-uri must be a loopback http:// URL that this command can listen on')
   }
   const issuer = orgUrl(org, values.org === undefined ? 'FORCEGATE_ORG_URL' : '--org')
+  // The OpenID client loads for this command only, not for every forcegate command.
+  const oidc = await import('openid-client')
   const config = await oidc.discovery(issuer, clientId, clientSecret, undefined, {
     ...(issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
   })

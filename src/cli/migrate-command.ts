@@ -5,7 +5,7 @@ import { readGatewayFile } from '../config/read-gateway-file.ts'
 import { resolveSecret, type SecretRef } from '../config/secret-ref.ts'
 import { loadSourceDocument } from '../config/source-document.ts'
 import { type ImportCounts, importSqlitePartners } from '../store/postgres-import.ts'
-import { PostgresPartnerStore } from '../store/postgres-partner-store.ts'
+import type { PostgresPartnerStore } from '../store/postgres-partner-store.ts'
 import { SecretBox } from '../store/secret-box.ts'
 import { SqlitePartnerStore } from '../store/sqlite-partner-store.ts'
 import { isStoreError } from '../store/store-error.ts'
@@ -101,6 +101,7 @@ export async function migrateCommand(
   let destination: PostgresPartnerStore | undefined
   try {
     source = new SqlitePartnerStore({ path: from, secretBox: box })
+    const { PostgresPartnerStore } = await import('../store/postgres-partner-store.ts')
     destination = await PostgresPartnerStore.open({ url, secretBox: box, queryTimeoutMs: 10_000 })
     const summary = await importSqlitePartners(source, from, destination)
     io.out(

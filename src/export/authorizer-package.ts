@@ -4,7 +4,6 @@
  * and the contracts from `contracts.json` beside `index.mjs` (a snapshot taken at export: a
  * contract changed or suspended later reaches AWS with the next export).
  */
-import { build } from 'esbuild'
 import type { ContractSnapshot, RestAuthorizerSettings } from './rest-authorizer.ts'
 import { writeZip } from './zip-archive.ts'
 
@@ -24,6 +23,7 @@ export const handler = createRestAuthorizer(${JSON.stringify(settings)}, {
   contracts,
 })
 `
+  const { build } = await import('esbuild')
   const result = await build({
     stdin: { contents: entry, resolveDir: HERE, sourcefile: 'authorizer-entry.ts', loader: 'ts' },
     bundle: true,

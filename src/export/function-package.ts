@@ -5,7 +5,6 @@
  * (rather than imports) are not followed: they are the handler's own to package.
  */
 import { dirname } from 'node:path'
-import { build } from 'esbuild'
 import { writeZip } from './zip-archive.ts'
 
 export const PACKAGE_HANDLER = 'index.handler'
@@ -13,6 +12,7 @@ export const PACKAGE_RUNTIME = 'nodejs22.x'
 
 /** The bundled ES module of `entry`, ready to be `index.mjs` of a package. */
 export async function bundleModule(entry: string): Promise<Uint8Array> {
+  const { build } = await import('esbuild')
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: dirname(entry),

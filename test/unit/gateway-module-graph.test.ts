@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 
 const GATEWAY = new URL('../../src/gateway.ts', import.meta.url).href
+const CLI = new URL('../../src/cli/run-cli.ts', import.meta.url).href
 const LOGGER = new URL('../../src/observability/logger.ts', import.meta.url).href
 
 // Every major collection marks the whole loaded graph, so what an API does not use stays unloaded.
@@ -80,4 +81,17 @@ test('a started passthrough-only gateway loads no AWS SDK, esbuild, PostgreSQL, 
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+test('the command line (what every forcegate command, serve included, imports) loads none of those packages', () => {
+  const script = `
+    import { registerHooks } from 'node:module'
+    const loaded = []
+    registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context) } })
+    await import(${JSON.stringify(CLI)})
+    const packages = ${JSON.stringify(FEATURE_PACKAGES)}
+    console.log(JSON.stringify(loaded.filter((u) => packages.some((p) => u.includes('/node_modules/' + p)))))
+  `
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+  assert.deepEqual(JSON.parse(out), [])
 })
