@@ -8,12 +8,12 @@ import { RoutingLambdaInvoker } from './aws/routing-lambda-invoker.ts'
 import type { GatewayFile } from './config/gateway-file-schema.ts'
 import { metricsSettings } from './config/metrics-schema.ts'
 import { missingSecrets } from './config/missing-secrets.ts'
-import { readGatewayFile } from './config/read-gateway-file.ts'
+import { readConfiguration } from './config/read-configuration.ts'
 import { salesforceWriteOrgs } from './config/resolve-integration-user.ts'
 import { resolveSalesforceOrgs } from './config/resolve-salesforce-orgs.ts'
 import type { ApiSource } from './config/serverless/function-source.ts'
 import { type ApiFormat, readApiSource } from './config/serverless/read-api-source.ts'
-import { loadSourceDocument, type SourceDocument } from './config/source-document.ts'
+import { loadSourceDocument } from './config/source-document.ts'
 import { ConfigError, ConfigErrors } from './errors/config-error.ts'
 import { createHttpServer } from './http/server.ts'
 import { SalesforceConnections } from './integrations/salesforce/salesforce-connections.ts'
@@ -266,30 +266,6 @@ export async function prepareGateway(options: GatewayOptions): Promise<PreparedG
       draining = true
     },
   }
-}
-
-/**
- * forcegate.yaml with every default, then the command line's overrides and the caller's patch,
- * validated again as a whole: an override is checked like a setting in the file.
- */
-function readConfiguration(doc: SourceDocument | undefined, options: GatewayOptions): GatewayFile {
-  const config = readGatewayFile(doc)
-  if (
-    options.port === undefined &&
-    options.host === undefined &&
-    options.stage === undefined &&
-    options.configPatch === undefined
-  )
-    return config
-  if (options.port !== undefined) config.server.port = options.port
-  if (options.host !== undefined) config.server.host = options.host
-  if (options.stage !== undefined) config.api.stage = options.stage
-  options.configPatch?.(config)
-  return readGatewayFile({
-    file: doc?.file ?? '(defaults)',
-    data: config,
-    lineOf: (pointer) => doc?.lineOf(pointer),
-  })
 }
 
 function readSource(options: GatewayOptions): Promise<ApiSource> {
